@@ -1,0 +1,315 @@
+import type { IntervalLevel, Stage } from './vocabulary.js';
+
+/**
+ * The one declaration of every relation funnelcast writes or publishes. DuckDB DDL, BigQuery DDL and LookML are
+ * all derived from these objects; nothing else spells out a column list.
+ */
+
+/** Warehouse-neutral column types, named as BigQuery names them. */
+export type ColumnType = 'STRING' | 'DATE' | 'TIMESTAMP' | 'INT64' | 'FLOAT64';
+
+/** Every column type, for the type tables of the DDL and LookML generators (a test checks each is covered). */
+export const COLUMN_TYPES: readonly ColumnType[] = ['STRING', 'DATE', 'TIMESTAMP', 'INT64', 'FLOAT64'];
+
+/**
+ * How a numeric column may be aggregated by a BI tool:
+ * - `sum`: counts and point forecasts add up over rows;
+ * - `bound`: an interval bound; bounds do not add (the LookML layer states its method);
+ * - `running_total`: an MTD/QTD running sum; summing it over days is meaningless, take it at the period's last day;
+ * - `rate`: a ratio, averaged with weights rather than summed.
+ */
+export type Aggregation = 'sum' | 'bound' | 'running_total' | 'rate';
+
+/** What a column is for in a BI tool; `group` is the label Looker shows fields under. */
+export interface ColumnDeclaration<N extends string = string, T extends ColumnType = ColumnType, Null extends boolean = boolean> {
+  readonly name: N;
+  readonly type: T;
+  readonly nullable: Null;
+  /** A short human label. */
+  readonly label: string;
+  /** What the column means, shown to BI users. */
+  readonly description: string;
+  /** `dimension` for grain, calendar and run columns; `measure` for numeric facts. */
+  readonly role: 'dimension' | 'measure';
+  readonly group: Stage | 'grain' | 'calendar' | 'run' | 'mapping' | 'backtest';
+  /** For measures: how they aggregate. */
+  readonly aggregation?: Aggregation;
+  /** For stage columns: which stage. */
+  readonly stage?: Stage;
+  /** For interval bounds: the level and the side. */
+  readonly bound?: { readonly level: IntervalLevel; readonly side: 'lower' | 'upper' };
+}
+
+/** A table or view: its columns and the columns that identify one row. */
+export interface RelationDeclaration<C extends readonly ColumnDeclaration[] = readonly ColumnDeclaration[]> {
+  readonly name: string;
+  readonly kind: 'table' | 'view';
+  readonly description: string;
+  readonly columns: C;
+  readonly primaryKey: readonly C[number]['name'][];
+}
+
+type TsValue<T extends ColumnType> = T extends 'INT64' | 'FLOAT64' ? number : string;
+
+/**
+ * The TypeScript row type of a relation: numbers for INT64/FLOAT64, ISO strings for STRING, DATE (`YYYY-MM-DD`)
+ * and TIMESTAMP (ISO 8601 with `Z`), `null` allowed exactly where the declaration says nullable.
+ */
+export type RowOf<R extends RelationDeclaration> = {
+  -readonly [K in R['columns'][number] as K['name']]: K['nullable'] extends true ? TsValue<K['type']> | null : TsValue<K['type']>;
+};
+
+function column<N extends string, T extends ColumnType, Null extends boolean>(
+  name: N,
+  type: T,
+  nullable: Null,
+  label: string,
+  description: string,
+  rest: Pick<ColumnDeclaration, 'role' | 'group'> & Partial<Pick<ColumnDeclaration, 'aggregation' | 'stage' | 'bound'>>,
+): ColumnDeclaration<N, T, Null> {
+  return { name, type, nullable, label, description, ...rest };
+}
+
+const STAGE_NAMES: Record<Stage, string> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
+
+function stageColumns<S extends Stage>(stage: S) {
+  const noun = STAGE_NAMES[stage];
+  const measure = { role: 'measure', group: stage, stage } as const;
+  const bound = <Side extends 'lower' | 'upper', L extends 50 | 95>(side: Side, pct: L) =>
+    column(`${stage}_${side}_${pct}` as `${S}_${Side}_${L}`, 'FLOAT64', true, `${noun} ${side} ${pct}%`,
+      `${side === 'lower' ? 'Lower' : 'Upper'} bound of the central ${pct}% interval of daily ${noun} ` +
+        `(the ${side === 'lower' ? (pct === 50 ? '25%' : '2.5%') : pct === 50 ? '75%' : '97.5%'} quantile of the ` +
+        `predictive distribution of the count); NULL on ACTUAL rows.`,
+      { ...measure, aggregation: 'bound', bound: { level: pct === 50 ? 0.5 : 0.95, side } });
+  return [
+    column(`${stage}_actual` as `${S}_actual`, 'INT64', true, `${noun} actual`,
+      `${noun} that happened on the day; NULL on FORECAST rows.`, { ...measure, aggregation: 'sum' }),
+    column(`${stage}_forecast` as `${S}_forecast`, 'FLOAT64', true, `${noun} forecast`,
+      `Expected ${noun} on the day (point forecast, the mean); NULL on ACTUAL rows.`, { ...measure, aggregation: 'sum' }),
+    bound('lower', 95),
+    bound('lower', 50),
+    bound('upper', 50),
+    bound('upper', 95),
+    column(`${stage}_combined` as `${S}_combined`, 'FLOAT64', false, `${noun} combined`,
+      `${noun} actual on ACTUAL rows and forecast on FORECAST rows: one continuous series.`,
+      { ...measure, aggregation: 'sum' }),
+    column(`${stage}_mtd` as `${S}_mtd`, 'FLOAT64', false, `${noun} month to date`,
+      `Running sum of ${stage}_combined within the month, per Channel × Source, up to and including the day.`,
+      { ...measure, aggregation: 'running_total' }),
+    column(`${stage}_qtd` as `${S}_qtd`, 'FLOAT64', false, `${noun} quarter to date`,
+      `Running sum of ${stage}_combined within the quarter, per Channel × Source, up to and including the day.`,
+      { ...measure, aggregation: 'running_total' }),
+  ] as const;
+}
+
+const grain = { role: 'dimension', group: 'grain' } as const;
+const calendar = { role: 'dimension', group: 'calendar' } as const;
+const run = { role: 'dimension', group: 'run' } as const;
+
+const channelColumn = column('Channel_Grouping_Name', 'STRING', false, 'Channel',
+  'Marketing channel grouping of the lead (the first half of the Channel × Source grain).', grain);
+const sourceColumn = column('Original_source', 'STRING', false, 'Original source',
+  'Original source of the lead (the second half of the Channel × Source grain).', grain);
+const runIdColumn = column('run_id', 'STRING', false, 'Run ID', 'The forecast run that produced the row.', run);
+const asOfColumn = column('as_of', 'DATE', false, 'As-of date',
+  'History is every event dated before this day; the forecast starts on it.', run);
+
+/** `vw_production_forecast`: one row per day × Channel × Source, ACTUAL history and the FORECAST horizon. */
+export const PRODUCTION_FORECAST = {
+  name: 'vw_production_forecast',
+  kind: 'view',
+  description:
+    'Daily MQL, SQL and SQO actuals and forecasts with 50% and 95% intervals by Channel × Source, ' +
+    'from the latest published funnelcast run.',
+  columns: [
+    channelColumn,
+    sourceColumn,
+    column('date_day', 'DATE', false, 'Date', 'The calendar day of the row.', calendar),
+    column('data_type', 'STRING', false, 'Data type',
+      'ACTUAL for days before the as-of date, FORECAST from the as-of date on.', calendar),
+    ...stageColumns('mqls'),
+    ...stageColumns('sqls'),
+    ...stageColumns('sqos'),
+    column('quarter', 'INT64', false, 'Quarter', 'Calendar quarter (1–4) of date_day.', calendar),
+    column('month', 'INT64', false, 'Month', 'Calendar month (1–12) of date_day.', calendar),
+    column('year', 'INT64', false, 'Year', 'Calendar year of date_day.', calendar),
+    column('sql_to_sqo_rate', 'FLOAT64', false, 'SQL→SQO rate',
+      'Hybrid SQL→SQO conversion rate of the Channel × Source: its own matured-cohort rate shrunk toward its ' +
+        "super-segment's by credibility.",
+      { role: 'measure', group: 'sqos', stage: 'sqos', aggregation: 'rate' }),
+    column('mql_model', 'STRING', false, 'MQL model', 'The model that produced the MQL forecast.', run),
+    column('sql_model', 'STRING', false, 'SQL model', 'The model that produced the SQL forecast.', run),
+    runIdColumn,
+    asOfColumn,
+    column('generated_at', 'TIMESTAMP', false, 'Generated at', 'When the run computed the forecast (UTC).', run),
+  ],
+  primaryKey: ['date_day', 'Channel_Grouping_Name', 'Original_source'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link PRODUCTION_FORECAST}. */
+export type ProductionRow = RowOf<typeof PRODUCTION_FORECAST>;
+
+/** `vw_super_segment_to_channel_source_mapping`: the weights that distribute each super-segment's SQLs. */
+export const SEGMENT_MAPPING = {
+  name: 'vw_super_segment_to_channel_source_mapping',
+  kind: 'view',
+  description:
+    'How each super-segment forecast is shared among Channel × Source combinations (Gross–Sohl proportion of ' +
+    'historical averages over a trailing window), from the latest published run.',
+  columns: [
+    column('super_segment', 'STRING', false, 'Super-segment', 'The coarse segment the SQL model forecasts.',
+      { role: 'dimension', group: 'mapping' }),
+    channelColumn,
+    sourceColumn,
+    column('sql_count', 'FLOAT64', false, 'SQL count',
+      'SQLs of the combination in the segment over the window (scaled to the full window when exposure-adjusted).',
+      { role: 'measure', group: 'mapping', aggregation: 'sum' }),
+    column('super_segment_total', 'FLOAT64', false, 'Segment total',
+      "The segment's SQL count over the window after exposure adjustment (the normaliser).",
+      { role: 'measure', group: 'mapping', aggregation: 'rate' }),
+    column('normalized_fraction', 'FLOAT64', false, 'Share',
+      "The combination's share of the segment; a segment's shares sum to 1.",
+      { role: 'measure', group: 'mapping', aggregation: 'rate' }),
+    column('weight_method', 'STRING', false, 'Weight method',
+      'historical, exposure_adjusted (started inside the window) or equal_fallback (segment had no SQLs).',
+      { role: 'dimension', group: 'mapping' }),
+    column('window_start', 'DATE', false, 'Window start', 'First day of the share window (inclusive).',
+      { role: 'dimension', group: 'mapping' }),
+    column('window_end', 'DATE', false, 'Window end', 'End of the share window (exclusive: the as-of date).',
+      { role: 'dimension', group: 'mapping' }),
+    runIdColumn,
+  ],
+  primaryKey: ['super_segment', 'Channel_Grouping_Name', 'Original_source'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link SEGMENT_MAPPING}. */
+export type MappingRow = RowOf<typeof SEGMENT_MAPPING>;
+
+function versusColumns<S extends Stage>(stage: S) {
+  const noun = STAGE_NAMES[stage];
+  const measure = { role: 'measure', group: stage, stage } as const;
+  return [
+    column(`${stage}_forecast` as `${S}_forecast`, 'FLOAT64', false, `${noun} forecast`,
+      `What the run forecast for the day.`, { ...measure, aggregation: 'sum' }),
+    column(`${stage}_lower_95` as `${S}_lower_95`, 'FLOAT64', false, `${noun} lower 95%`,
+      `The run's 2.5% quantile for the day.`, { ...measure, aggregation: 'bound', bound: { level: 0.95, side: 'lower' } }),
+    column(`${stage}_upper_95` as `${S}_upper_95`, 'FLOAT64', false, `${noun} upper 95%`,
+      `The run's 97.5% quantile for the day.`, { ...measure, aggregation: 'bound', bound: { level: 0.95, side: 'upper' } }),
+    column(`${stage}_actual` as `${S}_actual`, 'INT64', false, `${noun} actual`,
+      `What then happened on the day.`, { ...measure, aggregation: 'sum' }),
+  ] as const;
+}
+
+/** `vw_forecast_vs_actual`: every published run's forecast days that have passed, beside what happened. */
+export const FORECAST_VS_ACTUAL = {
+  name: 'vw_forecast_vs_actual',
+  kind: 'view',
+  description: "Each published run's FORECAST rows whose day has passed, beside the actuals that then happened.",
+  columns: [
+    runIdColumn,
+    asOfColumn,
+    channelColumn,
+    sourceColumn,
+    column('date_day', 'DATE', false, 'Date', 'The forecast day.', calendar),
+    column('horizon_day', 'INT64', false, 'Horizon day', 'Days after the as-of date (0 = the as-of date itself).',
+      calendar),
+    ...versusColumns('mqls'),
+    ...versusColumns('sqls'),
+    ...versusColumns('sqos'),
+  ],
+  primaryKey: ['run_id', 'date_day', 'Channel_Grouping_Name', 'Original_source'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link FORECAST_VS_ACTUAL}. */
+export type ForecastVsActualRow = RowOf<typeof FORECAST_VS_ACTUAL>;
+
+/** Run lifecycle: `running` while computing, `published` once visible, `failed` with a reason. */
+export type RunStatus = 'running' | 'published' | 'failed';
+
+/** `forecast_runs`: one row per run, the bookkeeping behind atomic publish. */
+export const FORECAST_RUNS = {
+  name: 'forecast_runs',
+  kind: 'table',
+  description: 'One row per forecast run: status, timings, models and row counts. Views read the latest published run.',
+  columns: [
+    runIdColumn,
+    asOfColumn,
+    column('status', 'STRING', false, 'Status', 'running, published or failed.', run),
+    column('config_hash', 'STRING', false, 'Config hash', 'Hash of the settings that shape the forecast.', run),
+    column('horizon', 'INT64', false, 'Horizon', 'Forecast days from the as-of date.', run),
+    column('mql_model', 'STRING', false, 'MQL model', 'Model of the MQL forecast.', run),
+    column('sql_model', 'STRING', false, 'SQL model', 'Model of the SQL forecast.', run),
+    column('started_at', 'TIMESTAMP', false, 'Started at', 'When the run started (UTC).', run),
+    column('finished_at', 'TIMESTAMP', true, 'Finished at', 'When the run ended (UTC).', run),
+    column('published_at', 'TIMESTAMP', true, 'Published at', 'When the run became the published one (UTC).', run),
+    column('timings_json', 'STRING', true, 'Timings', 'Milliseconds per phase, as JSON.', run),
+    column('row_count', 'INT64', true, 'Rows', 'Rows written to the forecast.', run),
+    column('mapping_row_count', 'INT64', true, 'Mapping rows', 'Rows written to the mapping.', run),
+    column('error', 'STRING', true, 'Error', 'Why a failed run failed.', run),
+  ],
+  primaryKey: ['run_id'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link FORECAST_RUNS}. */
+export type RunRecord = RowOf<typeof FORECAST_RUNS>;
+
+/** `backtest_runs`: one row per backtest invocation. */
+export const BACKTEST_RUNS = {
+  name: 'backtest_runs',
+  kind: 'table',
+  description: 'One row per backtest: its origins, period and models.',
+  columns: [
+    column('backtest_id', 'STRING', false, 'Backtest ID', 'Identifies the backtest.', { role: 'dimension', group: 'backtest' }),
+    column('created_at', 'TIMESTAMP', false, 'Created at', 'When the backtest ran (UTC).', { role: 'dimension', group: 'backtest' }),
+    column('period', 'STRING', false, 'Period', 'month or quarter.', { role: 'dimension', group: 'backtest' }),
+    column('origins_json', 'STRING', false, 'Origins', 'The origins, as a JSON array of ISO dates.', { role: 'dimension', group: 'backtest' }),
+    column('models_json', 'STRING', false, 'Models', 'The models compared, as a JSON array.', { role: 'dimension', group: 'backtest' }),
+    column('config_hash', 'STRING', false, 'Config hash', 'Hash of the settings used.', { role: 'dimension', group: 'backtest' }),
+  ],
+  primaryKey: ['backtest_id'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link BACKTEST_RUNS}. */
+export type BacktestRunRecord = RowOf<typeof BACKTEST_RUNS>;
+
+/** `backtest_results`: one metric value per backtest × origin × model × level × stage × metric. */
+export const BACKTEST_RESULTS = {
+  name: 'backtest_results',
+  kind: 'table',
+  description: 'Accuracy of each model per origin, level and stage.',
+  columns: [
+    column('backtest_id', 'STRING', false, 'Backtest ID', 'Identifies the backtest.', { role: 'dimension', group: 'backtest' }),
+    column('origin', 'DATE', false, 'Origin', 'First forecast day; history is everything before it.', { role: 'dimension', group: 'backtest' }),
+    column('model', 'STRING', false, 'Model', 'production, v1, naive or another forecaster.', { role: 'dimension', group: 'backtest' }),
+    column('level', 'STRING', false, 'Level', 'total, super_segment or channel_source.', { role: 'dimension', group: 'backtest' }),
+    column('stage', 'STRING', false, 'Stage', 'mqls, sqls or sqos.', { role: 'dimension', group: 'backtest' }),
+    column('metric', 'STRING', false, 'Metric', 'signed_pct_error, capture_rate, wape, mase, coverage_50, coverage_95, pinball.', { role: 'dimension', group: 'backtest' }),
+    column('value', 'FLOAT64', true, 'Value', 'The metric value; NULL where undefined (e.g. zero actuals).', { role: 'measure', group: 'backtest', aggregation: 'rate' }),
+  ],
+  primaryKey: ['backtest_id', 'origin', 'model', 'level', 'stage', 'metric'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link BACKTEST_RESULTS}. */
+export type BacktestResultRow = RowOf<typeof BACKTEST_RESULTS>;
+
+/** Every relation, for generators and the coverage test. */
+export const RELATIONS: readonly RelationDeclaration[] = [
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  FORECAST_VS_ACTUAL,
+  FORECAST_RUNS,
+  BACKTEST_RUNS,
+  BACKTEST_RESULTS,
+];
+
+/** The relations Looker reads: the three published views. */
+export const PUBLISHED_VIEWS: readonly RelationDeclaration[] = [PRODUCTION_FORECAST, SEGMENT_MAPPING, FORECAST_VS_ACTUAL];
+
+/**
+ * The table behind each published view. A view reads its table's rows of the latest published run, so writing a
+ * run's rows never disturbs what Looker sees until the run is marked published.
+ */
+export const BACKING_TABLES = {
+  [PRODUCTION_FORECAST.name]: 'forecast_rows',
+  [SEGMENT_MAPPING.name]: 'mapping_rows',
+} as const;

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { ConfigError, type Problem } from './errors.js';
+import { DEFAULT_SUPER_SEGMENTS } from './vocabulary.js';
+
+/**
+ * The configuration schema. Every key has a default that works out of the box (an embedded DuckDB target named
+ * `local`), so an empty file — or no file — is a valid configuration.
+ */
+
+/** A name BigQuery and LookML both accept: letters, digits and underscores, not starting with a digit. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+const identifier = z.string().regex(IDENTIFIER, 'must be letters, digits and underscores, not starting with a digit');
+
+/** MQL models, by stage. `arima-plus` runs in BigQuery (`ML.FORECAST`); the others run embedded. */
+export const MQL_MODELS = ['mstl-ets', 'arima-plus', 'seasonal-naive'] as const;
+/** SQL models. `v3.1-bqml` is the BigQuery boosted tree; `v3-ridge` its embedded counterpart on the same features. */
+export const SQL_MODELS = ['v3-ridge', 'v3.1-bqml', 'seasonal-naive'] as const;
+
+const duckdbTarget = z
+  .object({
+    type: z.literal('duckdb'),
+    /** Path of the database file. @defaultValue `.funnelcast/funnelcast.duckdb` */
+    path: z.string().min(1).default('.funnelcast/funnelcast.duckdb'),
+  })
+  .strict();
+
+const bigqueryLeads = z.union([
+  z.object({ table: z.string().min(1) }).strict(),
+  z.object({ query: z.string().min(1) }).strict(),
+  z.object({ dailyCountsTable: z.string().min(1) }).strict(),
+]);
+
+const bigqueryTarget = z
+  .object({
+    type: z.literal('bigquery'),
+    projectId: z.string().min(1),
+    /** Dataset funnelcast writes its tables and views to. */
+    dataset: identifier,
+    /** @defaultValue `US` */
+    location: z.string().min(1).default('US'),
+    /** Where leads come from: a table, a query, or a daily-counts table shaped like the legacy input. */
+    leads: bigqueryLeads,
+    /** Dataset holding the BigQuery ML models. @defaultValue the target's dataset */
+    modelDataset: identifier.optional(),
+    /** Name of the V3.1 regressor. @defaultValue `model_tof_sql_regressor_v3_1_final` */
+    sqlModelName: identifier.default('model_tof_sql_regressor_v3_1_final'),
+    /** Name of the per-combination ARIMA_PLUS model. @defaultValue `model_mql_arima_plus` */
+    mqlModelName: identifier.default('model_mql_arima_plus'),
+    /** A service-account key file; otherwise Application Default Credentials. */
+    keyFilename: z.string().min(1).optional(),
+    /** Override of the API root, for tests against a local endpoint. */
+    apiEndpoint: z.url().optional(),
+    /** Refuse queries that would bill more than this many bytes. */
+    maximumBytesBilled: z.number().int().positive().optional(),
+    /** Labels put on every job, for cost attribution. @defaultValue `{ app: 'funnelcast' }` */
+    labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().regex(/^[a-z0-9_-]{0,63}$/)).default({ app: 'funnelcast' }),
+  })
+  .strict();
+
+/** A warehouse target: where leads are read and forecasts are published. */
+export const targetSchema = z.discriminatedUnion('type', [duckdbTarget, bigqueryTarget]);
+
+const intervalsSchema = z
+  .object({
+    /** The published levels. The view's columns are named `_50` and `_95`, so these are fixed. */
+    levels: z.tuple([z.literal(0.5), z.literal(0.95)]).default([0.5, 0.95]),
+  })
+  .strict();
+
+/** The full configuration schema (input shape: every key optional). */
+export const configSchema = z
+  .object({
+    /** Named warehouse targets. @defaultValue `{ local: { type: 'duckdb' } }` */
+    targets: z.record(identifier, targetSchema).default({ local: { type: 'duckdb', path: '.funnelcast/funnelcast.duckdb' } }),
+    /** The target used when none is named. @defaultValue `local` */
+    defaultTarget: identifier.default('local'),
+    /** Forecast days from the as-of date. @defaultValue 90 */
+    horizon: z.number().int().min(1).max(1000).default(90),
+    /** How many days of history the models see. @defaultValue 730 */
+    historyDays: z.number().int().min(56).max(3650).default(730),
+    /** The super-segments the SQL model forecasts; leads in any other segment are refused. */
+    superSegments: z.array(identifier).min(1).default([...DEFAULT_SUPER_SEGMENTS]),
+    mapping: z
+      .object({
+        /** Trailing window of the Gross–Sohl shares. @defaultValue 180 */
+        windowDays: z.number().int().min(1).max(3650).default(180),
+        /** Floor of the exposure of a combination that started inside the window. @defaultValue 28 */
+        minExposureDays: z.number().int().min(1).max(365).default(28),
+      })
+      .strict()
+      .default({ windowDays: 180, minExposureDays: 28 }),
+    conversion: z
+      .object({
+        /** Credibility κ: pseudo-SQLs of the parent's rate added to each combination's own. @defaultValue 30 */
+        credibility: z.number().min(0).max(1e6).default(30),
+        /** SQL cohorts younger than this have not finished converting and are left out of rates. @defaultValue 60 */
+        maturityDays: z.number().int().min(1).max(365).default(60),
+        /** How many days of matured cohorts the rates use. @defaultValue 365 */
+        windowDays: z.number().int().min(7).max(3650).default(365),
+      })
+      .strict()
+      .default({ credibility: 30, maturityDays: 60, windowDays: 365 }),
+    intervals: intervalsSchema.default({ levels: [0.5, 0.95] }),
+    models: z
+      .object({
+        /** @defaultValue `mstl-ets` */
+        mqls: z.enum(MQL_MODELS).default('mstl-ets'),
+        /** @defaultValue `v3-ridge` */
+        sqls: z.enum(SQL_MODELS).default('v3-ridge'),
+      })
+      .strict()
+      .default({ mqls: 'mstl-ets', sqls: 'v3-ridge' }),
+    schedule: z
+      .object({
+        /** Cron pattern of the scheduled refresh. @defaultValue `0 6 * * *` (daily 06:00) */
+        cron: z.string().min(1).default('0 6 * * *'),
+        /** IANA time zone of the cron pattern. @defaultValue `UTC` */
+        tz: z.string().min(1).default('UTC'),
+      })
+      .strict()
+      .default({ cron: '0 6 * * *', tz: 'UTC' }),
+    queue: z
+      .object({
+        /** @defaultValue `funnelcast-refresh` */
+        name: z.string().min(1).default('funnelcast-refresh'),
+        /** Redis key prefix of the queue. @defaultValue `bull` */
+        prefix: z.string().min(1).default('bull'),
+      })
+      .strict()
+      .default({ name: 'funnelcast-refresh', prefix: 'bull' }),
+    lookml: z
+      .object({
+        /** Looker connection name. @defaultValue `funnelcast_bigquery` */
+        connection: z.string().min(1).default('funnelcast_bigquery'),
+        /** BigQuery project holding the views; empty means the connection's default project. */
+        project: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'must be a BigQuery project id').optional(),
+        /** BigQuery dataset holding the views. @defaultValue `funnelcast` */
+        dataset: identifier.default('funnelcast'),
+      })
+      .strict()
+      .default({ connection: 'funnelcast_bigquery', dataset: 'funnelcast' }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (!(config.defaultTarget in config.targets)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultTarget'],
+        message: `names no target; configured targets: ${Object.keys(config.targets).join(', ') || '(none)'}`,
+      });
+    }
+    if (new Set(config.superSegments).size !== config.superSegments.length) {
+      ctx.addIssue({ code: 'custom', path: ['superSegments'], message: 'lists a super-segment twice' });
+    }
+  });
+
+/** A validated configuration with every default filled in. */
+export type FunnelcastConfig = z.output<typeof configSchema>;
+/** What a user may write: every key optional. */
+export type FunnelcastConfigInput = z.input<typeof configSchema>;
+/** One warehouse target. */
+export type TargetConfig = z.output<typeof targetSchema>;
+
+/** Turns zod issues into problems with dotted paths, e.g. `targets.local.type`. */
+export function zodProblems(error: z.ZodError, root = ''): Problem[] {
+  return error.issues.map((issue) => {
+    const path = [root, ...issue.path.map(String)].filter(Boolean).join('.');
+    return { where: path || '(root)', message: issue.message };
+  });
+}
+
+/**
+ * Validates a configuration (parsed JSON or YAML) and fills in defaults.
+ * @throws ConfigError listing every problem with its key path and what is allowed.
+ */
+export function parseConfig(input: unknown, origin = 'config'): FunnelcastConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) throw new ConfigError(zodProblems(result.error), `Invalid configuration in ${origin}:`);
+  return result.data;
+}
+
+/**
+ * The target named `name`, or the default target.
+ * @throws ConfigError when no target has that name.
+ */
+export function resolveTarget(config: FunnelcastConfig, name?: string): { name: string; target: TargetConfig } {
+  const chosen = name ?? config.defaultTarget;
+  const target = config.targets[chosen];
+  if (!target) {
+    throw new ConfigError([
+      { where: 'target', message: `no target named ${JSON.stringify(chosen)}; configured: ${Object.keys(config.targets).join(', ')}` },
+    ]);
+  }
+  return { name: chosen, target };
+}
+
+/**
+ * The settings that shape a forecast, in a stable order: two runs with equal hashes at the same as-of date are the
+ * same run. Connection details and schedules are left out on purpose — they do not change the numbers.
+ */
+export function forecastSettings(config: FunnelcastConfig, horizon: number): string {
+  return JSON.stringify({
+    horizon,
+    historyDays: config.historyDays,
+    superSegments: [...config.superSegments].sort(),
+    mapping: config.mapping,
+    conversion: config.conversion,
+    intervals: config.intervals,
+    models: config.models,
+  });
+}
+
+/** A short, stable, non-cryptographic hash (FNV-1a, 64-bit, hex) — enough to tell settings apart. */
+export function stableHash(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= BigInt(text.charCodeAt(i));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}

@@ -1,0 +1,11 @@
+/**
+ * @funnelcast/core — the pure domain of funnelcast. No I/O, no clock, no environment: the as-of date, seeds and
+ * data all come in as arguments, so every function here is a plain calculation that tests can pin exactly.
+ */
+export * from './vocabulary.js';
+export * from './dates.js';
+export * from './columns.js';
+export * from './errors.js';
+export * from './config.js';
+export * from './ports.js';
+export * from './mapping.js';

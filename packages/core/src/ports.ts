@@ -1,0 +1,189 @@
+import type { BacktestResultRow, BacktestRunRecord, MappingRow, ProductionRow, RunRecord } from './columns.js';
+import type { IsoDate } from './vocabulary.js';
+
+/**
+ * The ports the edges implement. Core declares them in domain words; the DuckDB and BigQuery adapters implement
+ * {@link Warehouse}, the models package and the BigQuery adapter implement {@link Forecaster}. The pipeline only
+ * ever sees these interfaces.
+ */
+
+/**
+ * Counts for one day at the finest grain the warehouse keeps: super-segment × Channel × Source. Only days with at
+ * least one event appear; a missing day means zero.
+ */
+export interface DailyCounts {
+  readonly date: IsoDate;
+  readonly superSegment: string;
+  readonly channel: string;
+  readonly source: string;
+  readonly mqls: number;
+  readonly sqls: number;
+  readonly sqos: number;
+}
+
+/** When a super-segment × Channel × Source first and last had a lead, over all history before the as-of date. */
+export interface CombinationSpan {
+  readonly superSegment: string;
+  readonly channel: string;
+  readonly source: string;
+  /** The first day with any event (MQL, SQL or SQO). */
+  readonly firstDate: IsoDate;
+  /** The last day with any event before the as-of date. */
+  readonly lastDate: IsoDate;
+}
+
+/** SQLs of a matured cohort and how many of them became SQOs before the as-of date. */
+export interface ConversionCohort {
+  readonly superSegment: string;
+  readonly channel: string;
+  readonly source: string;
+  readonly sqls: number;
+  readonly sqos: number;
+}
+
+/** SQLs still open (not yet an SQO) at the as-of date, by age in days (`asOf − sql_date`, ≥ 1). */
+export interface OpenSqls {
+  readonly superSegment: string;
+  readonly channel: string;
+  readonly source: string;
+  readonly ageDays: number;
+  readonly count: number;
+}
+
+/**
+ * What lead-level data says about SQL→SQO conversion. Absent when the source is a daily-counts relation, in which
+ * case the pipeline falls back to `sqos = sqls × rate` with rates from daily counts.
+ */
+export interface ConversionHistory {
+  /** Matured cohorts: SQLs dated in `[cohortStart, cohortEnd)`, their SQOs counted before the as-of date. */
+  readonly cohorts: readonly ConversionCohort[];
+  /** `lagCounts[k]` = SQOs of the matured cohorts that came `k` days after their SQL (k = 0 … maxLagDays). */
+  readonly lagCounts: readonly number[];
+  /** SQLs open at the as-of date, dated within `maxLagDays` before it. */
+  readonly openSqls: readonly OpenSqls[];
+}
+
+/** What the pipeline asks the warehouse for. All windows end before `asOf`: nothing on or after it is read. */
+export interface HistoryRequest {
+  readonly asOf: IsoDate;
+  /** First day of daily counts to return (models look back this far). */
+  readonly since: IsoDate;
+  /** The matured-cohort window for conversion rates and the lag distribution. */
+  readonly conversion: { readonly cohortStart: IsoDate; readonly cohortEnd: IsoDate; readonly maxLagDays: number };
+}
+
+/** The aggregated history before an as-of date: small enough to travel into Node whatever the lead count. */
+export interface FunnelHistory {
+  readonly asOf: IsoDate;
+  /** Non-zero daily counts in `[since, asOf)`. */
+  readonly daily: readonly DailyCounts[];
+  /** Spans over all history before `asOf` (not only since `since`). */
+  readonly spans: readonly CombinationSpan[];
+  /** Lead-level conversion facts, or `null` for a daily-counts source. */
+  readonly conversion: ConversionHistory | null;
+}
+
+/** The shape of the data a warehouse holds, for messages and defaults. */
+export interface DataSummary {
+  readonly leads: number;
+  readonly firstDate: IsoDate;
+  readonly lastDate: IsoDate;
+  readonly superSegments: readonly string[];
+  readonly combinations: number;
+}
+
+/** Filters for reading the published forecast back. */
+export interface PublishedFilter {
+  readonly channel?: string;
+  readonly source?: string;
+  readonly from?: IsoDate;
+  readonly to?: IsoDate;
+}
+
+/**
+ * A place funnelcast reads leads from and publishes forecasts to. Implemented by the embedded DuckDB warehouse and
+ * by BigQuery; conformance tests run the same suite against both.
+ *
+ * It does not forecast by itself, choose models, or validate forecast values: the pipeline does. It does guarantee
+ * that {@link Warehouse.publishRun} is atomic and that views only ever show the latest published run.
+ */
+export interface Warehouse {
+  /** `duckdb` or `bigquery`, for summaries and logs. */
+  readonly kind: string;
+  /** Creates missing tables and views from core's declarations; safe to call on every start. */
+  ensureSchema(): Promise<void>;
+  /** What the leads look like, or `null` when there are none. */
+  describeData(): Promise<DataSummary | null>;
+  /** Daily aggregates computed in the warehouse (SQL): lead-level rows never leave it. */
+  readHistory(request: HistoryRequest): Promise<FunnelHistory>;
+  /** Records a run as `running` (replacing an earlier unpublished record of the same id). */
+  startRun(record: RunRecord): Promise<void>;
+  /**
+   * Writes the run's rows and mapping, then marks it `published`, in one step: a crash at any point leaves the
+   * previously published run visible. Rows of an earlier run with the same id are replaced, never duplicated.
+   */
+  publishRun(record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]): Promise<void>;
+  /** Marks a run `failed` with its reason; the published run is untouched. */
+  failRun(runId: string, error: string, finishedAt: string): Promise<void>;
+  /** Runs, newest first. */
+  listRuns(limit?: number): Promise<RunRecord[]>;
+  /** Rows of the latest published run (what `vw_production_forecast` shows), ordered by date and combination. */
+  readPublished(filter?: PublishedFilter): Promise<ProductionRow[]>;
+  /** Mapping rows of the latest published run, optionally for one super-segment. */
+  readMapping(filter?: { readonly superSegment?: string }): Promise<MappingRow[]>;
+  /** Stores a backtest and its results (never touches the published forecast). */
+  saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
+  /**
+   * A forecaster that runs inside the warehouse (BigQuery's `ML.FORECAST` / `ML.PREDICT`), if it has one by this
+   * model name; the embedded warehouse has none.
+   */
+  forecaster?(model: string): Forecaster | undefined;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/** One daily series to forecast: consecutive days from `start` to the day before the as-of date. */
+export interface DailySeries {
+  /** A combination key or a super-segment name: whatever the caller groups by. */
+  readonly key: string;
+  readonly start: IsoDate;
+  readonly values: readonly number[];
+}
+
+/** What a forecaster is asked. */
+export interface ForecastRequest {
+  readonly asOf: IsoDate;
+  /** Days to forecast, starting on `asOf`. */
+  readonly horizon: number;
+  readonly series: readonly DailySeries[];
+  /** Called after each series, for progress displays. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Aborts a long fit (worker shutdown). */
+  readonly signal?: { readonly aborted: boolean };
+}
+
+/**
+ * A forecast as a predictive distribution per day, on the count scale: its mean and variance. Core turns these into
+ * count quantiles (negative binomial by moment matching, Poisson when the variance does not exceed the mean).
+ */
+export interface PredictiveSeries {
+  readonly key: string;
+  /** Expected count per horizon day, ≥ 0. */
+  readonly mean: readonly number[];
+  /** Predictive variance per horizon day, ≥ 0 (parameter and noise uncertainty). */
+  readonly variance: readonly number[];
+  /** Which method produced it (a model may fall back per series), e.g. `mstl-ets`, `intermittent`. */
+  readonly method: string;
+}
+
+/**
+ * A model that forecasts daily counts. Implementations: MSTL+ETS and the V3.1-feature Poisson ridge (embedded),
+ * ARIMA_PLUS and the V3.1 boosted tree (BigQuery), and the backtest peers.
+ *
+ * It does not see the grain: the caller decides whether a series is a combination or a super-segment.
+ */
+export interface Forecaster {
+  /** The name shown in `mql_model` / `sql_model` and backtest tables. */
+  readonly name: string;
+  forecast(request: ForecastRequest): Promise<PredictiveSeries[]>;
+}

@@ -1,0 +1,73 @@
+/**
+ * The shared words of funnelcast. Every package speaks in these terms so that a stage, an interval level or a
+ * weight method means the same thing in SQL, TypeScript and LookML.
+ */
+
+/** A funnel stage, in the plural form used by the view's column names. */
+export type Stage = 'mqls' | 'sqls' | 'sqos';
+
+/** The stages in funnel order. */
+export const STAGES: readonly Stage[] = ['mqls', 'sqls', 'sqos'];
+
+/** Central interval levels published for every forecast value; the view's column suffixes are `_50` and `_95`. */
+export const INTERVAL_LEVELS = [0.5, 0.95] as const;
+
+/** One of {@link INTERVAL_LEVELS}. */
+export type IntervalLevel = (typeof INTERVAL_LEVELS)[number];
+
+/**
+ * The quantile probabilities that back the published bounds, in column order:
+ * `lower_95`, `lower_50`, `upper_50`, `upper_95`.
+ */
+export const BOUND_PROBABILITIES = [0.025, 0.25, 0.75, 0.975] as const;
+
+/**
+ * How a mapping row's weight was obtained (design.md, "Mapping and distribution"):
+ * - `historical`: the Gross–Sohl proportion of historical averages over the window;
+ * - `exposure_adjusted`: the combination started inside the window, so its count was scaled to the full window;
+ * - `equal_fallback`: the segment had no SQLs in the window and splits equally.
+ */
+export type WeightMethod = 'historical' | 'exposure_adjusted' | 'equal_fallback';
+
+/** All weight methods, for validation messages. */
+export const WEIGHT_METHODS: readonly WeightMethod[] = ['historical', 'exposure_adjusted', 'equal_fallback'];
+
+/** Whether a production row holds what happened or what is expected. */
+export type DataType = 'ACTUAL' | 'FORECAST';
+
+/** A calendar day as an ISO `YYYY-MM-DD` string (no time, no zone). */
+export type IsoDate = string;
+
+/** The fine grain every dashboard wants: `Channel_Grouping_Name × Original_source`. */
+export interface Combination {
+  readonly channel: string;
+  readonly source: string;
+}
+
+/** The super-segments of the V3.1 model, used when the config names none. */
+export const DEFAULT_SUPER_SEGMENTS: readonly string[] = [
+  'Outbound',
+  'Inbound_Marketing',
+  'Partnerships_Referrals',
+  'Other',
+];
+
+// A separator that cannot occur in a channel or source name read from CSV or SQL, so keys never collide.
+const KEY_SEPARATOR = '\u001f';
+
+/** A stable string key for a combination, for use in maps. */
+export function combinationKey(combination: Combination): string {
+  return `${combination.channel}${KEY_SEPARATOR}${combination.source}`;
+}
+
+/** The inverse of {@link combinationKey}. */
+export function parseCombinationKey(key: string): Combination {
+  const at = key.indexOf(KEY_SEPARATOR);
+  if (at < 0) throw new RangeError(`not a combination key: ${JSON.stringify(key)}`);
+  return { channel: key.slice(0, at), source: key.slice(at + 1) };
+}
+
+/** A human-readable label for messages: `Paid Search / google`. */
+export function combinationLabel(combination: Combination): string {
+  return `${combination.channel} / ${combination.source}`;
+}
