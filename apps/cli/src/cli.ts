@@ -1,0 +1,34 @@
+import yargs, { type Argv } from 'yargs';
+import { commands } from './commands/index.js';
+import type { GlobalOptions } from './context.js';
+
+/**
+ * The `funnelcast` command line: strict parsing, suggestions for typos, global `--config`, `--target`, `--db` and
+ * `--json`. Parse errors throw (`.fail(false)`) so the entry point maps every failure to an exit code in one place.
+ */
+export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
+  let cli = yargs([...argv])
+    .scriptName('funnelcast')
+    .usage('$0 <command> [options]\n\nKeeps a B2B sales-funnel forecast (MQL → SQL → SQO by Channel × Source) in production.')
+    .option('config', { type: 'string', global: true, describe: 'Config file (JSON or YAML)', defaultDescription: 'funnelcast.config.{yaml,yml,json} if present' })
+    .option('target', { type: 'string', global: true, describe: 'Configured target (warehouse) to use', defaultDescription: 'config defaultTarget, "local"' })
+    .option('db', { type: 'string', global: true, describe: 'DuckDB file of the target', defaultDescription: '.funnelcast/funnelcast.duckdb' })
+    .option('json', { type: 'boolean', global: true, default: false, describe: 'Print pure JSON on stdout' })
+    .demandCommand(1, 'Name a command; `funnelcast --help` lists them.')
+    .strict()
+    .recommendCommands()
+    .fail(false)
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(120, yargs().terminalWidth()))
+    .epilogue(
+      'Exit codes: 0 ok · 1 input or forecast failed validation (nothing published) · 2 usage or config error · ' +
+        '3 environment (warehouse, Redis, file in use) · 4 internal error.\nDocs: README.md',
+    )
+    .example('$0 demo', 'Generate demo leads and publish a forecast in .funnelcast/funnelcast.duckdb')
+    .example('$0 import leads.csv && $0 refresh', 'Forecast your own leads')
+    .example('$0 forecast --by quarter', 'Where each stage lands this quarter') as Argv<GlobalOptions>;
+  for (const command of commands) cli = cli.command(command);
+  return cli;
+}

@@ -1,0 +1,28 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../context.js';
+import { loadConfig } from '../context.js';
+import { emit } from '../output.js';
+
+/** Options of `funnelcast import`. */
+export interface ImportArgs extends GlobalOptions {
+  readonly file: string;
+  readonly replace: boolean;
+}
+
+/** `funnelcast import FILE`: load leads into the embedded warehouse. */
+export const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
+  command: 'import <file>',
+  describe: 'Import leads (CSV or Parquet) into the embedded DuckDB warehouse; a file with any bad row imports nothing',
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'Leads file: lead_id, channel_grouping_name, original_source, super_segment, mql_date, sql_date, sqo_date (ISO dates; empty = not reached)' })
+      .option('replace', { type: 'boolean', default: false, describe: 'Replace all leads instead of adding to them' })
+      .example('$0 import leads.csv', 'Add the leads in leads.csv')
+      .example('$0 import export.parquet --replace', 'Replace every lead with the Parquet export') as Argv<ImportArgs>,
+  handler: async (args) => {
+    const config = await loadConfig(args);
+    const { importLeadsFile } = await import('@funnelcast/pipeline');
+    const summary = await importLeadsFile(config, args.file, { ...(args.target ? { target: args.target } : {}), replace: args.replace });
+    emit(args, summary, () => `Imported ${JSON.stringify(summary)}`);
+  },
+};

@@ -1,0 +1,19 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalOptions } from '../context.js';
+import { demoCommand } from './demo.js';
+import { forecastCommand } from './forecast.js';
+import { importCommand } from './import.js';
+import { mappingCommand } from './mapping.js';
+import { refreshCommand } from './refresh.js';
+import { runsCommand } from './runs.js';
+
+/** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
+// Each module narrows its own argument type; yargs only needs the shared global options here.
+export const commands = [
+  demoCommand,
+  importCommand,
+  refreshCommand,
+  forecastCommand,
+  mappingCommand,
+  runsCommand,
+] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];

@@ -1,0 +1,50 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../context.js';
+import { loadConfig } from '../context.js';
+import { emit } from '../output.js';
+import { createProgressDisplay } from '../progress.js';
+import { renderRefreshSummary } from '../render-summary.js';
+
+/** Options of `funnelcast refresh`. */
+export interface RefreshArgs extends GlobalOptions {
+  readonly asOf?: string;
+  readonly horizon?: number;
+  readonly dryRun: boolean;
+}
+
+/** Adds the options a refresh takes (shared by `refresh` and `demo`). */
+export function refreshOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it', defaultDescription: 'today (UTC)' })
+    .option('horizon', { type: 'number', describe: 'Days to forecast, 1–1000', defaultDescription: 'config horizon, 90' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and validate, publish nothing' });
+}
+
+/** `funnelcast refresh`: recompute and publish the forecast. */
+export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
+  command: 'refresh',
+  describe: 'Recompute the forecast from the leads and publish it as vw_production_forecast',
+  builder: (yargs) =>
+    refreshOptions(yargs)
+      .example('$0 refresh', 'Forecast the next 90 days from everything before today')
+      .example('$0 refresh --as-of 2025-10-01 --horizon 31', 'Forecast October 2025 from history before it')
+      .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary') as Argv<RefreshArgs>,
+  handler: async (args) => {
+    const config = await loadConfig(args);
+    const { refresh } = await import('@funnelcast/pipeline');
+    const progress = createProgressDisplay(process.stderr);
+    try {
+      const summary = await refresh(config, {
+        ...(args.target ? { target: args.target } : {}),
+        ...(args.asOf ? { asOf: args.asOf } : {}),
+        ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
+        dryRun: args.dryRun,
+        onProgress: progress.update,
+      });
+      progress.stop();
+      emit(args, summary, () => renderRefreshSummary(summary));
+    } finally {
+      progress.stop();
+    }
+  },
+};

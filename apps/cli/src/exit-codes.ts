@@ -1,0 +1,46 @@
+import { ConfigError, FunnelcastError, InputError, InvariantViolationError, NotFoundError } from '@funnelcast/core';
+
+/**
+ * What an exit code means, for scripts:
+ * 0 success; 1 the input or the forecast failed validation (nothing was published); 2 a usage or configuration
+ * error (fix the command or the config); 3 the environment failed (warehouse or Redis unreachable, a file in use) —
+ * retrying may help; 4 a bug in funnelcast.
+ */
+export const ExitCode = { ok: 0, validation: 1, usage: 2, environment: 3, internal: 4 } as const;
+
+/** A command that ran but did not succeed, with the exit code to report (e.g. `lookml --check` found drift). */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
+}
+
+/** The one place errors become exit codes. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommandFailure) return error.exitCode;
+  if (error instanceof InputError || error instanceof InvariantViolationError) return ExitCode.validation;
+  if (error instanceof ConfigError || error instanceof NotFoundError) return ExitCode.usage;
+  if (error instanceof FunnelcastError) return ExitCode.environment;
+  if (error instanceof Error && error.name === 'YError') return ExitCode.usage;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EBUSY)$/.test(code)) return ExitCode.environment;
+  return ExitCode.internal;
+}
+
+/** The error as JSON for `--json` callers: a stable code, the message and, where there are some, the problems. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  if (error instanceof ConfigError || error instanceof InputError) {
+    return { error: { code: error.code, message: error.message, problems: error.problems } };
+  }
+  if (error instanceof InvariantViolationError) {
+    return { error: { code: error.code, message: error.message, violations: error.violations } };
+  }
+  if (error instanceof CommandFailure) return { error: { code: 'COMMAND_FAILED', message: error.message, details: error.details ?? null } };
+  if (error instanceof FunnelcastError) return { error: { code: error.code, message: error.message } };
+  return { error: { code: 'ERROR', message: error instanceof Error ? error.message : String(error) } };
+}

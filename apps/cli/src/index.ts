@@ -1,0 +1,3 @@
+/** The funnelcast CLI as a library: build the parser to embed or test it. */
+export { buildCli } from './cli.js';
+export { ExitCode, CommandFailure, exitCodeFor } from './exit-codes.js';

@@ -1,0 +1,27 @@
+import { ConfigError, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import type { StageForecasters } from './compute-forecast.js';
+
+/** Models that run inside the warehouse rather than embedded. */
+const IN_WAREHOUSE = new Set(['arima-plus', 'v3.1-bqml']);
+
+async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse): Promise<Forecaster> {
+  if (IN_WAREHOUSE.has(model)) {
+    const forecaster = warehouse.forecaster?.(model);
+    if (!forecaster) {
+      throw new ConfigError([
+        { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: mstl-ets, sqls: v3-ridge)` },
+      ]);
+    }
+    return forecaster;
+  }
+  const { createForecaster } = await import('@funnelcast/models');
+  return createForecaster(model);
+}
+
+/** The configured forecaster of each modelled stage, embedded or in the warehouse. */
+export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse): Promise<StageForecasters> {
+  return {
+    mqls: await resolve('mqls', config.models.mqls, warehouse),
+    sqls: await resolve('sqls', config.models.sqls, warehouse),
+  };
+}

@@ -1,0 +1,62 @@
+import {
+  addDays,
+  combinationKey,
+  daysBetween,
+  type Combination,
+  type DailyCounts,
+  type DailySeries,
+  type IsoDate,
+  type Stage,
+} from '@funnelcast/core';
+
+/**
+ * Dense daily series from the warehouse's sparse aggregates: a missing day is a zero, and a series starts on its
+ * first event (a combination launched last month has no leading zeros that would drag its level down).
+ */
+export function denseSeries(
+  daily: readonly DailyCounts[],
+  stage: Stage,
+  keyOf: (row: DailyCounts) => string,
+  keys: readonly string[],
+  end: IsoDate,
+  earliest: IsoDate,
+): DailySeries[] {
+  const firstByKey = new Map<string, IsoDate>();
+  for (const row of daily) {
+    const key = keyOf(row);
+    const first = firstByKey.get(key);
+    if (row[stage] > 0 && (first === undefined || row.date < first)) firstByKey.set(key, row.date);
+  }
+  const series = new Map<string, { start: IsoDate; values: number[] }>();
+  for (const key of keys) {
+    // A series with no events at all still gets a short run of zeros, so the model can say "zero".
+    const first = firstByKey.get(key) ?? addDays(end, -28);
+    const start = first < earliest ? earliest : first;
+    series.set(key, { start, values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) });
+  }
+  for (const row of daily) {
+    const target = series.get(keyOf(row));
+    if (!target) continue;
+    const at = daysBetween(target.start, row.date);
+    if (at >= 0 && at < target.values.length) target.values[at] = (target.values[at] ?? 0) + row[stage];
+  }
+  return keys.map((key) => {
+    const { start, values } = series.get(key)!;
+    return { key, start, values };
+  });
+}
+
+/** The combination key of a daily row (its segment ignored). */
+export const byCombination = (row: DailyCounts): string => combinationKey({ channel: row.channel, source: row.source });
+
+/** The super-segment of a daily row. */
+export const bySegment = (row: DailyCounts): string => row.superSegment;
+
+/** Distinct combinations, sorted by channel then source. */
+export function sortCombinations(combinations: Iterable<Combination>): Combination[] {
+  const unique = new Map<string, Combination>();
+  for (const c of combinations) unique.set(combinationKey(c), { channel: c.channel, source: c.source });
+  return [...unique.values()].sort((a, b) =>
+    a.channel === b.channel ? (a.source < b.source ? -1 : 1) : a.channel < b.channel ? -1 : 1,
+  );
+}

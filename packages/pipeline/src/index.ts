@@ -1,0 +1,13 @@
+/**
+ * @funnelcast/pipeline — composes a warehouse, the models and core into the jobs users run: refresh, import,
+ * demo and backtest. The pipeline never knows which warehouse it has.
+ */
+export * from './progress.js';
+export * from './refresh-types.js';
+export { refresh, runIdFor, todayUtc } from './refresh.js';
+export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
+export { resolveForecasters } from './forecasters.js';
+export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';
+export { openWarehouse, withWarehouse, type OpenedWarehouse } from './open-warehouse.js';
+export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
+export { whereWeLand, LANDING_PERIODS, type LandingPeriod, type LandingRow } from './where-we-land.js';

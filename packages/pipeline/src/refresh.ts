@@ -1,0 +1,152 @@
+import {
+  ConfigError,
+  forecastSettings,
+  InvariantViolationError,
+  isIsoDate,
+  resolveTarget,
+  stableHash,
+  type FunnelcastConfig,
+  type IsoDate,
+  type RunRecord,
+  type Warehouse,
+} from '@funnelcast/core';
+import { computeForecast, historyRequest, validateHistory } from './compute-forecast.js';
+import { resolveForecasters } from './forecasters.js';
+import { periodLandings } from './landings.js';
+import { openWarehouse } from './open-warehouse.js';
+import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
+import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
+
+/** Today's date in UTC as an ISO date. */
+export function todayUtc(now: Date): IsoDate {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * The id of the run for an as-of date and the settings that shape it: re-running the same as-of date with the same
+ * config replaces that run instead of adding another.
+ */
+export function runIdFor(config: FunnelcastConfig, asOf: IsoDate, horizon: number): string {
+  return `fc_${asOf.replaceAll('-', '')}_${stableHash(forecastSettings(config, horizon)).slice(0, 10)}`;
+}
+
+/**
+ * Checks the per-call options a user can get wrong.
+ * @throws ConfigError naming each bad option.
+ */
+function validateOptions(asOf: string, horizon: number): void {
+  const problems = [];
+  if (!isIsoDate(asOf)) problems.push({ where: 'as-of', message: `${JSON.stringify(asOf)} is not a calendar date written YYYY-MM-DD` });
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1000) {
+    problems.push({ where: 'horizon', message: `${horizon} is out of range: a whole number of days from 1 to 1000` });
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 'Invalid refresh options:');
+}
+
+/**
+ * Refreshes the forecast of one target: reads aggregated history from its warehouse, fits the models, distributes,
+ * validates every invariant and publishes atomically. Bad input or a broken invariant throws and publishes nothing;
+ * the previous forecast stays published.
+ */
+export async function refresh(config: FunnelcastConfig, options: RefreshOptions = {}): Promise<RefreshSummary> {
+  const now = options.now ?? (() => new Date());
+  const asOf = options.asOf ?? todayUtc(now());
+  const horizon = options.horizon ?? config.horizon;
+  validateOptions(asOf, horizon);
+  const { name: target } = resolveTarget(config, options.target);
+  const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
+  const opened = options.warehouse ? undefined : await openWarehouse(config, target);
+  const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
+  const runId = runIdFor(config, asOf, horizon);
+  let recorded = false;
+  try {
+    let started = performance.now();
+    options.onProgress?.({ phase: 'aggregate', done: 0, total: 1 });
+    await warehouse.ensureSchema();
+    const history = await warehouse.readHistory(historyRequest(config, asOf));
+    validateHistory(config, history);
+    options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
+    timings.aggregate = performance.now() - started;
+
+    const forecasters = await resolveForecasters(config, warehouse);
+    const startedAt = now().toISOString();
+    const previous = (await warehouse.listRuns()).find((run) => run.run_id === runId);
+    // A re-run of the published run must not demote it: only its successful publish replaces it.
+    const record: RunRecord = {
+      run_id: runId,
+      as_of: asOf,
+      status: 'running',
+      config_hash: stableHash(forecastSettings(config, horizon)),
+      horizon,
+      mql_model: forecasters.mqls.name,
+      sql_model: forecasters.sqls.name,
+      started_at: startedAt,
+      finished_at: null,
+      published_at: null,
+      timings_json: null,
+      row_count: null,
+      mapping_row_count: null,
+      error: null,
+    };
+    if (!options.dryRun && previous?.status !== 'published') {
+      await warehouse.startRun(record);
+      recorded = true;
+    }
+
+    const computed = await computeForecast(history, {
+      config,
+      asOf,
+      horizon,
+      runId,
+      generatedAt: startedAt,
+      forecasters,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    Object.assign(timings, computed.timings);
+    if (computed.violations.length > 0) throw new InvariantViolationError(computed.violations);
+    if (options.signal?.aborted) throw new Error('refresh aborted before publishing');
+
+    if (!options.dryRun) {
+      started = performance.now();
+      options.onProgress?.({ phase: 'publish', done: 0, total: computed.rows.length });
+      await warehouse.publishRun(
+        {
+          ...record,
+          status: 'published',
+          finished_at: now().toISOString(),
+          published_at: now().toISOString(),
+          timings_json: JSON.stringify(timings),
+          row_count: computed.rows.length,
+          mapping_row_count: computed.mappingRows.length,
+        },
+        computed.rows,
+        computed.mappingRows,
+      );
+      timings.publish = performance.now() - started;
+      options.onProgress?.({ phase: 'publish', done: computed.rows.length, total: computed.rows.length });
+    }
+
+    return {
+      runId,
+      target,
+      warehouse: warehouse.kind,
+      asOf,
+      horizon,
+      published: !options.dryRun,
+      rows: computed.rows.length,
+      mappingRows: computed.mappingRows.length,
+      combinations: computed.combinations.length,
+      superSegments: config.superSegments,
+      models: { mqls: forecasters.mqls.name, sqls: forecasters.sqls.name },
+      landings: periodLandings(computed.rows, computed.fine, asOf),
+      timings,
+      warnings: computed.warnings,
+    };
+  } catch (error) {
+    if (recorded) await warehouse.failRun(runId, (error as Error).message, now().toISOString()).catch(() => undefined);
+    throw error;
+  } finally {
+    await opened?.warehouse.close();
+  }
+}

@@ -1,0 +1,224 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runCliJson, tempDir } from './support/cli.js';
+
+const AS_OF = '2025-11-01';
+const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
+
+interface RunRow {
+  run_id: string;
+  status: string;
+  as_of: string;
+  row_count: number | null;
+}
+
+let dir: { path: string; cleanup: () => Promise<void> };
+let db: string;
+let demoSummary: { demo: { leads: number }; refresh: { runId: string; rows: number; published: boolean; combinations: number } };
+
+/** The published forecast and run list, to prove a failed command left them exactly as they were. */
+async function publishedState(database: string) {
+  const runs = await runCliJson<RunRow[]>(['runs', '--db', database]);
+  const forecast = await runCliJson<unknown>(['forecast', '--db', database, '--by', 'month']);
+  const mapping = await runCliJson<unknown>(['mapping', '--db', database]);
+  return { runs: runs.json, forecast: forecast.json, mapping: mapping.json };
+}
+
+async function writeLeads(name: string, lines: readonly string[]): Promise<string> {
+  const file = join(dir.path, name);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+beforeAll(async () => {
+  dir = await tempDir();
+  db = join(dir.path, 'demo.duckdb');
+  const result = await runCliJson<typeof demoSummary>(['demo', '--db', db, '--as-of', AS_OF, '--seed', '7']);
+  expect(result.code, result.stderr).toBe(0);
+  demoSummary = result.json;
+});
+
+afterAll(async () => {
+  await dir.cleanup();
+});
+
+describe('funnelcast demo', () => {
+  it('generates two years of leads and publishes a forecast', () => {
+    expect(demoSummary.demo.leads).toBeGreaterThan(3000);
+    expect(demoSummary.refresh.published).toBe(true);
+    expect(demoSummary.refresh.combinations).toBeGreaterThanOrEqual(12);
+    expect(demoSummary.refresh.runId).toMatch(/^fc_20251101_/);
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const other = join(dir.path, 'readable.duckdb');
+    const result = await runCli(['demo', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Published run fc_20251101_');
+    expect(result.stdout).toContain('Where we land');
+    expect(result.stdout).toMatch(/SQLs/);
+  });
+});
+
+describe('funnelcast refresh', () => {
+  it('re-running the same as-of date replaces the run instead of adding one', async () => {
+    const before = await runCliJson<RunRow[]>(['runs', '--db', db]);
+    const again = await runCliJson<{ runId: string }>(['refresh', '--db', db, '--as-of', AS_OF]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.runId).toBe(demoSummary.refresh.runId);
+    const after = await runCliJson<RunRow[]>(['runs', '--db', db]);
+    expect(after.json.filter((r) => r.run_id === again.json.runId)).toHaveLength(1);
+    expect(after.json.length).toBe(before.json.length);
+  });
+
+  it('--dry-run validates and publishes nothing', async () => {
+    const before = await publishedState(db);
+    const result = await runCliJson<{ published: boolean; rows: number }>(['refresh', '--db', db, '--as-of', '2025-10-15', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json.published).toBe(false);
+    expect(result.json.rows).toBeGreaterThan(0);
+    expect(await publishedState(db)).toEqual(before);
+  });
+
+  it.each([
+    ['0', /horizon/],
+    ['1001', /horizon/],
+  ])('refuses --horizon %s with a usage error and keeps the forecast', async (horizon, pattern) => {
+    const before = await publishedState(db);
+    const result = await runCli(['refresh', '--db', db, '--as-of', AS_OF, '--horizon', horizon]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(pattern);
+    expect(await publishedState(db)).toEqual(before);
+  });
+
+  it('refuses an as-of date with no history before it', async () => {
+    const before = await publishedState(db);
+    const result = await runCli(['refresh', '--db', db, '--as-of', '2000-01-01']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no history before the as-of date 2000-01-01/);
+    expect(await publishedState(db)).toEqual(before);
+  });
+
+  it('refuses an unknown super-segment in the config, naming the key', async () => {
+    const config = join(dir.path, 'unknown-segment.yaml');
+    await writeFile(config, 'superSegments: [Outbound, Inbound_Marketing, Partnerships_Referrals, Other, Moonshots]\n');
+    const before = await publishedState(db);
+    const result = await runCli(['refresh', '--db', db, '--as-of', AS_OF, '--config', config]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Moonshots/);
+    expect(result.stderr).toMatch(/superSegments/);
+    expect(await publishedState(db)).toEqual(before);
+  });
+
+  it('refuses a config key it does not know, listing the key', async () => {
+    const config = join(dir.path, 'typo.yaml');
+    await writeFile(config, 'horizen: 30\n');
+    const result = await runCli(['refresh', '--db', db, '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/horizen/);
+  });
+});
+
+describe('funnelcast forecast, mapping, runs', () => {
+  it('forecast --json gives landings per month and stage with ordered intervals', async () => {
+    const result = await runCliJson<{ landings: { periodStart: string; stage: string; landing: number; lower95: number; lower50: number; upper50: number; upper95: number }[] }>(
+      ['forecast', '--db', db, '--by', 'month'],
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const november = result.json.landings.filter((l) => l.periodStart === '2025-11-01');
+    expect(november.map((l) => l.stage)).toEqual(['mqls', 'sqls', 'sqos']);
+    for (const l of result.json.landings) {
+      expect(l.lower95).toBeLessThanOrEqual(l.lower50 + 1e-9);
+      expect(l.lower50).toBeLessThanOrEqual(l.landing + 1e-9);
+      expect(l.landing).toBeLessThanOrEqual(l.upper50 + 1e-9);
+      expect(l.upper50).toBeLessThanOrEqual(l.upper95 + 1e-9);
+    }
+  });
+
+  it('forecast --csv prints a header and one line per period and stage', async () => {
+    const result = await runCli(['forecast', '--db', db, '--by', 'quarter', '--csv']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('period,stage,actual,forecast,landing,lower_50,upper_50,lower_95,upper_95');
+    expect(lines.length - 1).toBeGreaterThanOrEqual(9);
+  });
+
+  it('mapping shares of each segment sum to 1', async () => {
+    const result = await runCliJson<{ super_segment: string; normalized_fraction: number; weight_method: string }[]>(['mapping', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const sums = new Map<string, number>();
+    for (const row of result.json) sums.set(row.super_segment, (sums.get(row.super_segment) ?? 0) + row.normalized_fraction);
+    expect([...sums.keys()].sort()).toEqual(['Inbound_Marketing', 'Other', 'Outbound', 'Partnerships_Referrals']);
+    for (const sum of sums.values()) expect(sum).toBeCloseTo(1, 9);
+  });
+
+  it('mapping --segment lists the known segments when the name is unknown', async () => {
+    const result = await runCli(['mapping', '--db', db, '--segment', 'Nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown super-segment "Nope"; known: Inbound_Marketing, Other, Outbound, Partnerships_Referrals/);
+  });
+
+  it('runs lists the published run', async () => {
+    const result = await runCliJson<RunRow[]>(['runs', '--db', db]);
+    expect(result.code).toBe(0);
+    expect(result.json.find((r) => r.run_id === demoSummary.refresh.runId)?.status).toBe('published');
+  });
+
+  it('an unknown command is a usage error with a suggestion', async () => {
+    const result = await runCli(['refrsh']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Did you mean refresh/);
+  });
+});
+
+describe('funnelcast import', () => {
+  const good = [
+    HEADER,
+    'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-05,2025-01-20',
+    'L2,Paid Search,google,Inbound_Marketing,2025-01-03,,',
+    'L3,Outbound,sales_prospecting,Outbound,2025-01-03,2025-01-03,',
+  ];
+
+  it('imports a valid file', async () => {
+    const target = join(dir.path, 'import-ok.duckdb');
+    const file = await writeLeads('ok.csv', good);
+    const result = await runCliJson<Record<string, unknown>>(['import', file, '--db', target]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.stringify(result.json)).toMatch(/3/);
+  });
+
+  const bad: [string, readonly string[], RegExp][] = [
+    ['a missing column', [HEADER.replace(',sqo_date', ''), 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-05'], /sqo_date/],
+    ['a NULL key', [HEADER, 'L1,,google,Inbound_Marketing,2025-01-02,,'], /channel_grouping_name/],
+    ['an unparseable date', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-13-45,,'], /mql_date/],
+    ['sql_date before mql_date', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-10,2025-01-02,'], /sql_date/],
+    ['sqo_date before sql_date', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-10,2025-01-05'], /sqo_date/],
+    ['a duplicate lead_id', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,,', 'L1,Paid Search,bing,Inbound_Marketing,2025-01-03,,'], /L1|duplicate/i],
+    ['an empty file', [HEADER], /empty|no data rows|no leads/i],
+  ];
+
+  it.each(bad)('refuses %s, names it, and leaves the published forecast as it was', async (_name, lines, pattern) => {
+    const file = await writeLeads(`bad-${_name.replace(/\W+/g, '-')}.csv`, lines);
+    const before = await publishedState(db);
+    const result = await runCli(['import', file, '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(file.split('/').pop()!);
+    expect(result.stderr).toMatch(pattern);
+    expect(await publishedState(db)).toEqual(before);
+  });
+
+  it('refuses a missing file', async () => {
+    const result = await runCli(['import', join(dir.path, 'nope.csv'), '--db', db]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/nope\.csv/);
+  });
+
+  it('--json errors are pure JSON with the problems', async () => {
+    const file = await writeLeads('bad-json.csv', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,not-a-date,,']);
+    const result = await runCliJson<{ error: { code: string; problems: { where: string; message: string }[] } }>(['import', file, '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.json.error.code).toBe('INPUT_INVALID');
+    expect(result.json.error.problems.some((p) => /mql_date/.test(p.where + p.message))).toBe(true);
+  });
+});
