@@ -1,0 +1,199 @@
+import type { ProductionRow, Warehouse } from '@funnelcast/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  EXPECTED_HISTORY,
+  HISTORY_REQUEST,
+  LEADS,
+  mappingRows,
+  productionRows,
+  runRecord,
+  sortHistory,
+  type ConformanceLead,
+} from './fixtures.js';
+
+/** How the suite gets a warehouse of the implementation under test. */
+export interface WarehouseConformanceSetup {
+  /** A fresh, empty warehouse for one test (a new file, dataset or fake endpoint state). */
+  open(): Promise<Warehouse>;
+  /** Loads leads into it, the way that implementation takes them. */
+  loadLeads(warehouse: Warehouse, leads: readonly ConformanceLead[]): Promise<void>;
+  /** Releases what `open` created, after the warehouse is closed. */
+  cleanup?(): Promise<void>;
+}
+
+const byGrainAndDate = (a: ProductionRow, b: ProductionRow) =>
+  a.date_day.localeCompare(b.date_day) ||
+  a.Channel_Grouping_Name.localeCompare(b.Channel_Grouping_Name) ||
+  a.Original_source.localeCompare(b.Original_source);
+
+/**
+ * Declares the conformance suite for one {@link Warehouse} implementation: the behaviour the pipeline relies on,
+ * written once. Call it at the top level of a test file.
+ */
+export function describeWarehouseConformance(name: string, setup: WarehouseConformanceSetup): void {
+  describe(`Warehouse conformance: ${name}`, () => {
+    let warehouse: Warehouse;
+
+    beforeEach(async () => {
+      warehouse = await setup.open();
+      await warehouse.ensureSchema();
+    });
+
+    afterEach(async () => {
+      await warehouse.close();
+      await setup.cleanup?.();
+    });
+
+    const publish = async (runId: string, asOf: string, startedAt: string, scale = 1) => {
+      const record = runRecord(runId, asOf, startedAt);
+      await warehouse.startRun(record);
+      const rows = productionRows(runId, asOf, 3, scale);
+      await warehouse.publishRun(record, rows, mappingRows(runId, asOf));
+      return rows.sort(byGrainAndDate);
+    };
+
+    it('ensureSchema is idempotent and keeps data', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      await warehouse.ensureSchema();
+      await warehouse.ensureSchema();
+      expect((await warehouse.describeData())?.leads).toBe(LEADS.length);
+    });
+
+    it('describes an empty warehouse as null', async () => {
+      expect(await warehouse.describeData()).toBeNull();
+      expect(await warehouse.readPublished()).toEqual([]);
+      expect(await warehouse.readMapping()).toEqual([]);
+      expect(await warehouse.listRuns()).toEqual([]);
+    });
+
+    it('describes loaded leads', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      expect(await warehouse.describeData()).toEqual({
+        leads: 7,
+        firstDate: '2023-12-01',
+        lastDate: '2024-03-02',
+        superSegments: ['Inbound_Marketing', 'Outbound'],
+        combinations: 3,
+      });
+    });
+
+    it('aggregates history before the as-of date: daily counts, spans, cohorts, lags, open SQLs', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      const history = await warehouse.readHistory(HISTORY_REQUEST);
+      expect(sortHistory(history)).toEqual(EXPECTED_HISTORY);
+    });
+
+    it('moves the window with the as-of date', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      const history = await warehouse.readHistory({
+        asOf: '2024-02-04',
+        since: '2024-02-01',
+        conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-02-04', maxLagDays: 5 },
+      });
+      const sorted = sortHistory(history);
+      expect(sorted.daily).toEqual([
+        { date: '2024-02-01', superSegment: 'Outbound', channel: 'Paid Search', source: 'google', mqls: 2, sqls: 0, sqos: 0 },
+        { date: '2024-02-03', superSegment: 'Outbound', channel: 'Paid Search', source: 'google', mqls: 0, sqls: 1, sqos: 0 },
+      ]);
+      // L1's SQO (02-10) has not happened at 02-04, and its 7-day lag lies beyond maxLagDays anyway.
+      expect(sorted.conversion?.lagCounts).toEqual([1, 0, 0, 0, 0, 0]);
+      expect(sorted.conversion?.openSqls).toEqual([
+        { superSegment: 'Outbound', channel: 'Paid Search', source: 'google', ageDays: 1, count: 1 },
+      ]);
+      expect(sorted.spans.map((s) => [s.channel, s.firstDate, s.lastDate])).toEqual([
+        ['Events', '2024-01-15', '2024-01-20'],
+        ['Paid Search', '2023-12-01', '2024-02-03'],
+      ]);
+    });
+
+    it('publishes a run and reads rows and mapping back exactly', async () => {
+      const rows = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      expect(await warehouse.readPublished()).toEqual(rows);
+      expect(await warehouse.readMapping()).toEqual(mappingRows('run-a', '2024-03-01'));
+      expect(await warehouse.readMapping({ superSegment: 'Outbound' })).toHaveLength(2);
+      expect(await warehouse.readPublished({ channel: 'Web', from: '2024-03-02', to: '2024-03-03' })).toEqual(
+        rows.filter((r) => r.Channel_Grouping_Name === 'Web' && r.date_day >= '2024-03-02'),
+      );
+      const [run] = await warehouse.listRuns();
+      expect(run).toMatchObject({ run_id: 'run-a', status: 'published', row_count: rows.length, mapping_row_count: 3 });
+      expect(run?.published_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    });
+
+    it('replaces the rows of a republished run id instead of duplicating them', async () => {
+      await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      const second = await publish('run-a', '2024-03-01', '2024-03-01T07:00:00.000Z', 2);
+      expect(await warehouse.readPublished()).toEqual(second);
+      expect(await warehouse.readMapping()).toHaveLength(3);
+      expect(await warehouse.listRuns()).toHaveLength(1);
+    });
+
+    it('keeps a published run visible while the same run id is re-run', async () => {
+      const first = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      await warehouse.startRun(runRecord('run-a', '2024-03-01', '2024-03-01T07:00:00.000Z'));
+      expect(await warehouse.readPublished()).toEqual(first);
+      expect((await warehouse.listRuns())[0]?.status).toBe('running');
+    });
+
+    it('shows only the latest published run', async () => {
+      await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      const b = await publish('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', 3);
+      const published = await warehouse.readPublished();
+      expect(published).toEqual(b);
+      expect(new Set(published.map((r) => r.run_id))).toEqual(new Set(['run-b']));
+      expect(new Set((await warehouse.readMapping()).map((r) => r.run_id))).toEqual(new Set(['run-b']));
+    });
+
+    it('leaves the previous run visible and intact when a publish fails midway', async () => {
+      const a = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      const record = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z');
+      await warehouse.startRun(record);
+      const rows = productionRows('run-b', '2024-03-02');
+      // A row breaking NOT NULL halfway through the write.
+      rows[3] = { ...rows[3], mqls_combined: null } as unknown as ProductionRow;
+      await expect(warehouse.publishRun(record, rows, mappingRows('run-b', '2024-03-02'))).rejects.toThrow();
+      expect(await warehouse.readPublished()).toEqual(a);
+      expect(new Set((await warehouse.readMapping()).map((r) => r.run_id))).toEqual(new Set(['run-a']));
+      const runs = await warehouse.listRuns();
+      expect(runs.find((r) => r.run_id === 'run-b')?.status).toBe('running');
+      expect(runs.find((r) => r.run_id === 'run-a')?.status).toBe('published');
+    });
+
+    it('marks a run failed without touching the published one', async () => {
+      const a = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      await warehouse.startRun(runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z'));
+      await warehouse.failRun('run-b', 'model exploded', '2024-03-02T06:05:00.000Z');
+      expect(await warehouse.readPublished()).toEqual(a);
+      const failed = (await warehouse.listRuns()).find((r) => r.run_id === 'run-b');
+      expect(failed).toMatchObject({ status: 'failed', error: 'model exploded', finished_at: '2024-03-02T06:05:00.000Z' });
+    });
+
+    it('lists runs newest first, with a limit', async () => {
+      await warehouse.startRun(runRecord('run-2', '2024-03-02', '2024-03-02T06:00:00.000Z'));
+      await warehouse.startRun(runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z'));
+      await warehouse.startRun(runRecord('run-3', '2024-03-03', '2024-03-03T06:00:00.000Z'));
+      const runs = await warehouse.listRuns();
+      expect(runs.map((r) => r.run_id)).toEqual(['run-3', 'run-2', 'run-1']);
+      expect(runs[0]).toEqual(runRecord('run-3', '2024-03-03', '2024-03-03T06:00:00.000Z'));
+      expect((await warehouse.listRuns(2)).map((r) => r.run_id)).toEqual(['run-3', 'run-2']);
+    });
+
+    it('stores a backtest without touching the published forecast', async () => {
+      const a = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      const run = {
+        backtest_id: 'bt-1',
+        created_at: '2024-03-05T00:00:00.000Z',
+        period: 'month',
+        origins_json: '["2024-01-01"]',
+        models_json: '["production"]',
+        config_hash: 'abc',
+      };
+      const result = { backtest_id: 'bt-1', origin: '2024-01-01', model: 'production', level: 'total', stage: 'sqls' };
+      await warehouse.saveBacktest(run, [
+        { ...result, metric: 'wape', value: 0.2 },
+        { ...result, metric: 'mase', value: null },
+      ]);
+      await warehouse.saveBacktest(run, [{ ...result, metric: 'wape', value: 0.3 }]);
+      expect(await warehouse.readPublished()).toEqual(a);
+    });
+  });
+}

@@ -1,0 +1,214 @@
+import {
+  addDays,
+  calendarParts,
+  type FunnelHistory,
+  type HistoryRequest,
+  type MappingRow,
+  type ProductionRow,
+  type RunRecord,
+} from '@funnelcast/core';
+
+/**
+ * One lead as the leads contract has it (design.md, "Inputs"): ISO dates, `null` for a stage not reached. Mirrors the
+ * DuckDB adapter's `LeadRecord`; core has no lead type yet because lead rows never leave a warehouse.
+ */
+export interface ConformanceLead {
+  readonly lead_id: string;
+  readonly channel_grouping_name: string;
+  readonly original_source: string;
+  readonly super_segment: string;
+  readonly mql_date: string;
+  readonly sql_date: string | null;
+  readonly sqo_date: string | null;
+}
+
+const lead = (
+  id: string,
+  segment: string,
+  channel: string,
+  source: string,
+  mql: string,
+  sql: string | null = null,
+  sqo: string | null = null,
+): ConformanceLead => ({
+  lead_id: id,
+  channel_grouping_name: channel,
+  original_source: source,
+  super_segment: segment,
+  mql_date: mql,
+  sql_date: sql,
+  sqo_date: sqo,
+});
+
+/** Hand-made leads whose history at {@link HISTORY_REQUEST} is worked out by hand in {@link EXPECTED_HISTORY}. */
+export const LEADS: readonly ConformanceLead[] = [
+  lead('L1', 'Outbound', 'Paid Search', 'google', '2024-02-01', '2024-02-03', '2024-02-10'),
+  // Open at the as-of date: SQL on 02-05, no SQO; age 25 days on 2024-03-01 (2024 is a leap year).
+  lead('L2', 'Outbound', 'Paid Search', 'google', '2024-02-01', '2024-02-05'),
+  lead('L3', 'Outbound', 'Events', 'expo', '2024-01-15', '2024-01-20', '2024-01-20'),
+  // Its SQO falls after the as-of date: not counted anywhere, and the SQL is still open (age 1).
+  lead('L4', 'Inbound_Marketing', 'Web', 'organic', '2024-02-28', '2024-02-29', '2024-03-02'),
+  // An MQL on the as-of date itself is not history yet.
+  lead('L5', 'Inbound_Marketing', 'Web', 'organic', '2024-03-01'),
+  // Before `since`: outside the daily counts, inside the span.
+  lead('L6', 'Outbound', 'Paid Search', 'google', '2023-12-01'),
+  lead('L7', 'Inbound_Marketing', 'Web', 'organic', '2024-02-28'),
+];
+
+/** The question asked of {@link LEADS}. */
+export const HISTORY_REQUEST: HistoryRequest = {
+  asOf: '2024-03-01',
+  since: '2024-01-01',
+  conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-03-01', maxLagDays: 30 },
+};
+
+const lagCounts = Array.from({ length: 31 }, (_, k) => (k === 0 || k === 7 ? 1 : 0));
+const grain = (superSegment: string, channel: string, source: string) => ({ superSegment, channel, source });
+const outboundGoogle = grain('Outbound', 'Paid Search', 'google');
+const outboundExpo = grain('Outbound', 'Events', 'expo');
+const inboundWeb = grain('Inbound_Marketing', 'Web', 'organic');
+
+/** The answer to {@link HISTORY_REQUEST}, worked out by hand; arrays sorted as {@link sortHistory} sorts them. */
+export const EXPECTED_HISTORY: FunnelHistory = {
+  asOf: '2024-03-01',
+  daily: [
+    { date: '2024-01-15', ...outboundExpo, mqls: 1, sqls: 0, sqos: 0 },
+    { date: '2024-01-20', ...outboundExpo, mqls: 0, sqls: 1, sqos: 1 },
+    { date: '2024-02-01', ...outboundGoogle, mqls: 2, sqls: 0, sqos: 0 },
+    { date: '2024-02-03', ...outboundGoogle, mqls: 0, sqls: 1, sqos: 0 },
+    { date: '2024-02-05', ...outboundGoogle, mqls: 0, sqls: 1, sqos: 0 },
+    { date: '2024-02-10', ...outboundGoogle, mqls: 0, sqls: 0, sqos: 1 },
+    { date: '2024-02-28', ...inboundWeb, mqls: 2, sqls: 0, sqos: 0 },
+    { date: '2024-02-29', ...inboundWeb, mqls: 0, sqls: 1, sqos: 0 },
+  ],
+  spans: [
+    { ...inboundWeb, firstDate: '2024-02-28', lastDate: '2024-02-29' },
+    { ...outboundExpo, firstDate: '2024-01-15', lastDate: '2024-01-20' },
+    { ...outboundGoogle, firstDate: '2023-12-01', lastDate: '2024-02-10' },
+  ],
+  conversion: {
+    cohorts: [
+      { ...inboundWeb, sqls: 1, sqos: 0 },
+      { ...outboundExpo, sqls: 1, sqos: 1 },
+      { ...outboundGoogle, sqls: 2, sqos: 1 },
+    ],
+    lagCounts,
+    openSqls: [
+      { ...inboundWeb, ageDays: 1, count: 1 },
+      { ...outboundGoogle, ageDays: 25, count: 1 },
+    ],
+  },
+};
+
+const byKeys = <T>(keys: readonly (keyof T)[]) => (a: T, b: T) => {
+  for (const key of keys) {
+    const x = String(a[key]);
+    const y = String(b[key]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+};
+
+/** A history with its arrays in one canonical order, so implementations may return rows in any order. */
+export function sortHistory(history: FunnelHistory): FunnelHistory {
+  const grainKeys = ['superSegment', 'channel', 'source'] as const;
+  return {
+    ...history,
+    daily: [...history.daily].sort(byKeys(['date', ...grainKeys])),
+    spans: [...history.spans].sort(byKeys(grainKeys)),
+    conversion: history.conversion && {
+      ...history.conversion,
+      cohorts: [...history.conversion.cohorts].sort(byKeys(grainKeys)),
+      openSqls: [...history.conversion.openSqls].sort(byKeys([...grainKeys, 'ageDays'])),
+    },
+  };
+}
+
+/** A run record with every column set, as the pipeline writes it. */
+export function runRecord(runId: string, asOf: string, startedAt: string, overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    run_id: runId,
+    as_of: asOf,
+    status: 'running',
+    config_hash: '0123456789abcdef',
+    horizon: 3,
+    mql_model: 'mstl-ets',
+    sql_model: 'v3-ridge',
+    started_at: startedAt,
+    finished_at: null,
+    published_at: null,
+    timings_json: '{"history":12,"models":340}',
+    row_count: null,
+    mapping_row_count: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+const COMBINATIONS = [
+  { channel: 'Paid Search', source: 'google' },
+  { channel: 'Web', source: 'organic' },
+] as const;
+
+/**
+ * Production rows of a run: one ACTUAL day before `asOf` and `horizon` FORECAST days from it, per combination.
+ * `scale` changes every value so two versions of a run are told apart.
+ */
+export function productionRows(runId: string, asOf: string, horizon = 3, scale = 1): ProductionRow[] {
+  const rows: ProductionRow[] = [];
+  for (const [c, { channel, source }] of COMBINATIONS.entries()) {
+    for (let day = -1; day < horizon; day++) {
+      const date = addDays(asOf, day);
+      const { year, quarter, month } = calendarParts(date);
+      const actual = day < 0;
+      const v = scale * (c + 1) * (day + 2) + 0.25;
+      const stage = (base: number) => ({
+        actual: actual ? Math.round(base) : null,
+        forecast: actual ? null : base,
+        lower_95: actual ? null : base / 4,
+        lower_50: actual ? null : base / 2,
+        upper_50: actual ? null : base * 1.5,
+        upper_95: actual ? null : base * 3,
+        combined: actual ? Math.round(base) : base,
+        mtd: base * 10,
+        qtd: base * 20,
+      });
+      const [m, s, o] = [stage(v * 4), stage(v), stage(v / 8)];
+      rows.push({
+        Channel_Grouping_Name: channel,
+        Original_source: source,
+        date_day: date,
+        data_type: actual ? 'ACTUAL' : 'FORECAST',
+        mqls_actual: m.actual, mqls_forecast: m.forecast, mqls_lower_95: m.lower_95, mqls_lower_50: m.lower_50,
+        mqls_upper_50: m.upper_50, mqls_upper_95: m.upper_95, mqls_combined: m.combined, mqls_mtd: m.mtd, mqls_qtd: m.qtd,
+        sqls_actual: s.actual, sqls_forecast: s.forecast, sqls_lower_95: s.lower_95, sqls_lower_50: s.lower_50,
+        sqls_upper_50: s.upper_50, sqls_upper_95: s.upper_95, sqls_combined: s.combined, sqls_mtd: s.mtd, sqls_qtd: s.qtd,
+        sqos_actual: o.actual, sqos_forecast: o.forecast, sqos_lower_95: o.lower_95, sqos_lower_50: o.lower_50,
+        sqos_upper_50: o.upper_50, sqos_upper_95: o.upper_95, sqos_combined: o.combined, sqos_mtd: o.mtd, sqos_qtd: o.qtd,
+        quarter,
+        month,
+        year,
+        sql_to_sqo_rate: 0.125 * (c + 1),
+        mql_model: 'mstl-ets',
+        sql_model: 'v3-ridge',
+        run_id: runId,
+        as_of: asOf,
+        generated_at: '2024-03-01T06:07:08.123Z',
+      });
+    }
+  }
+  return rows;
+}
+
+/** Mapping rows of a run: two segments, one of them split by the equal fallback. */
+export function mappingRows(runId: string, asOf: string): MappingRow[] {
+  const window = { window_start: addDays(asOf, -180), window_end: asOf, run_id: runId };
+  return [
+    { super_segment: 'Inbound_Marketing', Channel_Grouping_Name: 'Web', Original_source: 'organic', sql_count: 0,
+      super_segment_total: 0, normalized_fraction: 1, weight_method: 'equal_fallback', ...window },
+    { super_segment: 'Outbound', Channel_Grouping_Name: 'Paid Search', Original_source: 'google', sql_count: 30,
+      super_segment_total: 40, normalized_fraction: 0.75, weight_method: 'historical', ...window },
+    { super_segment: 'Outbound', Channel_Grouping_Name: 'Web', Original_source: 'organic', sql_count: 10,
+      super_segment_total: 40, normalized_fraction: 0.25, weight_method: 'exposure_adjusted', ...window },
+  ];
+}

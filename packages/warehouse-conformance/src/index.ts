@@ -1,0 +1,14 @@
+/**
+ * @funnelcast/warehouse-conformance — one test suite, written once, that every `Warehouse` implementation runs.
+ */
+export { describeWarehouseConformance, type WarehouseConformanceSetup } from './describe-warehouse-conformance.js';
+export {
+  EXPECTED_HISTORY,
+  HISTORY_REQUEST,
+  LEADS,
+  mappingRows,
+  productionRows,
+  runRecord,
+  sortHistory,
+  type ConformanceLead,
+} from './fixtures.js';

@@ -1,0 +1,100 @@
+import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
+  FORECAST_RUNS,
+  FORECAST_VS_ACTUAL,
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  STAGES,
+  type ColumnDeclaration,
+  type ColumnType,
+  type RelationDeclaration,
+} from '@funnelcast/core';
+import { LEAD_EVENTS_SQL } from './history-sql.js';
+import { LEADS } from './lead-rules.js';
+import { sqlIdentifier } from './sql-text.js';
+
+/** How each warehouse-neutral column type is stored in DuckDB. */
+export const DUCKDB_TYPES: Readonly<Record<ColumnType, string>> = {
+  STRING: 'VARCHAR',
+  DATE: 'DATE',
+  TIMESTAMP: 'TIMESTAMP',
+  INT64: 'BIGINT',
+  FLOAT64: 'DOUBLE',
+};
+
+/** A table funnelcast writes, and the declaration its columns come from. */
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: readonly ColumnDeclaration[];
+}
+
+/** Every table of the embedded warehouse; a run's rows live in the backing tables of the published views. */
+export const TABLES: readonly TableSpec[] = [
+  LEADS,
+  FORECAST_RUNS,
+  { name: BACKING_TABLES[PRODUCTION_FORECAST.name], columns: PRODUCTION_FORECAST.columns },
+  { name: BACKING_TABLES[SEGMENT_MAPPING.name], columns: SEGMENT_MAPPING.columns },
+  BACKTEST_RUNS,
+  BACKTEST_RESULTS,
+];
+
+/** `CREATE TABLE IF NOT EXISTS` for a declared table: declared order, DuckDB types, NOT NULL where not nullable. */
+export function createTableSql(table: TableSpec): string {
+  const columns = table.columns.map(
+    (c) => `  ${sqlIdentifier(c.name)} ${DUCKDB_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}`,
+  );
+  return `CREATE TABLE IF NOT EXISTS ${sqlIdentifier(table.name)} (\n${columns.join(',\n')}\n)`;
+}
+
+/**
+ * The run the views show: the one published last. A run that is re-started keeps its `published_at` until its new
+ * rows commit, so the old rows stay visible meanwhile; ties (same instant) go to the later as-of date.
+ */
+export const LATEST_PUBLISHED_RUN_SQL = `
+  SELECT run_id FROM forecast_runs WHERE published_at IS NOT NULL
+  ORDER BY published_at DESC, as_of DESC, run_id DESC LIMIT 1`;
+
+const columnList = (relation: RelationDeclaration, alias?: string) =>
+  relation.columns.map((c) => (alias ? `${alias}.` : '') + sqlIdentifier(c.name)).join(', ');
+
+function latestRunViewSql(view: RelationDeclaration, table: string): string {
+  return `CREATE OR REPLACE VIEW ${sqlIdentifier(view.name)} AS
+SELECT ${columnList(view)} FROM ${sqlIdentifier(table)}
+WHERE run_id = (${LATEST_PUBLISHED_RUN_SQL})`;
+}
+
+// A forecast day has passed once a later day has events: the last event day itself may still be filling up.
+function forecastVsActualSql(): string {
+  const stageColumns = STAGES.map(
+    (s) =>
+      `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(coalesce(a.${s}, 0) AS BIGINT) AS ${s}_actual`,
+  ).join(',\n  ');
+  return `CREATE OR REPLACE VIEW ${sqlIdentifier(FORECAST_VS_ACTUAL.name)} AS
+WITH actuals AS (
+  SELECT event_date, channel_grouping_name, original_source,
+    sum(mqls) AS mqls, sum(sqls) AS sqls, sum(sqos) AS sqos
+  FROM (${LEAD_EVENTS_SQL})
+  GROUP BY ALL
+)
+SELECT r.run_id, r.as_of, r."Channel_Grouping_Name", r."Original_source", r.date_day,
+  CAST(date_diff('day', r.as_of, r.date_day) AS BIGINT) AS horizon_day,
+  ${stageColumns}
+FROM forecast_rows AS r
+JOIN forecast_runs AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
+LEFT JOIN actuals AS a ON a.event_date = r.date_day
+  AND a.channel_grouping_name = r."Channel_Grouping_Name" AND a.original_source = r."Original_source"
+WHERE r.data_type = 'FORECAST'
+  AND r.date_day < (SELECT greatest(max(mql_date), max(sql_date), max(sqo_date)) FROM leads)`;
+}
+
+/** Every statement that brings a database file to the current schema; each is safe to run again. */
+export function schemaStatements(): string[] {
+  return [
+    ...TABLES.map(createTableSql),
+    latestRunViewSql(PRODUCTION_FORECAST, BACKING_TABLES[PRODUCTION_FORECAST.name]),
+    latestRunViewSql(SEGMENT_MAPPING, BACKING_TABLES[SEGMENT_MAPPING.name]),
+    forecastVsActualSql(),
+  ];
+}

@@ -1,0 +1,84 @@
+import type {
+  BacktestResultRow,
+  BacktestRunRecord,
+  DataSummary,
+  FunnelHistory,
+  HistoryRequest,
+  MappingRow,
+  ProductionRow,
+  PublishedFilter,
+  RunRecord,
+  Warehouse,
+} from '@funnelcast/core';
+import { openDatabase } from './connection.js';
+import { schemaStatements } from './ddl.js';
+import { readHistory } from './history-sql.js';
+import { importLeads, insertLeads, type ImportSummary } from './import-leads.js';
+import type { LeadRecord } from './lead-rules.js';
+import { failRun, publishRun, saveBacktest, startRun } from './publish.js';
+import { describeData, listRuns, readMapping, readPublished } from './read.js';
+
+/** Options of {@link createDuckDbWarehouse}. */
+export interface DuckDbWarehouseOptions {
+  /** The database file (created when missing), or `:memory:`. */
+  readonly path: string;
+  /** Segments leads may belong to; loads refuse any other. @defaultValue unchecked */
+  readonly superSegments?: readonly string[];
+  /** The clock that stamps `published_at`. @defaultValue `() => new Date()` */
+  readonly now?: () => Date;
+}
+
+/** The embedded warehouse: core's {@link Warehouse} plus loading leads. */
+export interface DuckDbWarehouse extends Warehouse {
+  readonly kind: 'duckdb';
+  /**
+   * Imports a `.csv` or `.parquet` file of leads, appending unless `replace` swaps the whole table.
+   * @throws InputError listing every problem (file, line or row, column, rule); nothing is imported then.
+   */
+  importLeads(file: string, options?: { readonly replace?: boolean }): Promise<ImportSummary>;
+  /**
+   * Appends in-memory leads under the same rules as {@link DuckDbWarehouse.importLeads}.
+   * @throws InputError listing every problem as `rows[i] column c`; nothing is written then.
+   */
+  insertLeads(rows: readonly LeadRecord[], options?: { readonly replace?: boolean }): Promise<ImportSummary>;
+}
+
+/**
+ * Opens the DuckDB warehouse at `options.path` and brings its schema up to date.
+ * @throws TransientError when another process holds the file.
+ */
+export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+  const database = await openDatabase(options.path);
+  const now = options.now ?? (() => new Date());
+  const { superSegments } = options;
+  const ensureSchema = () =>
+    database.exclusive(async (db) => {
+      for (const statement of schemaStatements()) await db.run(statement);
+    });
+  try {
+    await ensureSchema();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  return {
+    kind: 'duckdb',
+    ensureSchema,
+    describeData: (): Promise<DataSummary | null> => database.exclusive(describeData),
+    readHistory: (request: HistoryRequest): Promise<FunnelHistory> => database.exclusive((db) => readHistory(db, request)),
+    startRun: (record: RunRecord) => database.exclusive((db) => startRun(db, record)),
+    publishRun: (record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]) =>
+      database.exclusive((db) => publishRun(db, record, rows, mapping, now())),
+    failRun: (runId: string, error: string, finishedAt: string) =>
+      database.exclusive((db) => failRun(db, runId, error, finishedAt)),
+    listRuns: (limit?: number) => database.exclusive((db) => listRuns(db, limit)),
+    readPublished: (filter?: PublishedFilter) => database.exclusive((db) => readPublished(db, filter)),
+    readMapping: (filter?: { readonly superSegment?: string }) => database.exclusive((db) => readMapping(db, filter)),
+    saveBacktest: (run: BacktestRunRecord, results: readonly BacktestResultRow[]) =>
+      database.exclusive((db) => saveBacktest(db, run, results)),
+    importLeads: (file, load = {}) => database.exclusive((db) => importLeads(db, file, { ...load, superSegments })),
+    insertLeads: (rows, load = {}) => database.exclusive((db) => insertLeads(db, rows, { ...load, superSegments })),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,279 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, type Problem } from '@funnelcast/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDuckDbWarehouse, type DuckDbWarehouse, type LeadRecord } from './index.js';
+import { parseCsvLine } from './import-leads.js';
+
+const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
+const GOOD = [
+  'a1,Paid Search,google,Outbound,2024-01-02,2024-01-05,2024-01-09',
+  'a2,Paid Search,google,Outbound,2024-01-03,,',
+  'a3,"Events, Field",expo,Other,2024-01-04,2024-01-04,',
+];
+
+let dir: string;
+let warehouse: DuckDbWarehouse;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'funnelcast-import-'));
+  warehouse = await createDuckDbWarehouse({
+    path: join(dir, 'w.duckdb'),
+    superSegments: ['Outbound', 'Inbound_Marketing', 'Other'],
+  });
+});
+
+afterEach(async () => {
+  await warehouse.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function csv(name: string, lines: readonly string[]): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, lines.map((l) => `${l}\n`).join(''));
+  return file;
+}
+
+async function problemsOf(load: Promise<unknown>): Promise<readonly Problem[]> {
+  const error = await load.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return (error as InputError).problems;
+}
+
+describe('importLeads', () => {
+  it('imports a CSV, quoted fields and empty dates included', async () => {
+    const summary = await warehouse.importLeads(await csv('leads.csv', [HEADER, ...GOOD]));
+    expect(summary).toEqual({ source: 'leads.csv', imported: 3, replaced: false, totalLeads: 3 });
+    expect(await warehouse.describeData()).toEqual({
+      leads: 3,
+      firstDate: '2024-01-02',
+      lastDate: '2024-01-09',
+      superSegments: ['Other', 'Outbound'],
+      combinations: 2,
+    });
+  });
+
+  it('imports a Parquet file written by DuckDB, typed dates included', async () => {
+    const source = await csv('source.csv', [HEADER, ...GOOD]);
+    const parquet = join(dir, 'leads.parquet');
+    const scratch = await createDuckDbWarehouse({ path: join(dir, 'scratch.duckdb') });
+    await scratch.importLeads(source);
+    await scratch.close();
+    // COPY from the scratch file's typed `leads` table, so the Parquet columns are real DATEs.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(join(dir, 'scratch.duckdb'));
+    const connection = await instance.connect();
+    await connection.run(`COPY leads TO '${parquet}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+
+    const summary = await warehouse.importLeads(parquet);
+    expect(summary.imported).toBe(3);
+    const history = await warehouse.readHistory({
+      asOf: '2024-02-01',
+      since: '2024-01-01',
+      conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-02-01', maxLagDays: 30 },
+    });
+    // a1: SQL 01-05, SQO 01-09; a3 is an SQL still open at the as-of date (age 28).
+    expect(history.conversion?.lagCounts).toEqual(Array.from({ length: 31 }, (_, k) => (k === 4 ? 1 : 0)));
+    expect(history.conversion?.openSqls).toEqual([
+      { superSegment: 'Other', channel: 'Events, Field', source: 'expo', ageDays: 28, count: 1 },
+    ]);
+  });
+
+  it('appends, refuses lead ids already imported, and replaces the whole table on request', async () => {
+    await warehouse.importLeads(await csv('first.csv', [HEADER, ...GOOD]));
+    const again = await csv('again.csv', [HEADER, GOOD[0] ?? '', 'b1,Web,organic,Other,2024-02-01,,']);
+    expect(await problemsOf(warehouse.importLeads(again))).toEqual([
+      {
+        where: 'again.csv line 2 column lead_id',
+        message: 'lead_id "a1" is already in the warehouse (import with replace to swap the whole table)',
+      },
+    ]);
+    expect((await warehouse.describeData())?.leads).toBe(3);
+    const replaced = await warehouse.importLeads(again, { replace: true });
+    expect(replaced).toEqual({ source: 'again.csv', imported: 2, replaced: true, totalLeads: 2 });
+  });
+
+  const cases: { name: string; lines: string[]; expected: Problem[] }[] = [
+    {
+      name: 'an empty required key',
+      lines: [HEADER, GOOD[0] ?? '', ' ,Web,organic,Other,2024-01-02,,'],
+      expected: [{ where: 'bad.csv line 3 column lead_id', message: 'is empty; every lead needs a lead_id' }],
+    },
+    {
+      name: 'a missing mql_date',
+      lines: [HEADER, 'x1,Web,organic,Other,,,'],
+      expected: [{ where: 'bad.csv line 2 column mql_date', message: 'is empty; every lead needs a mql_date' }],
+    },
+    {
+      name: 'an impossible date',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-02-30,,'],
+      expected: [{ where: 'bad.csv line 2 column mql_date', message: '"2024-02-30" is not a date written YYYY-MM-DD' }],
+    },
+    {
+      name: 'a date in another format',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-01-02,02/01/2024,'],
+      expected: [{ where: 'bad.csv line 2 column sql_date', message: '"02/01/2024" is not a date written YYYY-MM-DD' }],
+    },
+    {
+      name: 'an SQL before its MQL',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-01-05,2024-01-04,'],
+      expected: [{ where: 'bad.csv line 2 column sql_date', message: 'SQL on 2024-01-04 is before its MQL on 2024-01-05' }],
+    },
+    {
+      name: 'an SQO before its SQL',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-01-05,2024-01-06,2024-01-05'],
+      expected: [{ where: 'bad.csv line 2 column sqo_date', message: 'SQO on 2024-01-05 is before its SQL on 2024-01-06' }],
+    },
+    {
+      name: 'an SQO without an SQL',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-01-05,,2024-01-07'],
+      expected: [
+        {
+          where: 'bad.csv line 2 column sqo_date',
+          message: 'SQO on 2024-01-07 but sql_date is empty: a lead becomes an SQL before an SQO',
+        },
+      ],
+    },
+    {
+      name: 'a duplicate lead id',
+      lines: [HEADER, ...GOOD, GOOD[1] ?? ''],
+      expected: [{ where: 'bad.csv line 5 column lead_id', message: 'lead_id "a2" repeats the one on bad.csv line 3' }],
+    },
+    {
+      name: 'an unknown super-segment',
+      lines: [HEADER, 'x1,Web,organic,Partners,2024-01-05,,'],
+      expected: [
+        {
+          where: 'bad.csv line 2 column super_segment',
+          message: '"Partners" is not one of: Outbound, Inbound_Marketing, Other',
+        },
+      ],
+    },
+    {
+      name: 'a missing column',
+      lines: ['lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date', 'x1,Web,organic,Other,2024-01-05,'],
+      expected: [
+        {
+          where: 'bad.csv column sqo_date',
+          message:
+            'is missing; expected columns: lead_id, channel_grouping_name, original_source, super_segment, mql_date, sql_date, sqo_date',
+        },
+      ],
+    },
+    {
+      name: 'an unknown column',
+      lines: [`${HEADER},owner`, `${GOOD[0] ?? ''},ann`],
+      expected: [
+        {
+          where: 'bad.csv column owner',
+          message:
+            'is not part of the leads contract; expected columns: lead_id, channel_grouping_name, original_source, super_segment, mql_date, sql_date, sqo_date',
+        },
+      ],
+    },
+    {
+      name: 'a header without data rows',
+      lines: [HEADER],
+      expected: [{ where: 'bad.csv', message: 'has no data rows: the leads history is empty' }],
+    },
+    {
+      name: 'a line with too few fields',
+      lines: [HEADER, GOOD[0] ?? '', 'x1,Web,organic'],
+      expected: [
+        { where: 'bad.csv line 3', message: expect.stringContaining('malformed CSV line (missing columns') as string },
+      ],
+    },
+  ];
+
+  it.each(cases)('refuses $name, naming file, line, column and rule, and imports nothing', async ({ lines, expected }) => {
+    await warehouse.insertLeads([
+      { lead_id: 'kept', channel_grouping_name: 'Web', original_source: 'organic', super_segment: 'Other',
+        mql_date: '2023-12-01', sql_date: null, sqo_date: null },
+    ]);
+    expect(await problemsOf(warehouse.importLeads(await csv('bad.csv', lines)))).toEqual(expected);
+    expect((await warehouse.describeData())?.leads).toBe(1);
+  });
+
+  it('refuses a missing file, an empty file, an unreadable file and an unknown extension', async () => {
+    expect(await problemsOf(warehouse.importLeads(join(dir, 'nope.csv')))).toEqual([
+      { where: 'nope.csv', message: `file not found: ${join(dir, 'nope.csv')}` },
+    ]);
+    expect(await problemsOf(warehouse.importLeads(await csv('empty.csv', [])))).toEqual([
+      { where: 'empty.csv', message: `is empty: expected a header line (${HEADER}) and data rows` },
+    ]);
+    const notParquet = await problemsOf(warehouse.importLeads(await csv('leads.parquet', [HEADER])));
+    expect(notParquet).toEqual([{ where: 'leads.parquet', message: expect.stringMatching(/^cannot be read: /) as string }]);
+    expect(await problemsOf(warehouse.importLeads(await csv('leads.txt', [HEADER])))).toEqual([
+      { where: 'leads.txt', message: 'unsupported file type ".txt": use .csv or .parquet' },
+    ]);
+  });
+
+  it('reports every broken rule at once, with at most 20 examples per rule and the full count', async () => {
+    const bad = Array.from({ length: 25 }, (_, i) => `d${i},Web,organic,Other,2024-01-05,2024-01-01,`);
+    const problems = await problemsOf(
+      warehouse.importLeads(await csv('many.csv', [HEADER, ...bad, 'z1,Web,organic,Nope,2024-13-01,,'])),
+    );
+    const sqlBeforeMql = problems.filter((p) => p.message.startsWith('SQL on'));
+    expect(sqlBeforeMql).toHaveLength(20);
+    expect(sqlBeforeMql[0]?.where).toBe('many.csv line 2 column sql_date');
+    expect(problems).toContainEqual({ where: 'many.csv', message: 'sql_date must not be before mql_date: 25 rows break it (first 20 shown)' });
+    expect(problems).toContainEqual({ where: 'many.csv line 27 column mql_date', message: '"2024-13-01" is not a date written YYYY-MM-DD' });
+    expect(problems).toContainEqual({
+      where: 'many.csv line 27 column super_segment',
+      message: '"Nope" is not one of: Outbound, Inbound_Marketing, Other',
+    });
+    expect(problems).toHaveLength(23);
+    expect(await warehouse.describeData()).toBeNull();
+  });
+});
+
+describe('insertLeads', () => {
+  const row = (i: number, overrides: Partial<LeadRecord> = {}): LeadRecord => ({
+    lead_id: `r${i}`,
+    channel_grouping_name: `ch${i % 7}`,
+    original_source: `src${i % 5}`,
+    super_segment: i % 2 ? 'Outbound' : 'Other',
+    mql_date: `2024-0${1 + (i % 9)}-1${i % 10}`,
+    sql_date: i % 3 ? null : `2024-0${1 + (i % 9)}-2${i % 10}`,
+    sqo_date: i % 6 ? null : `2024-0${1 + (i % 9)}-2${(i % 10) + 0}`,
+    ...overrides,
+  });
+
+  it('applies the same rules to in-memory rows, naming them by index', async () => {
+    const rows = [row(1), row(2, { sql_date: '2023-01-01' }), row(3, { lead_id: 'r1' })];
+    expect(await problemsOf(warehouse.insertLeads(rows))).toEqual([
+      { where: 'rows[1] column sql_date', message: 'SQL on 2023-01-01 is before its MQL on 2024-03-12' },
+      { where: 'rows[2] column lead_id', message: 'lead_id "r1" repeats the one on rows[0]' },
+    ]);
+    expect(await warehouse.describeData()).toBeNull();
+  });
+
+  it('appends many rows through the appender and aggregates them', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => row(i));
+    const summary = await warehouse.insertLeads(rows);
+    expect(summary).toEqual({ source: 'rows', imported: 30_000, replaced: false, totalLeads: 30_000 });
+    const history = await warehouse.readHistory({
+      asOf: '2025-01-01',
+      since: '2024-01-01',
+      conversion: { cohortStart: '2024-01-01', cohortEnd: '2025-01-01', maxLagDays: 30 },
+    });
+    const total = (key: 'mqls' | 'sqls' | 'sqos') => history.daily.reduce((sum, d) => sum + d[key], 0);
+    expect([total('mqls'), total('sqls'), total('sqos')]).toEqual([
+      30_000,
+      rows.filter((r) => r.sql_date).length,
+      rows.filter((r) => r.sqo_date).length,
+    ]);
+  });
+});
+
+describe('parseCsvLine', () => {
+  it('splits on commas outside quotes and unescapes doubled quotes', () => {
+    expect(parseCsvLine('a, "b,c" ,"say ""hi"""')).toEqual(['a', 'b,c', 'say "hi"']);
+  });
+});

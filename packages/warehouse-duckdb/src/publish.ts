@@ -1,0 +1,96 @@
+import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
+  FORECAST_RUNS,
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  type BacktestResultRow,
+  type BacktestRunRecord,
+  type MappingRow,
+  type ProductionRow,
+  type RunRecord,
+} from '@funnelcast/core';
+import { appendRows, deleteWhere } from './append-rows.js';
+import type { Db } from './connection.js';
+import { TIMESTAMP_FORMAT } from './read.js';
+
+const ROWS_TABLE = BACKING_TABLES[PRODUCTION_FORECAST.name];
+const MAPPING_TABLE = BACKING_TABLES[SEGMENT_MAPPING.name];
+
+async function replaceRunRecord(db: Db, record: RunRecord): Promise<void> {
+  await deleteWhere(db, FORECAST_RUNS.name, 'run_id', record.run_id);
+  await appendRows(db, FORECAST_RUNS.name, FORECAST_RUNS.columns, [record]);
+}
+
+/**
+ * Records a run as `running`. A re-run of a published run keeps its `published_at`, so the views go on showing
+ * its old rows until {@link publishRun} commits the new ones.
+ */
+export async function startRun(db: Db, record: RunRecord): Promise<void> {
+  await db.transaction(async () => {
+    const [previous] = await db.all<{ published_at: string | null }>(
+      `SELECT strftime(published_at, '${TIMESTAMP_FORMAT}') AS published_at FROM forecast_runs WHERE run_id = $runId`,
+      { runId: record.run_id },
+    );
+    await replaceRunRecord(db, {
+      ...record,
+      status: 'running',
+      published_at: previous?.published_at ?? null,
+      error: null,
+    });
+  });
+}
+
+/**
+ * Writes a run's rows and mapping and marks it published, in one transaction: any failure rolls everything back,
+ * so the previously published run stays visible. `published_at` is stamped here, strictly after every earlier
+ * publish, so the newest publish is always the one the views show.
+ */
+export async function publishRun(
+  db: Db,
+  record: RunRecord,
+  rows: readonly ProductionRow[],
+  mapping: readonly MappingRow[],
+  now: Date,
+): Promise<void> {
+  await db.transaction(async () => {
+    await deleteWhere(db, ROWS_TABLE, 'run_id', record.run_id);
+    await deleteWhere(db, MAPPING_TABLE, 'run_id', record.run_id);
+    await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows);
+    await appendRows(db, MAPPING_TABLE, SEGMENT_MAPPING.columns, mapping);
+    const [latest] = await db.all<{ ms: number | null }>(
+      `SELECT CAST(epoch_ms(max(published_at)) AS DOUBLE) AS ms FROM forecast_runs WHERE run_id <> $runId`,
+      { runId: record.run_id },
+    );
+    const publishedAt = new Date(Math.max(now.getTime(), (latest?.ms ?? -Infinity) + 1)).toISOString();
+    await replaceRunRecord(db, {
+      ...record,
+      status: 'published',
+      finished_at: record.finished_at ?? publishedAt,
+      published_at: publishedAt,
+      row_count: rows.length,
+      mapping_row_count: mapping.length,
+      error: null,
+    });
+  });
+}
+
+/** Marks a run failed with its reason; rows and the published run are untouched. */
+export async function failRun(db: Db, runId: string, error: string, finishedAt: string): Promise<void> {
+  await db.run(
+    `UPDATE forecast_runs SET status = 'failed', error = $error, finished_at = CAST($finishedAt AS TIMESTAMP)
+     WHERE run_id = $runId`,
+    { runId, error, finishedAt },
+  );
+}
+
+/** Stores a backtest and its results, replacing an earlier backtest with the same id. */
+export async function saveBacktest(db: Db, run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void> {
+  await db.transaction(async () => {
+    await deleteWhere(db, BACKTEST_RESULTS.name, 'backtest_id', run.backtest_id);
+    await deleteWhere(db, BACKTEST_RUNS.name, 'backtest_id', run.backtest_id);
+    await appendRows(db, BACKTEST_RUNS.name, BACKTEST_RUNS.columns, [run]);
+    await appendRows(db, BACKTEST_RESULTS.name, BACKTEST_RESULTS.columns, results);
+  });
+}
