@@ -3,6 +3,7 @@ import type { GlobalOptions } from '../context.js';
 import { demoCommand } from './demo.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
+import { lookmlCommand } from './lookml.js';
 import { mappingCommand } from './mapping.js';
 import { refreshCommand } from './refresh.js';
 import { runsCommand } from './runs.js';
@@ -16,4 +17,5 @@ export const commands = [
   forecastCommand,
   mappingCommand,
   runsCommand,
+  lookmlCommand,
 ] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];
