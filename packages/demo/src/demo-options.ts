@@ -1,0 +1,93 @@
+import { ConfigError, addDays, compareDates, isIsoDate, toDayNumber, zodProblems, type IsoDate, type Problem } from '@funnelcast/core';
+import { z } from 'zod';
+
+/**
+ * How big the demo is: `small` ≈ 6 MQLs and 2 SQLs a day in total (one modest team), `large` ≈ 70 MQLs and
+ * 25 SQLs a day (tens of SQLs a day, a mid-size revenue org).
+ */
+export type DemoProfile = 'small' | 'large';
+
+/** Options of every demo function. Dates are arguments: nothing reads the clock. */
+export interface DemoOptions {
+  /**
+   * Seed of the realisation. The process (rates, seasonality, channel mix) does not depend on it; only which
+   * leads happen does.
+   * @defaultValue 42
+   */
+  readonly seed?: number;
+  /**
+   * First day with leads.
+   * @defaultValue `end` − 730 days
+   */
+  readonly start?: IsoDate;
+  /**
+   * The snapshot date (exclusive): leads are dated before it and stage dates on or after it are not reached yet.
+   * The process's story (trend anchor, launched and retired channels) is told relative to this day.
+   */
+  readonly end: IsoDate;
+  /** @defaultValue `'small'` */
+  readonly profile?: DemoProfile;
+  /**
+   * Multiplies every non-sparse channel's MQL rate on top of the profile (sparse channels stay at a few leads a
+   * month, so large data sets keep their sparse cells).
+   * @defaultValue 1
+   */
+  readonly scale?: number;
+  /**
+   * Days past `end` whose true events are kept: leads and stage dates in `[end, end + futureDays)` are generated
+   * too, so a benchmark can score a forecast made at `end` against what then happened. The process stays anchored
+   * at `end`.
+   * @defaultValue 0
+   */
+  readonly futureDays?: number;
+}
+
+/** {@link DemoOptions} with every default applied and checked. */
+export interface ResolvedDemoOptions {
+  readonly seed: number;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly profile: DemoProfile;
+  readonly scale: number;
+  readonly futureDays: number;
+}
+
+const isoDate = z.string().refine(isIsoDate, { message: 'must be an ISO date (YYYY-MM-DD)' });
+
+const optionsSchema = z.object({
+  seed: z.number().int().min(-2147483648).max(4294967295).optional(),
+  start: isoDate.optional(),
+  end: isoDate,
+  profile: z.enum(['small', 'large']).optional(),
+  scale: z.number().positive().max(10_000).optional(),
+  futureDays: z.number().int().min(0).max(3650).optional(),
+});
+
+/** Applies the defaults and validates; throws a ConfigError listing every problem. */
+export function resolveDemoOptions(options: DemoOptions): ResolvedDemoOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(zodProblems(parsed.error), 'Invalid demo options:');
+  const { end } = parsed.data;
+  const start = parsed.data.start ?? addDays(end, -730);
+  const problems: Problem[] = [];
+  if (compareDates(start, end) >= 0) problems.push({ where: 'start', message: `must be before end (${end})` });
+  if (problems.length > 0) throw new ConfigError(problems, 'Invalid demo options:');
+  return {
+    seed: parsed.data.seed ?? 42,
+    start,
+    end,
+    profile: parsed.data.profile ?? 'small',
+    scale: parsed.data.scale ?? 1,
+    futureDays: parsed.data.futureDays ?? 0,
+  };
+}
+
+/** A window `[from, to)` of day numbers, validated; throws a ConfigError naming both bounds' problems. */
+export function resolveWindow(from: IsoDate, to: IsoDate): { readonly fromDay: number; readonly toDay: number } {
+  const problems: Problem[] = [];
+  if (!isIsoDate(from)) problems.push({ where: 'from', message: 'must be an ISO date (YYYY-MM-DD)' });
+  if (!isIsoDate(to)) problems.push({ where: 'to', message: 'must be an ISO date (YYYY-MM-DD)' });
+  if (problems.length === 0 && compareDates(from, to) >= 0) problems.push({ where: 'to', message: `must be after from (${from})` });
+  if (problems.length > 0) throw new ConfigError(problems, 'Invalid demo window:');
+  return { fromDay: toDayNumber(from), toDay: toDayNumber(to) };
+}
