@@ -1,6 +1,7 @@
 import type { MappingRow } from './columns.js';
+import { addDays, daysBetween } from './dates.js';
 import type { CombinationSpan, DailyCounts } from './ports.js';
-import type { Combination, IsoDate, WeightMethod } from './vocabulary.js';
+import { combinationKey, parseCombinationKey, type Combination, type IsoDate, type WeightMethod } from './vocabulary.js';
 
 /** What the Gross–Sohl mapping needs: daily SQL history and when each combination started. */
 export interface MappingInput {
@@ -33,6 +34,26 @@ export interface SegmentMapping {
   /** Exclusive: the as-of date. */
   readonly windowEnd: IsoDate;
   readonly weights: readonly MappingWeight[];
+  /** Segments with nothing at all to split over (no combination in their history nor active in the window). */
+  readonly unmappedSegments: readonly string[];
+}
+
+/** Orders combinations by channel, then source. */
+export function compareCombinations(a: Combination, b: Combination): number {
+  return a.channel === b.channel ? (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) : a.channel < b.channel ? -1 : 1;
+}
+
+/**
+ * Combinations with any event (MQL, SQL or SQO, in any segment) in `[asOf − windowDays, asOf)`, sorted by channel
+ * then source. These are the combinations every horizon day must cover.
+ */
+export function activeCombinations(daily: readonly DailyCounts[], asOf: IsoDate, windowDays: number): Combination[] {
+  const start = addDays(asOf, -windowDays);
+  const keys = new Set<string>();
+  for (const row of daily) {
+    if (row.date >= start && row.date < asOf && row.mqls + row.sqls + row.sqos > 0) keys.add(combinationKey(row));
+  }
+  return [...keys].map(parseCombinationKey).sort(compareCombinations);
 }
 
 /**
@@ -40,13 +61,78 @@ export interface SegmentMapping {
  * window and an equal split for segments with no SQLs in it (design.md, "Mapping and distribution", steps 1–3).
  */
 export function computeMapping(input: MappingInput): SegmentMapping {
-  void input;
-  throw new Error('computeMapping: not implemented yet');
+  const { asOf, windowDays, minExposureDays } = input;
+  const windowStart = addDays(asOf, -windowDays);
+  const firstEvent = new Map<string, IsoDate>();
+  const seenInSegment = new Map<string, Set<string>>();
+  for (const span of input.spans) {
+    const key = combinationKey(span);
+    firstEvent.set(`${span.superSegment}|${key}`, span.firstDate);
+    let seen = seenInSegment.get(span.superSegment);
+    if (!seen) seenInSegment.set(span.superSegment, (seen = new Set()));
+    seen.add(key);
+  }
+  const counts = new Map<string, Map<string, number>>();
+  for (const row of input.daily) {
+    if (row.date < windowStart || row.date >= asOf || row.sqls <= 0) continue;
+    let segment = counts.get(row.superSegment);
+    if (!segment) counts.set(row.superSegment, (segment = new Map()));
+    const key = combinationKey(row);
+    segment.set(key, (segment.get(key) ?? 0) + row.sqls);
+  }
+  const active = activeCombinations(input.daily, asOf, windowDays).map(combinationKey);
+
+  const weights: MappingWeight[] = [];
+  const unmappedSegments: string[] = [];
+  for (const superSegment of [...input.superSegments].sort()) {
+    const segmentCounts = counts.get(superSegment);
+    if (segmentCounts && segmentCounts.size > 0) {
+      const scaled = [...segmentCounts].map(([key, count]) => {
+        const first = firstEvent.get(`${superSegment}|${key}`);
+        // A combination that started inside the window had less time to collect SQLs: scale it to the full window.
+        const exposure = first !== undefined && first > windowStart ? daysBetween(first, asOf) : windowDays;
+        const adjusted = exposure < windowDays;
+        return { key, count: adjusted ? (count * windowDays) / Math.max(minExposureDays, exposure) : count, adjusted };
+      });
+      const total = scaled.reduce((sum, s) => sum + s.count, 0);
+      for (const { key, count, adjusted } of scaled) {
+        weights.push({
+          superSegment,
+          ...parseCombinationKey(key),
+          sqlCount: count,
+          segmentTotal: total,
+          fraction: count / total,
+          weightMethod: adjusted ? 'exposure_adjusted' : 'historical',
+        });
+      }
+      continue;
+    }
+    const history = [...(seenInSegment.get(superSegment) ?? [])];
+    const pool = history.length > 0 ? history : active;
+    if (pool.length === 0) {
+      unmappedSegments.push(superSegment);
+      continue;
+    }
+    for (const key of pool) {
+      weights.push({ superSegment, ...parseCombinationKey(key), sqlCount: 0, segmentTotal: 0, fraction: 1 / pool.length, weightMethod: 'equal_fallback' });
+    }
+  }
+  weights.sort((a, b) => (a.superSegment === b.superSegment ? compareCombinations(a, b) : a.superSegment < b.superSegment ? -1 : 1));
+  return { windowStart, windowEnd: asOf, weights, unmappedSegments };
 }
 
 /** The mapping as rows of `vw_super_segment_to_channel_source_mapping`. */
 export function toMappingRows(mapping: SegmentMapping, runId: string): MappingRow[] {
-  void mapping;
-  void runId;
-  throw new Error('toMappingRows: not implemented yet');
+  return mapping.weights.map((w) => ({
+    super_segment: w.superSegment,
+    Channel_Grouping_Name: w.channel,
+    Original_source: w.source,
+    sql_count: w.sqlCount,
+    super_segment_total: w.segmentTotal,
+    normalized_fraction: w.fraction,
+    weight_method: w.weightMethod,
+    window_start: mapping.windowStart,
+    window_end: mapping.windowEnd,
+    run_id: runId,
+  }));
 }

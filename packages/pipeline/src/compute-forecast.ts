@@ -164,7 +164,14 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     if (lost.length > 0) {
       throw new InputError(lost.map((s) => ({ where: `super_segment ${s.key}`, message: 'has a non-zero SQL forecast but no Channel × Source to distribute it to' })));
     }
-    const sqls = distributeForecast(segments.filter((s) => !unmapped.has(s.key)), mapping);
+    const distributedSqls = distributeForecast(segments.filter((s) => !unmapped.has(s.key)), mapping);
+    // Every combination gets an SQL series (zeros where no segment maps to it) so its open SQLs still become SQOs.
+    const zero = new Array<number>(horizon).fill(0);
+    const withSqls = new Set(distributedSqls.map((s) => s.key));
+    const sqls = [
+      ...distributedSqls,
+      ...keys.filter((key) => !withSqls.has(key)).map((key) => ({ key, mean: zero, variance: zero, method: 'unmapped' })),
+    ];
     const cohorts = history.conversion?.cohorts ??
       conversionCohortsFromDaily(history.daily, addDays(asOf, -config.conversion.maturityDays - config.conversion.windowDays), addDays(asOf, -config.conversion.maturityDays));
     const rates = hybridRates({ cohorts, combinations, credibility: config.conversion.credibility });

@@ -36,7 +36,7 @@ export function periodLandings(
   for (const stage of STAGES) {
     const variances = cellVariances(fine, stage, asOf);
     for (const { period, from, to } of periods) {
-      out.push({ stage, period, periodStart: from, ...landing({ rows, stage, from, to, asOf, variances }) });
+      out.push({ stage, period, periodStart: from, ...landing({ rows, stage, from, to, variances }) });
     }
   }
   return out;

@@ -21,7 +21,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
       .option('seed', { type: 'number', default: 42, describe: 'Seed of the generator: the same seed gives the same leads' })
       .option('profile', { choices: ['small', 'large'] as const, default: 'small' as const, describe: 'small ≈ 6 MQLs and 2 SQLs a day; large ≈ tens of SQLs a day' })
       .example('$0 demo', 'Demo data in .funnelcast/funnelcast.duckdb, forecast published')
-      .example('$0 demo --db /tmp/demo.duckdb --seed 7 --profile large', 'A larger team in another file') as Argv<DemoArgs>,
+      .example("$0 demo --db /tmp/demo.duckdb --seed 7 --profile large", "A larger team in another file") as unknown as Argv<DemoArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { refresh, seedDemo, todayUtc } = await import('@funnelcast/pipeline');

@@ -1,0 +1,37 @@
+// Shared helpers of the benchmark scripts: temp folders, timing, result files.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const resultsDir = new URL('./results/', import.meta.url).pathname;
+
+/** A fresh temporary folder and its cleanup. */
+export function scratch(prefix) {
+  const path = mkdtempSync(join(tmpdir(), `funnelcast-bench-${prefix}-`));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Milliseconds taken by `work`, and its result. */
+export async function time(work) {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+/** Writes `bench/results/<name>.json` with the machine context beside the figures. */
+export function writeResult(name, figures) {
+  mkdirSync(resultsDir, { recursive: true });
+  const body = {
+    benchmark: name,
+    ranAt: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    ...figures,
+  };
+  writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(body, null, 2)}\n`);
+  console.log(`wrote bench/results/${name}.json`);
+}
+
+
+/** Rounds for readable JSON. */
+export const round = (value, digits = 3) => (value === null || value === undefined ? null : Number(value.toFixed(digits)));

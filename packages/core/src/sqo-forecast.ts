@@ -1,0 +1,77 @@
+import type { OpenSqls, PredictiveSeries } from './ports.js';
+import { combinationKey } from './vocabulary.js';
+
+/**
+ * The SQL→SQO lag as a probability mass function: `pmf[k]` = share of converting SQLs that become an SQO `k` days
+ * after their SQL. No observed lags means "same day" (`[1]`), the seed's rule.
+ */
+export function lagDistribution(lagCounts: readonly number[]): number[] {
+  const total = lagCounts.reduce((sum, count) => sum + Math.max(0, count), 0);
+  if (!(total > 0)) return [1];
+  return lagCounts.map((count) => Math.max(0, count) / total);
+}
+
+/** What {@link forecastSqos} needs. */
+export interface SqoForecastInput {
+  readonly horizon: number;
+  /** SQL forecasts per combination (keyed by combination key). */
+  readonly sqls: readonly PredictiveSeries[];
+  /** Hybrid SQL→SQO rate per combination key. */
+  readonly rates: ReadonlyMap<string, number>;
+  readonly lagPmf: readonly number[];
+  /** SQLs still open at the as-of date, by age. */
+  readonly openSqls: readonly OpenSqls[];
+}
+
+/**
+ * SQOs per combination and horizon day (design.md step 6), from two sources:
+ * - SQLs already open at the as-of date: one of age `a` that has not converted yet converts on horizon day `t` with
+ *   probability `r·g[a+t] / (1 − r·G(a−1))` (its conversion chance given it has waited `a` days);
+ * - SQLs forecast on day `d ≤ t`: expected `m_d · r · g[t−d]` SQOs on day `t`.
+ * Variance: Bernoulli for each open SQL, and for forecast SQLs the thinning variance `q²·V_d + q(1−q)·m_d` with
+ * `q = r·g[t−d]`, so the SQL forecast's own uncertainty carries through. Contributions are treated as independent
+ * across days, which understates the variance when SQL errors persist; the SQL stage's intervals bound that.
+ */
+export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
+  const { horizon, lagPmf } = input;
+  const cdf: number[] = [];
+  lagPmf.reduce((sum, p, k) => (cdf[k] = sum + p), 0);
+  const g = (k: number) => (k >= 0 && k < lagPmf.length ? lagPmf[k]! : 0);
+  const G = (k: number) => (k < 0 ? 0 : (cdf[Math.min(k, cdf.length - 1)] ?? 0));
+
+  const open = new Map<string, Map<number, number>>();
+  for (const row of input.openSqls) {
+    const key = combinationKey(row);
+    const ages = open.get(key) ?? new Map<number, number>();
+    ages.set(row.ageDays, (ages.get(row.ageDays) ?? 0) + row.count);
+    open.set(key, ages);
+  }
+
+  return input.sqls.map((sqls) => {
+    const r = input.rates.get(sqls.key) ?? 0;
+    const mean = new Array<number>(horizon).fill(0);
+    const variance = new Array<number>(horizon).fill(0);
+    for (const [age, count] of open.get(sqls.key) ?? []) {
+      const stillOpen = 1 - r * G(age - 1);
+      if (!(stillOpen > 0)) continue;
+      for (let t = 0; t < horizon; t++) {
+        const p = Math.min(1, (r * g(age + t)) / stillOpen);
+        if (p <= 0) continue;
+        mean[t]! += count * p;
+        variance[t]! += count * p * (1 - p);
+      }
+    }
+    for (let d = 0; d < horizon; d++) {
+      const m = sqls.mean[d] ?? 0;
+      const v = sqls.variance[d] ?? 0;
+      if (m <= 0 && v <= 0) continue;
+      for (let t = d; t < horizon && t - d < lagPmf.length; t++) {
+        const q = r * g(t - d);
+        if (q <= 0) continue;
+        mean[t]! += q * m;
+        variance[t]! += q * q * v + q * (1 - q) * m;
+      }
+    }
+    return { key: sqls.key, mean, variance, method: 'hybrid-rate-lag' };
+  });
+}

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A Redis for tests: the one at `REDIS_URL`, or a private `redis-server` started for this run. */
+export interface TestRedis {
+  readonly url: string;
+  /** Stops the private server (a no-op for `REDIS_URL`). */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Uses `REDIS_URL` when set; otherwise starts `redis-server` on a free port without persistence and resolves once
+ * it says it accepts connections.
+ */
+export async function startRedis(): Promise<TestRedis> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    server.once('error', (error) => reject(new Error(`cannot start redis-server (install it, or set REDIS_URL): ${error.message}`)));
+    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+  });
+  server.removeAllListeners('exit');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once('exit', () => resolve());
+        server.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Vitest global setup: provides `REDIS_URL` to every test file of the run and stops a private server after it. */
+export default async function setup(): Promise<() => Promise<void>> {
+  const redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  return () => redis.stop();
+}
