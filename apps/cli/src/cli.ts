@@ -1,10 +1,11 @@
 import yargs, { type Argv } from 'yargs';
 import { commands } from './commands/index.js';
 import type { GlobalOptions } from './context.js';
+import { UsageError } from './exit-codes.js';
 
 /**
  * The `funnelcast` command line: strict parsing, suggestions for typos, global `--config`, `--target`, `--db` and
- * `--json`. Parse errors throw (`.fail(false)`) so the entry point maps every failure to an exit code in one place.
+ * `--json`. Usage errors throw a {@link UsageError} so the entry point maps every failure to an exit code in one place.
  */
 export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
   let cli = yargs([...argv])
@@ -17,7 +18,10 @@ export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
     .demandCommand(1, 'Name a command; `funnelcast --help` lists them.')
     .strict()
     .recommendCommands()
-    .fail(false)
+    .fail((message, error) => {
+      // yargs reports its own validation as a message and a handler's failure as an error: keep them apart.
+      throw error ?? new UsageError(message);
+    })
     .help()
     .alias('h', 'help')
     .version()

@@ -20,13 +20,21 @@ export class CommandFailure extends Error {
   }
 }
 
+/** The command line itself is wrong: an unknown command or option, a missing argument, conflicting flags. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /** The one place errors become exit codes. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommandFailure) return error.exitCode;
   if (error instanceof InputError || error instanceof InvariantViolationError) return ExitCode.validation;
   if (error instanceof ConfigError || error instanceof NotFoundError) return ExitCode.usage;
   if (error instanceof FunnelcastError) return ExitCode.environment;
-  if (error instanceof Error && error.name === 'YError') return ExitCode.usage;
+  if (error instanceof UsageError) return ExitCode.usage;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EBUSY)$/.test(code)) return ExitCode.environment;
   return ExitCode.internal;
@@ -40,6 +48,7 @@ export function errorJson(error: unknown): Record<string, unknown> {
   if (error instanceof InvariantViolationError) {
     return { error: { code: error.code, message: error.message, violations: error.violations } };
   }
+  if (error instanceof UsageError) return { error: { code: 'USAGE', message: error.message } };
   if (error instanceof CommandFailure) return { error: { code: 'COMMAND_FAILED', message: error.message, details: error.details ?? null } };
   if (error instanceof FunnelcastError) return { error: { code: error.code, message: error.message } };
   return { error: { code: 'ERROR', message: error instanceof Error ? error.message : String(error) } };

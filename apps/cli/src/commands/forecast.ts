@@ -3,7 +3,7 @@ import { NotFoundError } from '@funnelcast/core';
 import type { LandingPeriod } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
-import { CommandFailure, ExitCode } from '../exit-codes.js';
+import { CommandFailure, ExitCode, UsageError } from '../exit-codes.js';
 import { csv, emit, formatNumber, table } from '../output.js';
 
 /** Options of `funnelcast forecast`. */
@@ -24,11 +24,11 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
       .option('channel', { type: 'string', describe: 'Only this Channel_Grouping_Name' })
       .option('source', { type: 'string', describe: 'Only this Original_source' })
       .option('csv', { type: 'boolean', default: false, describe: 'Print CSV instead of a table' })
-      .conflicts('csv', 'json')
       .example('$0 forecast', 'Monthly landing of MQLs, SQLs and SQOs')
       .example('$0 forecast --by quarter --channel "Paid Search"', 'Quarterly landing of one channel')
-      .example('$0 forecast --by week --csv > weekly.csv', 'Weekly figures for a spreadsheet') as Argv<ForecastArgs>,
+      .example('$0 forecast --by week --csv > weekly.csv', 'Weekly figures for a spreadsheet') as unknown as Argv<ForecastArgs>,
   handler: async (args) => {
+    if (args.csv && args.json) throw new UsageError('--csv and --json are mutually exclusive: pick one output format');
     const config = await loadConfig(args);
     const { withWarehouse, whereWeLand } = await import('@funnelcast/pipeline');
     const rows = await withWarehouse(config, args.target, async (warehouse) => {

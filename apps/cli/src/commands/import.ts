@@ -18,11 +18,15 @@ export const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'Leads file: lead_id, channel_grouping_name, original_source, super_segment, mql_date, sql_date, sqo_date (ISO dates; empty = not reached)' })
       .option('replace', { type: 'boolean', default: false, describe: 'Replace all leads instead of adding to them' })
       .example('$0 import leads.csv', 'Add the leads in leads.csv')
-      .example('$0 import export.parquet --replace', 'Replace every lead with the Parquet export') as Argv<ImportArgs>,
+      .example('$0 import export.parquet --replace', 'Replace every lead with the Parquet export') as unknown as Argv<ImportArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { importLeadsFile } = await import('@funnelcast/pipeline');
     const summary = await importLeadsFile(config, args.file, { ...(args.target ? { target: args.target } : {}), replace: args.replace });
-    emit(args, summary, () => `Imported ${JSON.stringify(summary)}`);
+    emit(args, summary, () =>
+      `Imported ${summary.imported.toLocaleString('en-US')} leads from ${summary.source}` +
+        `${summary.replaced ? ' (replacing the previous leads)' : ''}; the warehouse now holds ` +
+        `${summary.totalLeads.toLocaleString('en-US')}. Next: funnelcast refresh`,
+    );
   },
 };

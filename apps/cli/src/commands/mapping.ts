@@ -18,7 +18,7 @@ export const mappingCommand: CommandModule<GlobalOptions, MappingArgs> = {
     yargs
       .option('segment', { type: 'string', describe: 'Only this super-segment' })
       .example('$0 mapping', 'All weights of the published run')
-      .example('$0 mapping --segment Outbound --json', 'One segment, as JSON') as Argv<MappingArgs>,
+      .example('$0 mapping --segment Outbound --json', 'One segment, as JSON') as unknown as Argv<MappingArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { withWarehouse } = await import('@funnelcast/pipeline');

@@ -28,7 +28,7 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
     refreshOptions(yargs)
       .example('$0 refresh', 'Forecast the next 90 days from everything before today')
       .example('$0 refresh --as-of 2025-10-01 --horizon 31', 'Forecast October 2025 from history before it')
-      .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary') as Argv<RefreshArgs>,
+      .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary') as unknown as Argv<RefreshArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { refresh } = await import('@funnelcast/pipeline');

@@ -16,7 +16,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
     yargs
       .option('limit', { type: 'number', default: 20, describe: 'How many runs to show' })
       .example('$0 runs', 'The last 20 runs')
-      .example('$0 runs --json | jq ".[0].status"', 'Status of the newest run') as Argv<RunsArgs>,
+      .example('$0 runs --json | jq ".[0].status"', 'Status of the newest run') as unknown as Argv<RunsArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { withWarehouse } = await import('@funnelcast/pipeline');
