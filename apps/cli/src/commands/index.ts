@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
+import { backtestCommand } from './backtest.js';
 import { demoCommand } from './demo.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
@@ -17,5 +18,6 @@ export const commands = [
   forecastCommand,
   mappingCommand,
   runsCommand,
+  backtestCommand,
   lookmlCommand,
 ] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];

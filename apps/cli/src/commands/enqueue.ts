@@ -1,0 +1,81 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { EnqueueResult, RefreshJobResult } from '@funnelcast/worker';
+import type { GlobalOptions } from '../context.js';
+import { loadConfig } from '../context.js';
+import { CommandFailure, ExitCode } from '../exit-codes.js';
+import { emit, note } from '../output.js';
+import { createProgressDisplay } from '../progress.js';
+import { refreshOptions } from './refresh.js';
+import { openQueue } from './queue.js';
+
+/** Options of `funnelcast enqueue`. */
+export interface EnqueueArgs extends GlobalOptions {
+  readonly asOf?: string;
+  readonly horizon?: number;
+  readonly dryRun: boolean;
+  readonly wait: boolean;
+}
+
+const STATUS_TEXT: Record<EnqueueResult['status'], string> = {
+  added: 'Queued',
+  duplicate: 'Already queued, running or done — not queued again:',
+  retried: 'Had failed; sent back to the queue:',
+};
+
+/** `funnelcast enqueue`: queue a refresh for funnelcast-worker, optionally waiting for it with live progress. */
+export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
+  command: 'enqueue',
+  describe: 'Queue a refresh for funnelcast-worker (Redis at REDIS_URL); the same target and as-of date run once',
+  builder: (yargs) =>
+    refreshOptions(yargs)
+      .option('wait', { type: 'boolean', default: false, describe: 'Wait for the refresh, showing its progress; exit 1 if it fails' })
+      .example('$0 enqueue', "Queue today's refresh of the default target")
+      .example('$0 enqueue --target prod --as-of 2025-10-01 --wait', 'Queue a refresh and follow it to the end') as unknown as Argv<EnqueueArgs>,
+  handler: async (args) => {
+    const config = await loadConfig(args);
+    const { createRedisConnection, createRefreshQueueEvents, enqueueRefresh } = await import('@funnelcast/worker');
+    const opened = await openQueue(config);
+    // Listening starts before the job is added so no progress or completion event can be missed.
+    const eventsConnection = args.wait ? createRedisConnection(opened.redisUrl, { name: 'funnelcast-cli-events' }) : undefined;
+    const events = eventsConnection ? createRefreshQueueEvents(config, eventsConnection) : undefined;
+    const progress = createProgressDisplay(process.stderr, !args.json);
+    try {
+      await events?.waitUntilReady();
+      const result = await enqueueRefresh(opened.queue, config, {
+        ...(args.target ? { target: args.target } : {}),
+        ...(args.asOf ? { asOf: args.asOf } : {}),
+        ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
+        dryRun: args.dryRun,
+      });
+      const line = `${STATUS_TEXT[result.status]} ${result.jobId} on ${opened.where}`;
+      if (!events) return emit(args, result, () => line);
+
+      note(line);
+      const job = await opened.queue.getJob(result.jobId);
+      if (!job) throw new CommandFailure(`job ${result.jobId} vanished from the queue before it finished`, ExitCode.environment);
+      events.on('progress', ({ jobId, data }) => {
+        if (jobId !== result.jobId || typeof data !== 'object' || data === null) return;
+        const { phase, done, total } = data as { phase?: unknown; done?: unknown; total?: unknown };
+        if (typeof phase === 'string' && typeof done === 'number' && typeof total === 'number') progress.update({ phase, done, total });
+      });
+      let value: RefreshJobResult;
+      try {
+        value = (await job.waitUntilFinished(events)) as RefreshJobResult;
+      } catch (error) {
+        progress.stop();
+        throw new CommandFailure(`refresh ${result.jobId} failed: ${(error as Error).message}`, ExitCode.validation, { ...result, state: 'failed' });
+      }
+      progress.stop();
+      emit(args, { ...result, state: 'completed', result: value }, () =>
+        value.published
+          ? `Published run ${value.runId} to ${value.target}: ${value.rows.toLocaleString('en-US')} rows, as of ${value.asOf}, ${value.horizon}-day horizon`
+          : `Dry run ${value.runId} on ${value.target} validated; nothing published`,
+      );
+    } finally {
+      progress.stop();
+      await events?.close();
+      eventsConnection?.disconnect();
+      await opened.close();
+    }
+  },
+};

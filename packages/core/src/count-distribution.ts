@@ -1,0 +1,210 @@
+import { BOUND_PROBABILITIES } from './vocabulary.js';
+
+/**
+ * Predictive distributions of daily counts (design.md, "Mapping and distribution", step 5). A forecast arrives as
+ * a mean and a variance on the count scale; the published bounds are quantiles of the count distribution with
+ * those two moments: Poisson when the variance does not exceed the mean, negative binomial by moment matching
+ * otherwise.
+ */
+
+/** The four published bounds of one value, in the view's terms. */
+export interface ForecastBounds {
+  /** The 2.5% quantile. */
+  readonly lower95: number;
+  /** The 25% quantile (or the mean, if that quantile lies above it). */
+  readonly lower50: number;
+  /** The 75% quantile (or the mean, if that quantile lies below it). */
+  readonly upper50: number;
+  /** The 97.5% quantile. */
+  readonly upper95: number;
+}
+
+// A variance within this relative distance of the mean is Poisson: the negative binomial it would match has a
+// size above a million times the mean, indistinguishable from Poisson, and its log-gamma differences would only
+// add rounding error.
+const POISSON_RELATIVE_EPS = 1e-6;
+
+// Above this mean a quantile walk would sum hundreds of thousands of terms. When the distribution is also nearly
+// symmetric there, a skew-corrected (Cornish–Fisher) normal with continuity correction is within a small fraction
+// of a standard deviation of the exact quantile, so it is used instead. Skewed (strongly over-dispersed) counts stay
+// exact at any mean: a normal would misplace their tails.
+const APPROXIMATE_ABOVE_MEAN = 1e5;
+const APPROXIMATE_BELOW_SKEWNESS = 0.05;
+
+// Terms below this fraction of the running mass cannot change a quantile at the published probabilities.
+const NEGLIGIBLE = 1e-17;
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error about 1e-15). */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0] as number;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const poly = (k: readonly number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(d, q) * q + 1);
+  }
+  if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -poly(c, q) / (poly(d, q) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+
+/** A count distribution as the quantile walk needs it: its mode, the log-pmf there, and pmf(k+1)/pmf(k). */
+interface CountLaw {
+  readonly mode: number;
+  readonly logPmfAtMode: number;
+  ratio(k: number): number;
+}
+
+function poissonLaw(mean: number): CountLaw {
+  const mode = Math.floor(mean);
+  return {
+    mode,
+    logPmfAtMode: mode * Math.log(mean) - mean - logGamma(mode + 1),
+    ratio: (k) => mean / (k + 1),
+  };
+}
+
+function negativeBinomialLaw(mean: number, size: number): CountLaw {
+  // Success probability size/(size+mean); (1 − p) = mean/(size+mean), computed without cancellation.
+  const logP = Math.log(size) - Math.log(size + mean);
+  const log1mP = Math.log(mean) - Math.log(size + mean);
+  const q = mean / (size + mean);
+  const mode = size > 1 ? Math.floor(((size - 1) * mean) / size) : 0;
+  return {
+    mode,
+    logPmfAtMode: logGamma(mode + size) - logGamma(size) - logGamma(mode + 1) + size * logP + mode * log1mP,
+    ratio: (k) => ((k + size) / (k + 1)) * q,
+  };
+}
+
+// Smallest k with CDF(k) ≥ p, summing pmf terms outward from the mode (where the pmf is largest, so nothing
+// underflows that matters): first the mass at or below the mode, then walk up or down from there.
+function walkQuantile(law: CountLaw, p: number): number {
+  const atMode = Math.exp(law.logPmfAtMode);
+  let cdfAtMode = 0;
+  let term = atMode;
+  for (let k = law.mode; k >= 0; k--) {
+    cdfAtMode += term;
+    if (term < NEGLIGIBLE * cdfAtMode) break;
+    if (k > 0) term /= law.ratio(k - 1);
+  }
+  let k = law.mode;
+  let cdf = cdfAtMode;
+  if (cdf >= p) {
+    // Step down while the CDF one below still reaches p.
+    term = atMode;
+    while (k > 0 && cdf - term >= p) {
+      cdf -= term;
+      term /= law.ratio(k - 1);
+      k--;
+    }
+    return k;
+  }
+  term = atMode;
+  while (cdf < p) {
+    term *= law.ratio(k);
+    k++;
+    cdf += term;
+    // Rounding can leave the summed mass a hair under p in the far tail; the remaining terms cannot move it.
+    if (term < NEGLIGIBLE * cdf) break;
+  }
+  return k;
+}
+
+function assertMoments(mean: number, variance: number): void {
+  if (!Number.isFinite(mean) || mean < 0) throw new RangeError(`count mean must be finite and ≥ 0, got ${mean}`);
+  if (!Number.isFinite(variance) || variance < 0) throw new RangeError(`count variance must be finite and ≥ 0, got ${variance}`);
+}
+
+/**
+ * The `p`-quantile (smallest k with P(X ≤ k) ≥ p) of a count distribution with the given mean and variance:
+ * Poisson(mean) when `variance ≤ mean`, otherwise the negative binomial with the same two moments
+ * (size `mean² / (variance − mean)`). Exact for any mean, except that a nearly symmetric distribution with a mean
+ * above 1e5 uses a skew-corrected normal approximation (see the constants above for why). A mean of 0 gives 0.
+ */
+export function countQuantile(mean: number, variance: number, p: number): number {
+  assertMoments(mean, variance);
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile probability must be in (0, 1), got ${p}`);
+  if (mean === 0) return 0;
+  const poisson = variance <= mean * (1 + POISSON_RELATIVE_EPS);
+  const size = poisson ? Infinity : (mean * mean) / (variance - mean);
+  const effectiveVariance = poisson ? mean : variance;
+  const sd = Math.sqrt(effectiveVariance);
+  // Skewness of the negative binomial, (1 + q) / sqrt(size · q) with q = mean/(size + mean), in moments:
+  // (2·variance − mean) · sd / (variance · mean); it is 1/sd for the Poisson.
+  const skewness = ((2 * effectiveVariance - mean) * sd) / (effectiveVariance * mean);
+  if (mean > APPROXIMATE_ABOVE_MEAN && skewness < APPROXIMATE_BELOW_SKEWNESS) {
+    const z = normalQuantile(p);
+    const w = z + ((z * z - 1) * skewness) / 6;
+    return Math.max(0, Math.ceil(mean + sd * w - 0.5));
+  }
+  return walkQuantile(poisson ? poissonLaw(mean) : negativeBinomialLaw(mean, size), p);
+}
+
+/**
+ * The published bounds of a count with this mean and variance: its 2.5%, 25%, 75% and 97.5% quantiles
+ * ({@link BOUND_PROBABILITIES}), widened to the mean where a quantile falls on the wrong side of it, so that
+ * `lower95 ≤ lower50 ≤ mean ≤ upper50 ≤ upper95` always holds (design.md step 5).
+ */
+export function countBounds(mean: number, variance: number): ForecastBounds {
+  const [p025, p25, p75, p975] = BOUND_PROBABILITIES;
+  const lower50 = Math.min(countQuantile(mean, variance, p25), mean);
+  const upper50 = Math.max(countQuantile(mean, variance, p75), mean);
+  return {
+    lower95: Math.min(countQuantile(mean, variance, p025), lower50),
+    lower50,
+    upper50,
+    upper95: Math.max(countQuantile(mean, variance, p975), upper50),
+  };
+}
+
+/** A day's (or cell's) predictive mean and variance. */
+export interface CountMoments {
+  readonly mean: number;
+  readonly variance: number;
+}
+
+/**
+ * Bounds of the total of independent days or cells (a month's landing, a channel's total): means and variances
+ * add, then {@link countBounds} of the sum.
+ */
+export function sumBounds(days: readonly CountMoments[]): ForecastBounds & CountMoments {
+  let mean = 0;
+  let variance = 0;
+  for (const day of days) {
+    assertMoments(day.mean, day.variance);
+    mean += day.mean;
+    variance += day.variance;
+  }
+  return { mean, variance, ...countBounds(mean, variance) };
+}
+
+/**
+ * The variance implied by a published 95% interval, so a reader of the view (or LookML) can aggregate bounds:
+ * `((upper95 − lower95) / (2 · 1.96))²`, floored at the mean (a count is at least Poisson-noisy).
+ */
+export function varianceFromInterval(mean: number, lower95: number, upper95: number): number {
+  const sd = (upper95 - lower95) / (2 * 1.96);
+  return Math.max(sd * sd, mean);
+}

@@ -1,0 +1,46 @@
+import { ConfigError, type Forecaster, type Warehouse } from '@funnelcast/core';
+import type { BacktestModel } from './backtest-types.js';
+
+/** The configured pipeline: segment SQL model + distribution, MQL model per combination, SQOs by conversion. */
+export const PRODUCTION_MODEL = 'production';
+
+/** The models a backtest compares when none are named. */
+export const DEFAULT_BACKTEST_MODELS: readonly string[] = [PRODUCTION_MODEL, 'v1', 'naive'];
+
+/** A model ready to backtest: the production pipeline, or a forecaster run per combination on each stage. */
+export type ResolvedModel = { readonly name: string; readonly production: true } | { readonly name: string; readonly forecaster: Forecaster };
+
+/**
+ * `v1` is the old way: a time-series model per Channel × Source. On BigQuery that is ARIMA_PLUS, as in the seed's
+ * validation; embedded it is AutoETS, the closest model augurs has.
+ */
+async function peer(name: string, warehouse: Warehouse): Promise<Forecaster> {
+  if (name === 'v1') return warehouse.forecaster?.('arima-plus') ?? (await import('@funnelcast/models')).createForecaster('v1-autoets');
+  if (name === 'naive') return (await import('@funnelcast/models')).createForecaster('seasonal-naive');
+  const inWarehouse = warehouse.forecaster?.(name);
+  if (inWarehouse) return inWarehouse;
+  const { createForecaster, EMBEDDED_MODELS } = await import('@funnelcast/models');
+  if (!EMBEDDED_MODELS.includes(name)) {
+    const allowed = [...DEFAULT_BACKTEST_MODELS, ...EMBEDDED_MODELS].join(', ');
+    throw new ConfigError([{ where: 'models', message: `unknown model ${JSON.stringify(name)}; allowed: ${allowed}` }]);
+  }
+  return createForecaster(name);
+}
+
+/**
+ * Turns model names and forecasters into runnable models, in the order given.
+ * @throws ConfigError for an unknown name (listing the allowed ones) or a name given twice.
+ */
+export async function resolveModels(models: readonly BacktestModel[], warehouse: Warehouse): Promise<ResolvedModel[]> {
+  const out: ResolvedModel[] = [];
+  for (const model of models) {
+    if (typeof model !== 'string') out.push({ name: model.name, forecaster: model });
+    else if (model === PRODUCTION_MODEL) out.push({ name: PRODUCTION_MODEL, production: true });
+    else out.push({ name: model, forecaster: await peer(model, warehouse) });
+  }
+  const names = out.map((m) => m.name);
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (names.length === 0) throw new ConfigError([{ where: 'models', message: `no models to compare; e.g. ${DEFAULT_BACKTEST_MODELS.join(',')}` }]);
+  if (twice.length > 0) throw new ConfigError([{ where: 'models', message: `names ${[...new Set(twice)].join(', ')} twice` }]);
+  return out;
+}
