@@ -1,8 +1,10 @@
 import type { ProductionRow } from './columns.js';
-import { countBounds, sumBounds } from './count-distribution.js';
+import { countBounds, sumBounds, varianceFromInterval } from './count-distribution.js';
 import { addDays, calendarParts, dateRange, daysBetween, startOfMonth, startOfQuarter } from './dates.js';
+import { InputError, type Problem } from './errors.js';
+import { compareCombinations } from './mapping.js';
 import type { DailyCounts, PredictiveSeries } from './ports.js';
-import { combinationKey, STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
+import { combinationKey, combinationLabel, parseCombinationKey, STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
 
 /** What {@link assembleProductionRows} needs. */
 export interface AssemblyInput {
@@ -13,10 +15,13 @@ export interface AssemblyInput {
   readonly generatedAt: string;
   /** First day of ACTUAL rows (at least the start of the previous quarter). */
   readonly actualsFrom: IsoDate;
-  /** Every combination that gets rows. */
+  /** Every combination that gets rows (any order; duplicates count once). */
   readonly combinations: readonly Combination[];
   readonly daily: readonly DailyCounts[];
-  /** Fine-grain forecasts per stage, keyed by combination key; a missing series means zero for that stage. */
+  /**
+   * Fine-grain forecasts per stage, keyed by combination key, each with at least `horizon` days; a missing series
+   * means zero for that stage.
+   */
   readonly forecasts: Readonly<Record<Stage, readonly PredictiveSeries[]>>;
   /** The hybrid SQL→SQO rate of every combination. */
   readonly rates: ReadonlyMap<string, number>;
@@ -27,15 +32,38 @@ type StageFields = {
   [S in Stage as `${S}_${'actual' | 'forecast' | 'lower_95' | 'lower_50' | 'upper_50' | 'upper_95' | 'combined' | 'mtd' | 'qtd'}`]: number | null;
 };
 
+/** Every reason the inputs cannot be assembled: a combination without a rate, a forecast nobody gets, a short one. */
+function assemblyProblems(input: AssemblyInput, keys: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of keys) {
+    if (!input.rates.has(key)) problems.push({ where: combinationLabel(parseCombinationKey(key)), message: 'has no SQL→SQO rate' });
+  }
+  for (const stage of STAGES) {
+    for (const series of input.forecasts[stage]) {
+      const where = `${stage} forecast ${combinationLabel(parseCombinationKey(series.key))}`;
+      if (!keys.has(series.key)) problems.push({ where, message: 'is for a combination that is not among the combinations, so it would be lost' });
+      if (series.mean.length < input.horizon || series.variance.length < input.horizon) {
+        problems.push({ where, message: `has ${series.mean.length} means and ${series.variance.length} variances; the horizon needs ${input.horizon}` });
+      }
+    }
+  }
+  return problems;
+}
+
 /**
  * The rows of `vw_production_forecast`: ACTUAL rows for every combination and day in `[actualsFrom, asOf)` (zeros
- * filled), FORECAST rows for every day of the horizon, with bounds from the count distribution of each cell,
- * combined values and MTD/QTD running sums that carry from actuals into the forecast. Sorted by date, channel,
- * source.
- * @throws RangeError when a combination has no rate (the pipeline computes one for each).
+ * filled, summed over super-segments), FORECAST rows for every day of the horizon, with bounds from the count
+ * distribution of each cell, combined values and MTD/QTD running sums that carry from actuals into the forecast.
+ * Sorted by date, channel, source.
+ * @throws InputError naming every combination without a rate and every forecast series that is not for one of the
+ * combinations or is shorter than the horizon.
  */
 export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
   const { asOf, horizon } = input;
+  const unique = new Map(input.combinations.map((c) => [combinationKey(c), { channel: c.channel, source: c.source }]));
+  const combinations = [...unique.values()].sort(compareCombinations);
+  const problems = assemblyProblems(input, new Set(unique.keys()));
+  if (problems.length > 0) throw new InputError(problems, 'Cannot assemble the production rows:');
   const actuals = new Map<string, { mqls: number; sqls: number; sqos: number }>();
   for (const row of input.daily) {
     if (row.date < input.actualsFrom || row.date >= asOf) continue;
@@ -53,10 +81,9 @@ export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
   const dates = dateRange(input.actualsFrom, addDays(asOf, horizon));
   const rows: ProductionRow[] = [];
   const byCombination: ProductionRow[][] = [];
-  for (const combination of input.combinations) {
+  for (const combination of combinations) {
     const key = combinationKey(combination);
-    const rate = input.rates.get(key);
-    if (rate === undefined) throw new RangeError(`no SQL→SQO rate for ${combination.channel} / ${combination.source}`);
+    const rate = input.rates.get(key)!;
     const running = { month: '', quarter: '', mtd: { mqls: 0, sqls: 0, sqos: 0 }, qtd: { mqls: 0, sqls: 0, sqos: 0 } };
     const combinationRows: ProductionRow[] = [];
     for (const date of dates) {
@@ -124,7 +151,7 @@ export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
     }
     byCombination.push(combinationRows);
   }
-  // Interleave per date so rows come out sorted by date, then by combination (combinations arrive sorted).
+  // Interleave per date so rows come out sorted by date, then by combination.
   for (let i = 0; i < dates.length; i++) for (const combinationRows of byCombination) rows.push(combinationRows[i]!);
   return rows;
 }
@@ -137,7 +164,10 @@ export interface LandingInput {
   readonly from: IsoDate;
   /** End of the period (exclusive). */
   readonly to: IsoDate;
-  /** Predictive variance per forecast cell keyed `combinationKey|date`; cells missing here count as Poisson. */
+  /**
+   * Predictive variance per forecast cell keyed `combinationKey|date`; a cell missing here gets the variance its
+   * published 95% bounds imply ({@link varianceFromInterval}).
+   */
   readonly variances: ReadonlyMap<string, number>;
 }
 
@@ -167,7 +197,8 @@ export function landing(input: LandingInput): Landing {
     if (actual !== null) actualToDate += actual;
     if (forecast !== null) {
       const key = `${combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source })}|${row.date_day}`;
-      cells.push({ mean: forecast, variance: input.variances.get(key) ?? forecast });
+      const variance = input.variances.get(key) ?? varianceFromInterval(forecast, row[`${stage}_lower_95`] ?? forecast, row[`${stage}_upper_95`] ?? forecast);
+      cells.push({ mean: forecast, variance });
     }
   }
   const total = sumBounds(cells);

@@ -60,9 +60,11 @@ export function hybridRates(input: HybridRateInput): Map<string, HybridRate> {
     if (record) {
       const weights = [...record.bySegment];
       const weightTotal = weights.reduce((sum, [, sqls]) => sum + sqls, 0);
-      parentRate = weightTotal > 0
-        ? weights.reduce((sum, [segment, sqls]) => sum + (sqls / weightTotal) * segmentRate(segment), 0)
-        : segmentRate(weights[0]?.[0] ?? '');
+      // Cohorts with no SQLs carry no weight of their own: the segments then count equally.
+      parentRate = weights.reduce(
+        (sum, [segment, sqls]) => sum + (weightTotal > 0 ? sqls / weightTotal : 1 / weights.length) * segmentRate(segment),
+        0,
+      );
     }
     const sqls = record?.sqls ?? 0;
     const sqos = record?.sqos ?? 0;
@@ -81,7 +83,8 @@ export function conversionCohortsFromDaily(daily: readonly DailyCounts[], cohort
   const cohorts = new Map<string, { superSegment: string; channel: string; source: string; sqls: number; sqos: number }>();
   for (const row of daily) {
     if (row.date < cohortStart || row.date >= cohortEnd) continue;
-    const key = `${row.superSegment}|${combinationKey(row)}`;
+    // JSON keeps a `|` inside a name from colliding with a separator.
+    const key = JSON.stringify([row.superSegment, combinationKey(row)]);
     const cohort = cohorts.get(key) ?? { superSegment: row.superSegment, channel: row.channel, source: row.source, sqls: 0, sqos: 0 };
     cohort.sqls += row.sqls;
     cohort.sqos += row.sqos;

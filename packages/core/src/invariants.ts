@@ -1,4 +1,4 @@
-import type { ProductionRow } from './columns.js';
+import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
 import { addDays } from './dates.js';
 import type { Violation } from './errors.js';
 import { combinationKey, STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
@@ -31,6 +31,8 @@ class RuleLog {
     return [...this.broken].map(([rule, { count, examples }]) => ({ rule, count, examples }));
   }
 }
+
+const REQUIRED_COLUMNS = PRODUCTION_FORECAST.columns.filter((column) => !column.nullable).map((column) => column.name);
 
 const where = (row: ProductionRow) => `${row.date_day} ${row.Channel_Grouping_Name} / ${row.Original_source}`;
 const close = (a: number, b: number, tolerance: number) => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
@@ -66,39 +68,64 @@ function checkStage(row: ProductionRow, stage: Stage, log: RuleLog): void {
   }
 }
 
+/** MTD and QTD of each combination's rows, taken in date order, are running sums of `combined`. */
+function checkRunningSums(rows: readonly ProductionRow[], tolerance: number, log: RuleLog): void {
+  const byCombination = new Map<string, ProductionRow[]>();
+  for (const row of rows) {
+    const combination = combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source });
+    const list = byCombination.get(combination);
+    if (list) list.push(row);
+    else byCombination.set(combination, [row]);
+  }
+  for (const list of byCombination.values()) {
+    list.sort((a, b) => (a.date_day < b.date_day ? -1 : a.date_day > b.date_day ? 1 : 0));
+    let before: ProductionRow | undefined;
+    for (const row of list) {
+      // A second row of the same day is reported as a duplicate; it is no step of the running sum.
+      if (before?.date_day === row.date_day) continue;
+      for (const stage of STAGES) {
+        for (const [suffix, sameSpan] of [['mtd', before?.month === row.month && before.year === row.year], ['qtd', before?.quarter === row.quarter && before.year === row.year]] as const) {
+          const previous: number | null = sameSpan ? before![`${stage}_${suffix}`] : 0;
+          const combined: number | null = row[`${stage}_combined`];
+          // A NULL is reported by its own rule; a running sum through it would only repeat that.
+          if (previous == null || combined == null || row[`${stage}_${suffix}`] == null) continue;
+          const expected = previous + combined;
+          if (!close(row[`${stage}_${suffix}`], expected, tolerance)) {
+            log.add(`${suffix} is the running sum of combined`, `${where(row)} ${stage}_${suffix} ${row[`${stage}_${suffix}`]} ≠ ${expected}`);
+          }
+        }
+      }
+      before = row;
+    }
+  }
+}
+
 /**
  * Every invariant a run must hold before it is published (design.md step 7): bound order, non-negative and finite
- * values, NULLs where the row type says, every active combination on every horizon day, one row per day and
- * combination, SQLs coherent with the segment totals, and MTD/QTD consistent with the combined values. Returns each
- * broken rule with a count and examples; an empty list means the run may be published.
+ * values, NULLs where the row type says and nowhere the declaration forbids, every active combination on every
+ * horizon day, one row per day and combination, SQLs coherent with the segment totals, and MTD/QTD consistent with
+ * the combined values. Returns each broken rule with a count and examples; an empty list means the run may be
+ * published.
  */
 export function checkInvariants(input: InvariantInput): Violation[] {
   const tolerance = input.tolerance ?? 1e-6;
   const log = new RuleLog();
   const seen = new Set<string>();
   const sqlsPerDay = new Map<IsoDate, number>();
-  const previous = new Map<string, ProductionRow>();
   for (const row of input.rows) {
     const combination = combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source });
     const id = `${row.date_day}|${combination}`;
     if (seen.has(id)) log.add('one row per date and combination', where(row));
     seen.add(id);
+    const nulls = REQUIRED_COLUMNS.filter((name) => row[name] == null);
+    if (nulls.length > 0) log.add('no NULL in a non-nullable column', `${where(row)}: ${nulls.join(', ')} NULL`);
     if ((row.data_type === 'FORECAST') !== (row.date_day >= input.asOf)) {
       log.add('ACTUAL before the as-of date, FORECAST from it', `${where(row)} is ${row.data_type}`);
     }
     for (const stage of STAGES) checkStage(row, stage, log);
     if (row.data_type === 'FORECAST') sqlsPerDay.set(row.date_day, (sqlsPerDay.get(row.date_day) ?? 0) + (row.sqls_forecast ?? 0));
-    const before = previous.get(combination);
-    for (const stage of STAGES) {
-      for (const [suffix, sameSpan] of [['mtd', before?.month === row.month && before.year === row.year], ['qtd', before?.quarter === row.quarter && before.year === row.year]] as const) {
-        const expected = (sameSpan ? (before![`${stage}_${suffix}`] as number) : 0) + row[`${stage}_combined`];
-        if (!close(row[`${stage}_${suffix}`], expected, tolerance)) {
-          log.add(`${suffix} is the running sum of combined`, `${where(row)} ${stage}_${suffix} ${row[`${stage}_${suffix}`]} ≠ ${expected}`);
-        }
-      }
-    }
-    previous.set(combination, row);
   }
+  checkRunningSums(input.rows, tolerance, log);
   for (let day = 0; day < input.horizon; day++) {
     const date = addDays(input.asOf, day);
     for (const combination of input.activeCombinations) {

@@ -1,5 +1,6 @@
 import type { MappingRow } from './columns.js';
-import { addDays, daysBetween } from './dates.js';
+import { addDays, daysBetween, isIsoDate } from './dates.js';
+import { InputError, type Problem } from './errors.js';
 import type { CombinationSpan, DailyCounts } from './ports.js';
 import { combinationKey, parseCombinationKey, type Combination, type IsoDate, type WeightMethod } from './vocabulary.js';
 
@@ -8,7 +9,10 @@ export interface MappingInput {
   readonly asOf: IsoDate;
   /** Trailing window in days: shares are computed over `[asOf − windowDays, asOf)`. */
   readonly windowDays: number;
-  /** Floor of the exposure of a combination that started inside the window. */
+  /**
+   * Floor of the exposure of a combination that started inside the window (design.md step 2's 28 days). A window
+   * shorter than the floor caps it, so a new combination is never scaled below its own count.
+   */
   readonly minExposureDays: number;
   readonly daily: readonly DailyCounts[];
   readonly spans: readonly CombinationSpan[];
@@ -56,18 +60,36 @@ export function activeCombinations(daily: readonly DailyCounts[], asOf: IsoDate,
   return [...keys].map(parseCombinationKey).sort(compareCombinations);
 }
 
+// Segment and combination in one map key; JSON keeps a `|` inside a name from colliding with the separator.
+const segmentKey = (superSegment: string, key: string) => JSON.stringify([superSegment, key]);
+
+function validateMappingInput(input: MappingInput): void {
+  const problems: Problem[] = [];
+  if (!isIsoDate(input.asOf)) problems.push({ where: 'asOf', message: `must be an ISO date (YYYY-MM-DD), got ${JSON.stringify(input.asOf)}` });
+  for (const field of ['windowDays', 'minExposureDays'] as const) {
+    const value = input[field];
+    if (!Number.isInteger(value) || value < 1) problems.push({ where: field, message: `must be a whole number of days ≥ 1, got ${value}` });
+  }
+  if (problems.length > 0) throw new InputError(problems, 'Cannot compute the mapping:');
+}
+
 /**
  * Gross–Sohl proportions of historical averages, with exposure adjustment for combinations that started inside the
  * window and an equal split for segments with no SQLs in it (design.md, "Mapping and distribution", steps 1–3).
+ * @throws InputError when the as-of date or a day count is invalid.
  */
 export function computeMapping(input: MappingInput): SegmentMapping {
-  const { asOf, windowDays, minExposureDays } = input;
+  validateMappingInput(input);
+  const { asOf, windowDays } = input;
+  const exposureFloor = Math.min(input.minExposureDays, windowDays);
   const windowStart = addDays(asOf, -windowDays);
   const firstEvent = new Map<string, IsoDate>();
   const seenInSegment = new Map<string, Set<string>>();
   for (const span of input.spans) {
     const key = combinationKey(span);
-    firstEvent.set(`${span.superSegment}|${key}`, span.firstDate);
+    const id = segmentKey(span.superSegment, key);
+    const known = firstEvent.get(id);
+    if (known === undefined || span.firstDate < known) firstEvent.set(id, span.firstDate);
     let seen = seenInSegment.get(span.superSegment);
     if (!seen) seenInSegment.set(span.superSegment, (seen = new Set()));
     seen.add(key);
@@ -84,15 +106,15 @@ export function computeMapping(input: MappingInput): SegmentMapping {
 
   const weights: MappingWeight[] = [];
   const unmappedSegments: string[] = [];
-  for (const superSegment of [...input.superSegments].sort()) {
+  for (const superSegment of [...new Set(input.superSegments)].sort()) {
     const segmentCounts = counts.get(superSegment);
     if (segmentCounts && segmentCounts.size > 0) {
       const scaled = [...segmentCounts].map(([key, count]) => {
-        const first = firstEvent.get(`${superSegment}|${key}`);
+        const first = firstEvent.get(segmentKey(superSegment, key));
         // A combination that started inside the window had less time to collect SQLs: scale it to the full window.
         const exposure = first !== undefined && first > windowStart ? daysBetween(first, asOf) : windowDays;
         const adjusted = exposure < windowDays;
-        return { key, count: adjusted ? (count * windowDays) / Math.max(minExposureDays, exposure) : count, adjusted };
+        return { key, count: adjusted ? (count * windowDays) / Math.max(exposureFloor, exposure) : count, adjusted };
       });
       const total = scaled.reduce((sum, s) => sum + s.count, 0);
       for (const { key, count, adjusted } of scaled) {

@@ -8,12 +8,18 @@ import { BOUND_PROBABILITIES } from './vocabulary.js';
 
 const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);
 
-/** Signed error of a period total in percent of the actual: −27.1 means the forecast was 27.1% short. */
+/**
+ * Signed error of a period total, **in percent** of the actual (not a fraction): −27.1 means the forecast was 27.1%
+ * short. Stored as `signed_pct_error` beside {@link captureRate}, which is a fraction.
+ */
 export function signedPctError(forecastTotal: number, actualTotal: number): number | null {
   return actualTotal > 0 ? ((forecastTotal - actualTotal) / actualTotal) * 100 : null;
 }
 
-/** Share of the actual total the forecast captured: 0.729 for a −27.1% error (the seed's figure). */
+/**
+ * Share of the actual total the forecast captured, **as a fraction** (not percent): 0.729 for a −27.1%
+ * {@link signedPctError} (the seed's figure); always `1 + signedPctError / 100`.
+ */
 export function captureRate(forecastTotal: number, actualTotal: number): number | null {
   return actualTotal > 0 ? forecastTotal / actualTotal : null;
 }

@@ -1,5 +1,6 @@
 import type { OpenSqls, PredictiveSeries } from './ports.js';
-import { combinationKey } from './vocabulary.js';
+import { InputError } from './errors.js';
+import { combinationKey, combinationLabel, parseCombinationKey } from './vocabulary.js';
 
 /**
  * The SQL→SQO lag as a probability mass function: `pmf[k]` = share of converting SQLs that become an SQO `k` days
@@ -16,7 +17,7 @@ export interface SqoForecastInput {
   readonly horizon: number;
   /** SQL forecasts per combination (keyed by combination key). */
   readonly sqls: readonly PredictiveSeries[];
-  /** Hybrid SQL→SQO rate per combination key. */
+  /** Hybrid SQL→SQO rate per combination key; every combination with SQLs or open SQLs needs one. */
   readonly rates: ReadonlyMap<string, number>;
   readonly lagPmf: readonly number[];
   /** SQLs still open at the as-of date, by age. */
@@ -31,6 +32,10 @@ export interface SqoForecastInput {
  * Variance: Bernoulli for each open SQL, and for forecast SQLs the thinning variance `q²·V_d + q(1−q)·m_d` with
  * `q = r·g[t−d]`, so the SQL forecast's own uncertainty carries through. Contributions are treated as independent
  * across days, which understates the variance when SQL errors persist; the SQL stage's intervals bound that.
+ *
+ * One series per SQL series, in their order, with method `hybrid-rate-lag(<SQL method>)`; then one per combination
+ * that has open SQLs but no SQL series (method `hybrid-rate-lag(open)`), so its open SQLs still become SQOs.
+ * @throws InputError naming every combination without a rate.
  */
 export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
   const { horizon, lagPmf } = input;
@@ -46,9 +51,22 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
     ages.set(row.ageDays, (ages.get(row.ageDays) ?? 0) + row.count);
     open.set(key, ages);
   }
+  const withSqls = new Set(input.sqls.map((series) => series.key));
+  const zero = new Array<number>(horizon).fill(0);
+  const sources = [
+    ...input.sqls,
+    ...[...open.keys()].filter((key) => !withSqls.has(key)).sort().map((key) => ({ key, mean: zero, variance: zero, method: 'open' })),
+  ];
+  const missing = sources.filter((series) => !input.rates.has(series.key));
+  if (missing.length > 0) {
+    throw new InputError(
+      missing.map((series) => ({ where: combinationLabel(parseCombinationKey(series.key)), message: 'has SQLs to convert but no SQL→SQO rate' })),
+      'Cannot forecast SQOs:',
+    );
+  }
 
-  return input.sqls.map((sqls) => {
-    const r = input.rates.get(sqls.key) ?? 0;
+  return sources.map((sqls) => {
+    const r = input.rates.get(sqls.key)!;
     const mean = new Array<number>(horizon).fill(0);
     const variance = new Array<number>(horizon).fill(0);
     for (const [age, count] of open.get(sqls.key) ?? []) {
@@ -72,6 +90,6 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
         variance[t]! += q * q * v + q * (1 - q) * m;
       }
     }
-    return { key: sqls.key, mean, variance, method: 'hybrid-rate-lag' };
+    return { key: sqls.key, mean, variance, method: `hybrid-rate-lag(${sqls.method})` };
   });
 }
