@@ -1,0 +1,242 @@
+import { ConfigError, InputError, TransientError, type ProductionRow } from '@funnelcast/core';
+import { HISTORY_REQUEST, mappingRows, productionRows, runRecord } from '@funnelcast/warehouse-conformance';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROWS_PER_STATEMENT } from './publish.js';
+import type { FakeBigQuery } from './testing/fake-bigquery.js';
+import { openFakeWarehouse, TEST_TOKEN } from './testing/open-fake-warehouse.js';
+import { parseBigQuery, scriptStatements } from './testing/parse-bigquery.js';
+
+let fake: FakeBigQuery | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function open(...args: Parameters<typeof openFakeWarehouse>) {
+  const opened = await openFakeWarehouse(...args);
+  fake = opened.fake;
+  return opened;
+}
+
+const SQL_ROWS = /INSERT INTO `test-project\.fc\.forecast_rows_staging`/;
+
+describe('BigQuery warehouse on a local endpoint', () => {
+  it('sends valid SQL with labels, byte cap, location and the bearer token on every job', async () => {
+    const { fake, warehouse } = await open();
+    await warehouse.ensureSchema();
+    const record = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
+    await warehouse.startRun(record);
+    await warehouse.publishRun(record, productionRows('run-1', '2024-03-01'), mappingRows('run-1', '2024-03-01'));
+    await warehouse.failRun('run-2', 'boom', '2024-03-02T06:00:00.000Z');
+    await warehouse.readHistory(HISTORY_REQUEST);
+    await warehouse.describeData();
+    await warehouse.readPublished({ channel: 'Web', from: '2024-03-01', to: '2024-03-02' });
+    await warehouse.readMapping({ superSegment: 'Outbound' });
+    await warehouse.listRuns(5);
+
+    expect(fake.jobs.length).toBeGreaterThan(20);
+    for (const job of fake.jobs) {
+      expect(job.labels).toEqual({ app: 'funnelcast', team: 'revops' });
+      expect(job.maximumBytesBilled).toBe('5000000000');
+      expect(job.location).toBe('EU');
+      expect(job.authorization).toBe(`Bearer ${TEST_TOKEN}`);
+      for (const statement of scriptStatements(job.sql)) expect(() => parseBigQuery(statement), statement).not.toThrow();
+    }
+    // Values travel as parameters, never in the SQL text.
+    expect(fake.jobs.some((j) => j.sql.includes('2024-03-01'))).toBe(false);
+  });
+
+  it('publishes in one transaction after staging the rows in chunks', async () => {
+    const { fake, warehouse } = await open();
+    await warehouse.ensureSchema();
+    const record = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
+    const rows = productionRows('run-1', '2024-03-01', 300);
+    expect(rows.length).toBeGreaterThan(ROWS_PER_STATEMENT);
+    await warehouse.startRun(record);
+    const before = fake.jobs.length;
+    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    const publishJobs = fake.jobs.slice(before);
+    expect(publishJobs.filter((j) => SQL_ROWS.test(j.sql))).toHaveLength(Math.ceil(rows.length / ROWS_PER_STATEMENT));
+    const transaction = publishJobs.at(-1)?.sql ?? '';
+    expect(transaction).toMatch(/^BEGIN TRANSACTION;\n/);
+    expect(transaction).toMatch(/\nCOMMIT TRANSACTION;$/);
+    expect(transaction).toContain('DELETE FROM `test-project.fc.forecast_rows_staging` WHERE STARTS_WITH(publish_id, @publish_prefix)');
+    expect(await warehouse.readPublished()).toHaveLength(rows.length);
+    expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_rows_staging"')).toEqual([{ n: 0n }]);
+  });
+
+  it('rolls a publish back when it fails inside the transaction, and a retry then succeeds', async () => {
+    const { fake, warehouse } = await open();
+    await warehouse.ensureSchema();
+    const first = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
+    await warehouse.startRun(first);
+    const firstRows = productionRows('run-1', '2024-03-01');
+    await warehouse.publishRun(first, firstRows, mappingRows('run-1', '2024-03-01'));
+    const shown = await warehouse.readPublished();
+
+    const second = runRecord('run-2', '2024-03-02', '2024-03-02T06:00:00.000Z');
+    await warehouse.startRun(second);
+    fake.failStatement(/^INSERT INTO "fc"\."forecast_runs"/);
+    await expect(warehouse.publishRun(second, productionRows('run-2', '2024-03-02'), mappingRows('run-2', '2024-03-02'))).rejects.toBeInstanceOf(TransientError);
+    expect(await warehouse.readPublished()).toEqual(shown);
+    expect(await fake.exec(`SELECT count(*) AS n FROM "fc"."forecast_rows" WHERE run_id = 'run-2'`)).toEqual([{ n: 0n }]);
+
+    fake.failStatement(null);
+    const rows = productionRows('run-2', '2024-03-02');
+    await warehouse.publishRun(second, rows, mappingRows('run-2', '2024-03-02'));
+    expect((await warehouse.readPublished()).map((r) => r.run_id)).toEqual(rows.map(() => 'run-2'));
+    // The failed attempt's staged rows were cleared by the next publish of the run, not left behind.
+    expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_rows_staging"')).toEqual([{ n: 0n }]);
+  });
+
+  it('repeats no work when a retried job had already succeeded (lost responses)', async () => {
+    const { fake, warehouse } = await open();
+    await warehouse.ensureSchema();
+    const record = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
+    await warehouse.startRun(record);
+    const rows = productionRows('run-1', '2024-03-01', 300);
+    // The first staging chunk and then the transaction each run, but their responses are lost once.
+    fake.failMatching(SQL_ROWS, { status: 503, reason: 'backendError', afterRun: true }, 1);
+    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    const keys = (published: readonly ProductionRow[]) => new Set(published.map((r) => `${r.date_day} ${r.Channel_Grouping_Name} ${r.Original_source}`));
+    expect(await warehouse.readPublished()).toHaveLength(rows.length);
+    expect(keys(await warehouse.readPublished()).size).toBe(rows.length);
+
+    const publishTransaction = /STARTS_WITH\(publish_id, @publish_prefix\)/;
+    fake.failMatching(publishTransaction, { status: 503, reason: 'backendError', afterRun: true }, 1);
+    await warehouse.startRun(record);
+    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    expect(fake.jobs.filter((j) => publishTransaction.test(j.sql))).toHaveLength(3);
+    expect(await warehouse.readPublished()).toHaveLength(rows.length);
+    expect(keys(await warehouse.readPublished()).size).toBe(rows.length);
+  });
+
+  it('retries transient errors with backoff, then succeeds', async () => {
+    const { fake, warehouse, sleeps } = await open();
+    await warehouse.ensureSchema();
+    fake.failNext({ status: 503, reason: 'backendError' });
+    fake.failNext({ status: 403, reason: 'rateLimitExceeded' });
+    expect(await warehouse.listRuns()).toEqual([]);
+    // random() = 0.5 → half of 500 ms, then half of 1000 ms.
+    expect(sleeps).toEqual([250, 500]);
+  });
+
+  it('gives up after the last attempt with a TransientError', async () => {
+    const { fake, warehouse, sleeps } = await open();
+    fake.failMatching(/SELECT/, { status: 500, reason: 'internalError' });
+    const attempt = warehouse.listRuns();
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+    await expect(attempt).rejects.toThrow(/internalError|injected/);
+    expect(sleeps).toHaveLength(3);
+    expect(fake.jobs).toHaveLength(4);
+  });
+
+  it('does not retry a query BigQuery rejects', async () => {
+    const { fake, warehouse, sleeps } = await open({ target: { leads: { query: 'SELEC lead_id FROM broken' } } });
+    const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems[0]?.where).toMatch(/invalidQuery/);
+    expect(sleeps).toEqual([]);
+    // Each query was sent once: none was retried.
+    expect(new Set(fake.jobs.map((j) => j.sql)).size).toBe(fake.jobs.length);
+  });
+
+  it('names a missing table or dataset as a configuration problem, without retrying', async () => {
+    const { fake, warehouse, sleeps } = await open({ target: { leads: { table: 'no_such_table' } } });
+    const error = await warehouse.describeData().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/notFound/);
+
+    fake.failNext({ status: 404, reason: 'notFound', message: 'Not found: Dataset test-project:fc' });
+    await expect(warehouse.listRuns()).rejects.toThrow(/Not found: Dataset test-project:fc/);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('estimates bytes with a dry run that runs nothing', async () => {
+    const { fake, warehouse } = await open({ fake: { dryRunBytes: 987_654 } });
+    await warehouse.ensureSchema();
+    const before = await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_runs"');
+    expect(await warehouse.estimateBytes('DELETE FROM `test-project.fc.forecast_runs` WHERE TRUE')).toBe(987_654);
+    const job = fake.jobs.at(-1);
+    expect(job?.dryRun).toBe(true);
+    expect(job?.labels).toEqual({ app: 'funnelcast', team: 'revops' });
+    expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_runs"')).toEqual(before);
+
+    // A refresh's history read is priced by dry runs of its six queries, with the same parameters.
+    const jobsBefore = fake.jobs.length;
+    expect(await warehouse.estimateHistoryBytes(HISTORY_REQUEST)).toBe(6 * 987_654);
+    const dryRuns = fake.jobs.slice(jobsBefore);
+    expect(dryRuns.every((j) => j.dryRun && j.params.as_of === HISTORY_REQUEST.asOf)).toBe(true);
+  });
+
+  it('reads history from a daily-counts table, without conversion facts', async () => {
+    const { fake, warehouse } = await open({ target: { leads: { dailyCountsTable: 'fc.daily_counts' } } });
+    await fake.exec(`CREATE TABLE "fc"."daily_counts" (date_day DATE, "Channel_Grouping_Name" VARCHAR, "Original_source" VARCHAR,
+      super_segment VARCHAR, mqls_daily BIGINT, sqls_daily BIGINT, sqos_daily BIGINT);
+      INSERT INTO "fc"."daily_counts" VALUES
+        (DATE '2024-02-27', 'Web', 'organic', 'Inbound_Marketing', 3, 1, 0),
+        (DATE '2024-02-28', 'Web', 'organic', 'Inbound_Marketing', 0, 0, 0),
+        (DATE '2024-02-29', 'Web', 'organic', 'Inbound_Marketing', 2, 0, 1),
+        (DATE '2024-03-01', 'Web', 'organic', 'Inbound_Marketing', 9, 9, 9)`);
+    await warehouse.ensureSchema();
+    const history = await warehouse.readHistory({ ...HISTORY_REQUEST, asOf: '2024-03-01', since: '2024-02-28' });
+    const web = { superSegment: 'Inbound_Marketing', channel: 'Web', source: 'organic' };
+    expect(history).toEqual({
+      asOf: '2024-03-01',
+      daily: [{ date: '2024-02-29', ...web, mqls: 2, sqls: 0, sqos: 1 }],
+      spans: [{ ...web, firstDate: '2024-02-27', lastDate: '2024-02-29' }],
+      conversion: null,
+    });
+    expect(await warehouse.describeData()).toEqual({
+      leads: 14,
+      firstDate: '2024-02-27',
+      lastDate: '2024-03-01',
+      superSegments: ['Inbound_Marketing'],
+      combinations: 1,
+    });
+  });
+
+  it('refuses leads that break the contract, listing every broken rule', async () => {
+    const { fake, warehouse } = await open();
+    await fake.exec(`INSERT INTO "fc"."leads" VALUES
+      ('ok', 'Web', 'organic', 'Outbound', DATE '2024-02-01', DATE '2024-02-02', DATE '2024-02-03'),
+      ('no-channel', NULL, 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
+      ('no-mql', 'Web', 'organic', 'Outbound', NULL, NULL, NULL),
+      ('sql-first', 'Web', 'organic', 'Outbound', DATE '2024-02-05', DATE '2024-02-01', NULL),
+      ('sqo-first', 'Web', 'organic', 'Outbound', DATE '2024-02-01', DATE '2024-02-05', DATE '2024-02-04'),
+      ('sqo-only', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, DATE '2024-02-04'),
+      ('twice', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
+      ('twice', 'Web', 'organic', 'Outbound', DATE '2024-02-02', NULL, NULL),
+      ('later', NULL, 'organic', 'Outbound', DATE '2024-03-05', DATE '2024-03-01', NULL)`);
+    const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems).toEqual([
+      { where: 'leads (e.g. lead_id "no-channel")', message: expect.stringMatching(/channel_grouping_name.*mql_date are required: 2 lead/) },
+      { where: 'leads (e.g. lead_id "sql-first")', message: 'sql_date must not be before mql_date: 1 lead(s) break it' },
+      { where: 'leads (e.g. lead_id "sqo-first")', message: 'sqo_date must not be before sql_date: 1 lead(s) break it' },
+      { where: 'leads (e.g. lead_id "sqo-only")', message: 'an SQO must have an sql_date: 1 lead(s) break it' },
+      { where: 'leads (e.g. lead_id "twice")', message: 'lead_id must be unique: 1 lead(s) break it' },
+    ]);
+  });
+
+  it('refuses leads of a super-segment that is not configured', async () => {
+    const { fake, warehouse } = await open({ options: { superSegments: ['Outbound', 'Other'] } });
+    await fake.exec(`INSERT INTO "fc"."leads" VALUES
+      ('a', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
+      ('b', 'Web', 'organic', 'Inbound_Marketing', DATE '2024-02-01', NULL, NULL)`);
+    const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
+    expect((error as InputError).problems).toEqual([
+      { where: 'leads (e.g. lead_id "b")', message: 'super_segment must be a configured super-segment: 1 lead(s) break it' },
+    ]);
+    const check = fake.jobs.find((j) => j.sql.includes('UNNEST(@super_segments)'));
+    expect(check?.params.super_segments).toEqual(['Outbound', 'Other']);
+  });
+
+  it('offers the in-warehouse forecasters by model name only', async () => {
+    const { warehouse } = await open();
+    expect(warehouse.forecaster('arima-plus')?.name).toBe('arima-plus');
+    expect(warehouse.forecaster('v3.1-bqml')?.name).toBe('v3.1-bqml');
+    expect(warehouse.forecaster('mstl-ets')).toBeUndefined();
+    expect(warehouse.forecaster('toString')).toBeUndefined();
+  });
+});

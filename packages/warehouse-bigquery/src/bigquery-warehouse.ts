@@ -1,0 +1,105 @@
+import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
+import type { DataSummary, Forecaster, FunnelHistory, HistoryRequest, Warehouse } from '@funnelcast/core';
+import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
+import type { ModelRef } from './forecast-request.js';
+import { schemaStatements, type DatasetRef } from './ddl.js';
+import { allHistoryQueries, describeData, readHistory } from './history-sql.js';
+import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
+import { leadsSource, type BigQueryTarget } from './leads-source.js';
+import { createPublisher } from './publish.js';
+import { listRuns, readMapping, readPublished } from './read.js';
+import { createV31BqmlForecaster } from './v31-bqml-forecaster.js';
+
+/** Options of {@link createBigQueryWarehouse}. */
+export interface BigQueryWarehouseOptions {
+  /**
+   * Credentials to use instead of the target's key file or Application Default Credentials — e.g. an `OAuth2Client`
+   * holding a fixed access token, so a test against a local endpoint never probes Google or the metadata server.
+   * @defaultValue the target's `keyFilename`, else Application Default Credentials
+   */
+  readonly authClient?: BigQueryOptions['authClient'];
+  /** The clock that stamps `published_at`. @defaultValue `() => new Date()` */
+  readonly now?: () => Date;
+  /** Retries of transient job failures. @defaultValue 4 attempts, 500 ms doubling with full jitter */
+  readonly retry?: RetryPolicy;
+  /** The configured super-segments: history reads refuse leads of any other. @defaultValue unchecked */
+  readonly superSegments?: readonly string[];
+}
+
+/** The BigQuery warehouse: core's {@link Warehouse}, in-warehouse forecasters, and dry-run cost estimates. */
+export interface BigQueryWarehouse extends Warehouse {
+  readonly kind: 'bigquery';
+  /** `arima-plus` (ML.FORECAST) or `v3.1-bqml` (ML.PREDICT); undefined for any other name. */
+  forecaster(model: string): Forecaster | undefined;
+  /** Bytes a statement would process, from a dry-run job: nothing runs and nothing is billed. */
+  estimateBytes(sql: string, input?: QueryInput): Promise<number>;
+  /** Bytes the history queries of `request` would process (dry runs): what a refresh scans of the leads. */
+  estimateHistoryBytes(request: HistoryRequest): Promise<number>;
+  /** Every DDL statement {@link Warehouse.ensureSchema} runs, for review and dry runs. */
+  schemaStatements(): string[];
+}
+
+/** The in-warehouse forecasters, by the model names of core's config. */
+export const BIGQUERY_MODELS = ['arima-plus', 'v3.1-bqml'] as const;
+
+/**
+ * Connects to the target's dataset. Nothing is queried until a method is called; dataset and table names are checked
+ * here. Every job carries the target's labels, location and `maximumBytesBilled`, and transient job failures are
+ * retried before they surface as `TransientError`.
+ * @throws ConfigError when a dataset, table or model name in the target is not a valid BigQuery name.
+ */
+export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQueryWarehouseOptions = {}): BigQueryWarehouse {
+  const client = new BigQuery({
+    projectId: target.projectId,
+    location: target.location,
+    // Retries are ours (job-runner.ts): the client's own would double them and hide what was retried.
+    autoRetry: false,
+    ...(target.keyFilename === undefined ? {} : { keyFilename: target.keyFilename }),
+    ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
+    ...(options.authClient === undefined ? {} : { authClient: options.authClient }),
+  });
+  const jobs = createJobRunner(
+    client,
+    {
+      location: target.location,
+      labels: target.labels,
+      ...(target.maximumBytesBilled === undefined ? {} : { maximumBytesBilled: target.maximumBytesBilled }),
+    },
+    options.retry,
+  );
+  const ref: DatasetRef = { projectId: target.projectId, dataset: target.dataset };
+  const leads = leadsSource(target);
+  const statements = schemaStatements(ref, leads);
+  const publisher = createPublisher(jobs, ref, options.now ?? (() => new Date()));
+  const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
+  const forecasters: Record<(typeof BIGQUERY_MODELS)[number], Forecaster> = {
+    'arima-plus': createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
+    'v3.1-bqml': createV31BqmlForecaster(jobs, modelRef(target.sqlModelName)),
+  };
+
+  return {
+    kind: 'bigquery',
+    async ensureSchema() {
+      // Tables before views, in order: a view's definition is checked against the tables it reads.
+      for (const statement of statements) await jobs.query(statement);
+    },
+    describeData: (): Promise<DataSummary | null> => describeData(jobs, leads),
+    readHistory: (request: HistoryRequest): Promise<FunnelHistory> => readHistory(jobs, leads, request, options.superSegments),
+    startRun: publisher.startRun,
+    publishRun: publisher.publishRun,
+    failRun: publisher.failRun,
+    saveBacktest: publisher.saveBacktest,
+    listRuns: (limit) => listRuns(jobs, ref, limit),
+    readPublished: (filter) => readPublished(jobs, ref, filter),
+    readMapping: (filter) => readMapping(jobs, ref, filter),
+    forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
+    estimateBytes: (sql, input) => jobs.dryRun(sql, input),
+    async estimateHistoryBytes(request) {
+      const bytes = await Promise.all(allHistoryQueries(leads, request, options.superSegments).map((q) => jobs.dryRun(q.sql, q.input)));
+      return bytes.reduce((a, b) => a + b, 0);
+    },
+    schemaStatements: () => [...statements],
+    // The client holds no sockets of its own beyond Node's agent; there is nothing to release.
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,169 @@
+import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
+  FORECAST_RUNS,
+  FORECAST_VS_ACTUAL,
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  STAGES,
+  type ColumnDeclaration,
+  type ColumnType,
+  type RelationDeclaration,
+} from '@funnelcast/core';
+import type { LeadsSource } from './leads-source.js';
+import { columnName, tablePath } from './sql-names.js';
+
+/** How each warehouse-neutral column type is stored in BigQuery (core names them as BigQuery does). */
+export const BIGQUERY_TYPES: Readonly<Record<ColumnType, string>> = {
+  STRING: 'STRING',
+  DATE: 'DATE',
+  TIMESTAMP: 'TIMESTAMP',
+  INT64: 'INT64',
+  FLOAT64: 'FLOAT64',
+};
+
+/** A table funnelcast writes: its declared columns and how BigQuery lays it out. */
+export interface TableSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly ColumnDeclaration[];
+  /** A DATE column to partition by. */
+  readonly partitionBy?: string;
+  /** Columns to cluster by: the keys every read and delete filters on. */
+  readonly clusterBy?: readonly string[];
+}
+
+/** The column a staging row carries to say which publish attempt wrote it. */
+export const PUBLISH_ID: ColumnDeclaration = {
+  name: 'publish_id',
+  type: 'STRING',
+  nullable: false,
+  label: 'Publish ID',
+  description: 'The publish attempt that staged the row.',
+  role: 'dimension',
+  group: 'run',
+};
+
+const rowsTable = BACKING_TABLES[PRODUCTION_FORECAST.name];
+const mappingTable = BACKING_TABLES[SEGMENT_MAPPING.name];
+
+/** Where publish stages a run's rows before one transaction moves them into the backing tables. */
+export const STAGING_TABLES = {
+  [rowsTable]: `${rowsTable}_staging`,
+  [mappingTable]: `${mappingTable}_staging`,
+} as const;
+
+/** Every table of the BigQuery warehouse, in creation order. */
+export const TABLES: readonly TableSpec[] = [
+  { ...FORECAST_RUNS, clusterBy: ['run_id'] },
+  {
+    name: rowsTable,
+    description: `Rows of every run behind ${PRODUCTION_FORECAST.name}.`,
+    columns: PRODUCTION_FORECAST.columns,
+    partitionBy: 'as_of',
+    clusterBy: ['run_id'],
+  },
+  {
+    name: mappingTable,
+    description: `Mapping rows of every run behind ${SEGMENT_MAPPING.name}.`,
+    columns: SEGMENT_MAPPING.columns,
+    clusterBy: ['run_id'],
+  },
+  {
+    name: STAGING_TABLES[rowsTable],
+    description: 'Rows staged by a publish in progress (emptied by the publish transaction).',
+    columns: [PUBLISH_ID, ...PRODUCTION_FORECAST.columns],
+    clusterBy: ['publish_id'],
+  },
+  {
+    name: STAGING_TABLES[mappingTable],
+    description: 'Mapping rows staged by a publish in progress (emptied by the publish transaction).',
+    columns: [PUBLISH_ID, ...SEGMENT_MAPPING.columns],
+    clusterBy: ['publish_id'],
+  },
+  { ...BACKTEST_RUNS, clusterBy: ['backtest_id'] },
+  { ...BACKTEST_RESULTS, clusterBy: ['backtest_id'] },
+];
+
+/** A BigQuery string literal (for descriptions, which come from core's declarations). */
+export function stringLiteral(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** Where the warehouse lives, for building paths. */
+export interface DatasetRef {
+  readonly projectId: string;
+  readonly dataset: string;
+}
+
+/** The backquoted path of one of the warehouse's own relations. */
+export const relationPath = (ref: DatasetRef, name: string) => tablePath(ref.projectId, ref.dataset, name);
+
+/** `CREATE TABLE IF NOT EXISTS` for a declared table: declared order, BigQuery types, NOT NULL where not nullable. */
+export function createTableSql(ref: DatasetRef, table: TableSpec): string {
+  const columns = table.columns.map(
+    (c) =>
+      `  ${columnName(c.name)} ${BIGQUERY_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}` +
+      ` OPTIONS(description = ${stringLiteral(c.description)})`,
+  );
+  return [
+    `CREATE TABLE IF NOT EXISTS ${relationPath(ref, table.name)} (\n${columns.join(',\n')}\n)`,
+    ...(table.partitionBy ? [`PARTITION BY ${columnName(table.partitionBy)}`] : []),
+    ...(table.clusterBy ? [`CLUSTER BY ${table.clusterBy.map(columnName).join(', ')}`] : []),
+    `OPTIONS(description = ${stringLiteral(table.description)})`,
+  ].join('\n');
+}
+
+/**
+ * The run the views show: the one published last. A re-started run keeps its `published_at` until its new rows
+ * commit, so its old rows stay visible meanwhile; ties go to the later as-of date.
+ */
+export function latestPublishedRunSql(ref: DatasetRef): string {
+  return `SELECT run_id FROM ${relationPath(ref, FORECAST_RUNS.name)} WHERE published_at IS NOT NULL
+  ORDER BY published_at DESC, as_of DESC, run_id DESC LIMIT 1`;
+}
+
+const columnList = (relation: RelationDeclaration, alias?: string) =>
+  relation.columns.map((c) => (alias ? `${alias}.` : '') + columnName(c.name)).join(', ');
+
+function latestRunViewSql(ref: DatasetRef, view: RelationDeclaration, table: string): string {
+  return `CREATE OR REPLACE VIEW ${relationPath(ref, view.name)}
+OPTIONS(description = ${stringLiteral(view.description)}) AS
+SELECT ${columnList(view)} FROM ${relationPath(ref, table)}
+WHERE run_id = (${latestPublishedRunSql(ref)})`;
+}
+
+// A forecast day has passed once a later day has events: the last event day itself may still be filling up.
+function forecastVsActualSql(ref: DatasetRef, leads: LeadsSource): string {
+  const stageColumns = STAGES.map(
+    (s) => `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(COALESCE(a.${s}, 0) AS INT64) AS ${s}_actual`,
+  ).join(',\n  ');
+  return `CREATE OR REPLACE VIEW ${relationPath(ref, FORECAST_VS_ACTUAL.name)}
+OPTIONS(description = ${stringLiteral(FORECAST_VS_ACTUAL.description)}) AS
+${leads.with},
+actuals AS (
+  SELECT event_date, channel_grouping_name, original_source, SUM(mqls) AS mqls, SUM(sqls) AS sqls, SUM(sqos) AS sqos
+  FROM events
+  GROUP BY event_date, channel_grouping_name, original_source
+)
+SELECT r.run_id, r.as_of, r.\`Channel_Grouping_Name\`, r.\`Original_source\`, r.date_day,
+  DATE_DIFF(r.date_day, r.as_of, DAY) AS horizon_day,
+  ${stageColumns}
+FROM ${relationPath(ref, rowsTable)} AS r
+JOIN ${relationPath(ref, FORECAST_RUNS.name)} AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
+LEFT JOIN actuals AS a ON a.event_date = r.date_day
+  AND a.channel_grouping_name = r.\`Channel_Grouping_Name\` AND a.original_source = r.\`Original_source\`
+WHERE r.data_type = 'FORECAST'
+  AND r.date_day < (SELECT MAX(event_date) FROM events)`;
+}
+
+/** Every statement that brings a dataset to the current schema; each is safe to run again. */
+export function schemaStatements(ref: DatasetRef, leads: LeadsSource): string[] {
+  return [
+    ...TABLES.map((table) => createTableSql(ref, table)),
+    latestRunViewSql(ref, PRODUCTION_FORECAST, rowsTable),
+    latestRunViewSql(ref, SEGMENT_MAPPING, mappingTable),
+    forecastVsActualSql(ref, leads),
+  ];
+}

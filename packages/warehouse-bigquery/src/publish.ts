@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
+  FORECAST_RUNS,
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  type BacktestResultRow,
+  type BacktestRunRecord,
+  type ColumnDeclaration,
+  type MappingRow,
+  type ProductionRow,
+  type RunRecord,
+} from '@funnelcast/core';
+import { PUBLISH_ID, relationPath, STAGING_TABLES, type DatasetRef } from './ddl.js';
+import type { JobRunner, QueryInput } from './job-runner.js';
+import { decodeValue, rowsParamType, toStruct } from './row-values.js';
+import { columnName } from './sql-names.js';
+
+/**
+ * Writing runs. Rows are written with DML only (`INSERT … SELECT FROM UNNEST(@rows)`), never streaming inserts:
+ * streamed rows cannot be deleted for about half an hour, and a re-run must be able to replace them.
+ *
+ * Atomic publish: a run's rows are first staged in chunks under fresh `publish_id`s (nothing reads the staging
+ * tables), then ONE multi-statement transaction replaces the run's rows in the backing tables with the staged ones,
+ * empties the staging rows and marks the run published. The views read the latest published run, so they see
+ * either the old rows or all the new ones — a crash while staging leaves only invisible staging rows (cleared by
+ * the next publish of the run), a failure inside the transaction rolls it all back. Re-publishing a run that is
+ * already published is safe for the same reason: its old rows stay whole until the transaction commits.
+ *
+ * Every statement is safe to repeat, because the job runner retries transient failures and a failure may come after
+ * BigQuery did the work: a chunk is staged once, the record replacement writes the same values again, and the row
+ * move is skipped once the run's record carries this publish's `published_at`.
+ */
+
+/** Rows per DML statement: keeps each request well under BigQuery's 10 MB request limit. @defaultValue 500 */
+export const ROWS_PER_STATEMENT = 500;
+
+const rowsTable = BACKING_TABLES[PRODUCTION_FORECAST.name];
+const mappingTable = BACKING_TABLES[SEGMENT_MAPPING.name];
+
+const names = (columns: readonly ColumnDeclaration[], alias = '') => columns.map((c) => alias + columnName(c.name)).join(', ');
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `INSERT INTO table (columns) SELECT columns FROM UNNEST(@param)` with the parameter's value and type. */
+export function insertRowsStatement(
+  table: string,
+  columns: readonly ColumnDeclaration[],
+  param: string,
+  rows: readonly object[],
+): { sql: string; input: Required<QueryInput> } {
+  return {
+    sql: `INSERT INTO ${table} (${names(columns)})\nSELECT ${names(columns, 'r.')} FROM UNNEST(@${param}) AS r`,
+    input: {
+      params: { [param]: rows.map((row) => toStruct(columns, row)) },
+      types: { [param]: rowsParamType(columns) },
+    },
+  };
+}
+
+/** A multi-statement transaction: BigQuery rolls all of it back when any statement fails. */
+export function transactionScript(statements: readonly string[]): string {
+  return ['BEGIN TRANSACTION', ...statements, 'COMMIT TRANSACTION'].map((s) => `${s};`).join('\n');
+}
+
+const merge = (inputs: readonly QueryInput[]): Required<QueryInput> => ({
+  params: Object.assign({}, ...inputs.map((i) => i.params)),
+  types: Object.assign({}, ...inputs.map((i) => i.types)),
+});
+
+/** The publish side of the BigQuery warehouse. */
+export interface Publisher {
+  startRun(record: RunRecord): Promise<void>;
+  publishRun(record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]): Promise<void>;
+  failRun(runId: string, error: string, finishedAt: string): Promise<void>;
+  saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
+}
+
+/** Builds the {@link Publisher} of a dataset; `now` stamps `published_at`. */
+export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Date): Publisher {
+  const runs = relationPath(ref, FORECAST_RUNS.name);
+  const byRun = (runId: string): Required<QueryInput> => ({ params: { run_id: runId }, types: { run_id: 'STRING' } });
+
+  // Replaces a run's record inside a transaction script; the caller adds BEGIN/COMMIT around it.
+  const replaceRecord = (record: RunRecord) => {
+    const insert = insertRowsStatement(runs, FORECAST_RUNS.columns, 'record', [record]);
+    return { statements: [`DELETE FROM ${runs} WHERE run_id = @run_id`, insert.sql], input: merge([byRun(record.run_id), insert.input]) };
+  };
+
+  const previousPublishedAt = async (runId: string): Promise<string | null> => {
+    const [row] = await jobs.query(`SELECT published_at FROM ${runs} WHERE run_id = @run_id`, byRun(runId));
+    return row ? (decodeValue('TIMESTAMP', row.published_at) as string | null) : null;
+  };
+
+  // Stages rows one statement per chunk, each chunk under its own `prefix + index` id; the staging tables are
+  // invisible to every view. A chunk already staged is not staged again, so a retry after a lost response is safe.
+  const stage = async (table: string, columns: readonly ColumnDeclaration[], prefix: string, rows: readonly object[]) => {
+    const staging = relationPath(ref, STAGING_TABLES[table as keyof typeof STAGING_TABLES]);
+    for (const [index, chunk] of chunks(rows, ROWS_PER_STATEMENT).entries()) {
+      const chunkId = `${prefix}${index}`;
+      const insert = insertRowsStatement(staging, [PUBLISH_ID, ...columns], 'rows', chunk.map((r) => ({ ...r, publish_id: chunkId })));
+      await jobs.query(
+        `${insert.sql}\nWHERE NOT EXISTS (SELECT 1 FROM ${staging} WHERE publish_id = @chunk_id)`,
+        merge([insert.input, { params: { chunk_id: chunkId }, types: { chunk_id: 'STRING' } }]),
+      );
+    }
+  };
+
+  return {
+    async startRun(record) {
+      // A re-run of a published run keeps its published_at, so the views show its old rows until the new commit.
+      const publishedAt = await previousPublishedAt(record.run_id);
+      const { statements, input } = replaceRecord({ ...record, status: 'running', published_at: publishedAt, error: null });
+      await jobs.query(transactionScript(statements), input);
+    },
+
+    async publishRun(record, rows, mapping) {
+      const prefix = `${record.run_id}/${randomUUID()}#`;
+      for (const table of [rowsTable, mappingTable]) {
+        await jobs.query(`DELETE FROM ${relationPath(ref, STAGING_TABLES[table])} WHERE run_id = @run_id`, byRun(record.run_id));
+      }
+      await stage(rowsTable, PRODUCTION_FORECAST.columns, prefix, rows);
+      await stage(mappingTable, SEGMENT_MAPPING.columns, prefix, mapping);
+
+      // published_at strictly after every other run's, so the newest publish is the one the views show.
+      const [latest] = await jobs.query(`SELECT MAX(published_at) AS latest FROM ${runs} WHERE run_id <> @run_id`, byRun(record.run_id));
+      const latestMs = latest?.latest == null ? -Infinity : Date.parse(String(decodeValue('TIMESTAMP', latest.latest)));
+      const publishedAt = new Date(Math.max(now().getTime(), latestMs + 1)).toISOString();
+      const replaced = replaceRecord({
+        ...record,
+        status: 'published',
+        finished_at: record.finished_at ?? publishedAt,
+        published_at: publishedAt,
+        row_count: rows.length,
+        mapping_row_count: mapping.length,
+        error: null,
+      });
+      // If this very transaction already committed (a retry after its response was lost), the run's record holds
+      // this publish's published_at and the staging rows are gone: the guard keeps the committed rows in place.
+      const notYetCommitted = `NOT EXISTS (SELECT 1 FROM ${runs} WHERE run_id = @run_id AND published_at = @published_at)`;
+      const move = (table: string, columns: readonly ColumnDeclaration[]) => {
+        const target = relationPath(ref, table);
+        const staging = relationPath(ref, STAGING_TABLES[table as keyof typeof STAGING_TABLES]);
+        const staged = 'STARTS_WITH(publish_id, @publish_prefix)';
+        return [
+          `DELETE FROM ${target} WHERE run_id = @run_id AND ${notYetCommitted}`,
+          `INSERT INTO ${target} (${names(columns)})\nSELECT ${names(columns)} FROM ${staging} WHERE ${staged}`,
+          `DELETE FROM ${staging} WHERE ${staged}`,
+        ];
+      };
+      const script = transactionScript([
+        ...move(rowsTable, PRODUCTION_FORECAST.columns),
+        ...move(mappingTable, SEGMENT_MAPPING.columns),
+        ...replaced.statements,
+      ]);
+      await jobs.query(
+        script,
+        merge([
+          replaced.input,
+          { params: { publish_prefix: prefix, published_at: publishedAt }, types: { publish_prefix: 'STRING', published_at: 'TIMESTAMP' } },
+        ]),
+      );
+    },
+
+    async failRun(runId, error, finishedAt) {
+      await jobs.query(
+        `UPDATE ${runs} SET status = 'failed', error = @error, finished_at = @finished_at WHERE run_id = @run_id`,
+        { params: { run_id: runId, error, finished_at: finishedAt }, types: { run_id: 'STRING', error: 'STRING', finished_at: 'TIMESTAMP' } },
+      );
+    },
+
+    async saveBacktest(run, results) {
+      const runsTable = relationPath(ref, BACKTEST_RUNS.name);
+      const resultsTable = relationPath(ref, BACKTEST_RESULTS.name);
+      const inserts = [
+        insertRowsStatement(runsTable, BACKTEST_RUNS.columns, 'backtest', [run]),
+        ...chunks(results, ROWS_PER_STATEMENT).map((chunk, i) => insertRowsStatement(resultsTable, BACKTEST_RESULTS.columns, `results_${i}`, chunk)),
+      ];
+      const script = transactionScript([
+        `DELETE FROM ${resultsTable} WHERE backtest_id = @backtest_id`,
+        `DELETE FROM ${runsTable} WHERE backtest_id = @backtest_id`,
+        ...inserts.map((i) => i.sql),
+      ]);
+      await jobs.query(script, merge([{ params: { backtest_id: run.backtest_id }, types: { backtest_id: 'STRING' } }, ...inserts.map((i) => i.input)]));
+    },
+  };
+}

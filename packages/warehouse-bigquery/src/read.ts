@@ -1,0 +1,75 @@
+import {
+  FORECAST_RUNS,
+  PRODUCTION_FORECAST,
+  SEGMENT_MAPPING,
+  type MappingRow,
+  type ProductionRow,
+  type PublishedFilter,
+  type RunRecord,
+} from '@funnelcast/core';
+import { relationPath, type DatasetRef } from './ddl.js';
+import type { JobRunner } from './job-runner.js';
+import { decodeRow } from './row-values.js';
+import { columnName } from './sql-names.js';
+
+const selectList = (columns: readonly { name: string }[]) => columns.map((c) => columnName(c.name)).join(', ');
+
+interface Condition {
+  readonly sql: string;
+  readonly param: string;
+  readonly type: string;
+  readonly value: string | undefined;
+}
+
+// Only conditions whose value is given are kept; their SQL is constant text and the value a typed parameter.
+function where(conditions: readonly Condition[]) {
+  const used = conditions.filter((c): c is Condition & { value: string } => c.value !== undefined);
+  return {
+    sql: used.length ? `WHERE ${used.map((c) => c.sql).join(' AND ')}` : '',
+    input: {
+      params: Object.fromEntries(used.map((c) => [c.param, c.value])),
+      types: Object.fromEntries(used.map((c) => [c.param, c.type])),
+    },
+  };
+}
+
+/** Rows of the latest published run (the production view), ordered by date and combination; days inclusive. */
+export async function readPublished(jobs: JobRunner, ref: DatasetRef, filter: PublishedFilter = {}): Promise<ProductionRow[]> {
+  const { sql, input } = where([
+    { sql: '`Channel_Grouping_Name` = @channel', param: 'channel', type: 'STRING', value: filter.channel },
+    { sql: '`Original_source` = @source', param: 'source', type: 'STRING', value: filter.source },
+    { sql: 'date_day >= @from_day', param: 'from_day', type: 'DATE', value: filter.from },
+    { sql: 'date_day <= @to_day', param: 'to_day', type: 'DATE', value: filter.to },
+  ]);
+  const rows = await jobs.query(
+    `SELECT ${selectList(PRODUCTION_FORECAST.columns)} FROM ${relationPath(ref, PRODUCTION_FORECAST.name)}
+${sql}
+ORDER BY date_day, \`Channel_Grouping_Name\`, \`Original_source\``,
+    input,
+  );
+  return rows.map((r) => decodeRow<ProductionRow>(PRODUCTION_FORECAST.columns, r));
+}
+
+/** Mapping rows of the latest published run, optionally of one super-segment. */
+export async function readMapping(jobs: JobRunner, ref: DatasetRef, filter: { readonly superSegment?: string } = {}): Promise<MappingRow[]> {
+  const { sql, input } = where([
+    { sql: 'super_segment = @segment', param: 'segment', type: 'STRING', value: filter.superSegment },
+  ]);
+  const rows = await jobs.query(
+    `SELECT ${selectList(SEGMENT_MAPPING.columns)} FROM ${relationPath(ref, SEGMENT_MAPPING.name)}
+${sql}
+ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
+    input,
+  );
+  return rows.map((r) => decodeRow<MappingRow>(SEGMENT_MAPPING.columns, r));
+}
+
+/** Runs, newest start first. */
+export async function listRuns(jobs: JobRunner, ref: DatasetRef, limit?: number): Promise<RunRecord[]> {
+  const rows = await jobs.query(
+    `SELECT ${selectList(FORECAST_RUNS.columns)} FROM ${relationPath(ref, FORECAST_RUNS.name)}
+ORDER BY started_at DESC, run_id DESC${limit === undefined ? '' : '\nLIMIT @limit'}`,
+    limit === undefined ? {} : { params: { limit }, types: { limit: 'INT64' } },
+  );
+  return rows.map((r) => decodeRow<RunRecord>(FORECAST_RUNS.columns, r));
+}

@@ -1,0 +1,351 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * A local stand-in for the BigQuery REST API, for tests: the real `@google-cloud/bigquery` client talks to it over
+ * HTTP (jobs.insert, jobs.getQueryResults, jobs.get), and it EXECUTES each query in an in-process DuckDB after a
+ * small, explicit dialect translation ({@link translateSql}). Datasets are DuckDB schemas; the project is dropped.
+ * BigQuery ML statements cannot run here: they go to the test's `ml` handler, which answers by a known rule.
+ */
+
+/** A query parameter as the REST API carries it. */
+interface RestParameter {
+  readonly name: string;
+  readonly parameterType: RestType;
+  readonly parameterValue: RestValue;
+}
+interface RestType {
+  readonly type: string;
+  readonly arrayType?: RestType;
+  readonly structTypes?: readonly { readonly name: string; readonly type: RestType }[];
+}
+interface RestValue {
+  readonly value?: string | number | boolean | null;
+  readonly arrayValues?: readonly RestValue[];
+  readonly structValues?: Record<string, RestValue>;
+}
+
+/** One job the fake received, for assertions. */
+export interface FakeJob {
+  readonly jobId: string;
+  readonly sql: string;
+  readonly dryRun: boolean;
+  readonly labels: Record<string, string> | undefined;
+  readonly maximumBytesBilled: string | undefined;
+  readonly location: string | undefined;
+  readonly authorization: string | undefined;
+  /** Parameters decoded to plain values (arrays of structs as arrays of objects). */
+  readonly params: Record<string, unknown>;
+}
+
+/** A result the `ml` handler returns: BigQuery field types and rows of plain values. */
+export interface FakeResult {
+  readonly fields: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** An error the fake answers with instead of running a job. */
+export interface FakeFault {
+  readonly status: number;
+  readonly reason: string;
+  readonly message?: string;
+  /** Run the job first, then answer with the error: the response was lost after BigQuery did the work. */
+  readonly afterRun?: boolean;
+}
+
+/** Options of {@link startFakeBigQuery}. */
+export interface FakeBigQueryOptions {
+  /** Answers BigQuery ML statements (CREATE MODEL, ML.FORECAST, ML.PREDICT). */
+  readonly ml?: (job: FakeJob, exec: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<FakeResult | undefined>;
+  /** Bytes a dry run reports. @defaultValue 1048576 */
+  readonly dryRunBytes?: number;
+}
+
+/** The running fake. */
+export interface FakeBigQuery {
+  /** Pass as the target's `apiEndpoint`. */
+  readonly apiEndpoint: string;
+  /** Every job received, in order (faulted attempts included). */
+  readonly jobs: FakeJob[];
+  /** Makes the next job insert fail with `fault` (queue several to fail several). */
+  failNext(fault: FakeFault): void;
+  /** Makes jobs whose SQL matches `pattern` fail with `fault` (`times` of them, or until cleared with `null`). */
+  failMatching(pattern: RegExp | null, fault?: FakeFault, times?: number): void;
+  /**
+   * Makes the statement of a script matching `pattern` (after translation) fail when it is reached, after the
+   * statements before it ran — a crash in the middle of a transaction. `null` clears it.
+   */
+  failStatement(pattern: RegExp | null): void;
+  /** Runs DuckDB SQL directly (to load leads, or to look behind the views). */
+  exec(sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+const ML_STATEMENT = /\bML\.(FORECAST|PREDICT)\s*\(|\bCREATE\s+(OR\s+REPLACE\s+)?MODEL\b/i;
+
+function plainValue(type: RestType, value: RestValue | undefined): unknown {
+  if (!value) return null;
+  if (type.type === 'ARRAY') return (value.arrayValues ?? []).map((v) => plainValue(type.arrayType ?? { type: 'STRING' }, v));
+  if (type.type === 'STRUCT') {
+    return Object.fromEntries((type.structTypes ?? []).map((f) => [f.name, plainValue(f.type, value.structValues?.[f.name])]));
+  }
+  return value.value ?? null;
+}
+
+const DUCK_TYPES: Record<string, string> = {
+  STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP', BOOL: 'BOOLEAN',
+};
+
+function literal(type: string, value: unknown): string {
+  const duck = DUCK_TYPES[type] ?? 'VARCHAR';
+  if (value === null || value === undefined) return `CAST(NULL AS ${duck})`;
+  const text = String(value);
+  if (type === 'INT64' || type === 'INTEGER' || type === 'FLOAT64' || type === 'FLOAT') return `CAST(${Number(text)} AS ${duck})`;
+  if (type === 'BOOL') return text === 'true' ? 'TRUE' : 'FALSE';
+  // DuckDB's TIMESTAMP literal takes no zone designator; every timestamp here is UTC.
+  const quoted = `'${(type === 'TIMESTAMP' ? text.replace('T', ' ').replace(/Z$/, '') : text).replace(/'/g, "''")}'`;
+  return `CAST(${quoted} AS ${duck})`;
+}
+
+// An ARRAY<STRUCT> parameter as a derived table with one column per field (DuckDB's UNNEST would give one struct);
+// an array of scalars as a one-column table named `value`.
+function structRows(param: RestParameter, values: unknown[]): string {
+  const element = param.parameterType.arrayType ?? { type: 'STRING' };
+  if (element.type !== 'STRUCT') {
+    return values.length === 0
+      ? `(SELECT ${literal(element.type, null)} AS "value" WHERE FALSE)`
+      : `(SELECT * FROM (VALUES ${values.map((v) => `(${literal(element.type, v)})`).join(', ')}) AS _values("value"))`;
+  }
+  const fields = element.structTypes ?? [];
+  if (values.length === 0) {
+    return `(SELECT ${fields.map((f) => `${literal(f.type.type, null)} AS "${f.name}"`).join(', ')} WHERE FALSE)`;
+  }
+  const rows = values.map((row) => `(${fields.map((f) => literal(f.type.type, (row as Record<string, unknown>)[f.name])).join(', ')})`);
+  return `(SELECT * FROM (VALUES ${rows.join(', ')}) AS _values(${fields.map((f) => `"${f.name}"`).join(', ')}))`;
+}
+
+/**
+ * BigQuery Standard SQL → DuckDB, for the statements funnelcast sends: backquoted `project.dataset.table` paths
+ * become `"dataset"."table"`, BigQuery type names DuckDB's, `DATE_DIFF(a, b, DAY)` DuckDB's `date_diff`, table
+ * OPTIONS / PARTITION BY / CLUSTER BY are dropped, and parameters become typed literals (`UNNEST(@rows)` of structs a
+ * VALUES table).
+ */
+export function translateSql(sql: string, parameters: readonly RestParameter[]): string {
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  const param = (name: string) => {
+    const p = byName.get(name);
+    if (!p) throw Object.assign(new Error(`Query parameter '${name}' not found`), { reason: 'invalidQuery' });
+    return p;
+  };
+  return sql
+    .replace(/\s*OPTIONS\(description = '(?:[^'\\]|\\.)*'\)/g, '')
+    .replace(/\n(PARTITION|CLUSTER) BY [^\n]*/g, '')
+    .replace(/`([^`]+)`/g, (_, path: string) => path.split('.').slice(-2).map((part) => `"${part}"`).join('.'))
+    .replace(/\bINT64\b/g, 'BIGINT')
+    .replace(/\bFLOAT64\b/g, 'DOUBLE')
+    .replace(/\bSTRING\b/g, 'VARCHAR')
+    .replace(/\bDATE_DIFF\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*,\s*DAY\s*\)/g, "date_diff('day', $2, $1)")
+    .replace(/UNNEST\(@(\w+)\)|@(\w+)/g, (_, unnest: string | undefined, scalar: string | undefined) => {
+      const p = param((unnest ?? scalar) as string);
+      const value = plainValue(p.parameterType, p.parameterValue);
+      return unnest ? structRows(p, value as unknown[]) : literal(p.parameterType.type, value);
+    });
+}
+
+// DuckDB result column types as BigQuery field types.
+function fieldType(duckType: string): string {
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(duckType)) return 'INTEGER';
+  if (/^(DOUBLE|FLOAT|DECIMAL)/.test(duckType)) return 'FLOAT';
+  if (duckType === 'DATE') return 'DATE';
+  if (duckType.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  if (duckType === 'BOOLEAN') return 'BOOLEAN';
+  return 'STRING';
+}
+
+// One cell in BigQuery's wire format: strings, TIMESTAMPs as integer microseconds.
+function wireValue(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof DuckDBTimestampValue) return value.micros.toString();
+  return String(value);
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, status: number, reason: string, message: string): void {
+  send(response, status, { error: { code: status, message, errors: [{ reason, message, domain: 'global' }] } });
+}
+
+/** Starts the fake on 127.0.0.1 at a free port, with a fresh in-memory DuckDB. */
+export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Promise<FakeBigQuery> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection: DuckDBConnection = await instance.connect();
+  const results = new Map<string, FakeResult>();
+  const jobs: FakeJob[] = [];
+  const faults: FakeFault[] = [];
+  let matching: { pattern: RegExp; fault: FakeFault; left: number } | null = null;
+  let failingStatement: RegExp | null = null;
+  // One DuckDB connection: statements run one at a time, in arrival order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const runDuck = async (sql: string): Promise<FakeResult> => {
+    const reader = await connection.runAndReadAll(sql);
+    return {
+      fields: reader.columnNames().map((name, i) => ({ name, type: fieldType(String(reader.columnTypes()[i])) })),
+      rows: reader.getRows(),
+    };
+  };
+
+  // A script runs statement by statement; a failure inside a transaction rolls it back, as BigQuery does.
+  const runScript = async (sql: string): Promise<FakeResult> => {
+    const statements = sql.split(/;\s*\n/).map((s) => s.trim().replace(/;$/, '')).filter(Boolean);
+    const ensureSchemas = [...sql.matchAll(/"(\w+)"\."\w+"/g)].map((m) => m[1]);
+    for (const schema of new Set(ensureSchemas)) await connection.run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    let last: FakeResult = { fields: [], rows: [] };
+    let inTransaction = false;
+    try {
+      for (const statement of statements) {
+        if (/^BEGIN\b/i.test(statement)) inTransaction = true;
+        if (failingStatement?.test(statement)) throw Object.assign(new Error('injected failure mid-script'), { reason: 'backendError' });
+        last = await runDuck(statement);
+        if (/^COMMIT\b/i.test(statement)) inTransaction = false;
+      }
+    } catch (error) {
+      if (inTransaction) await connection.run('ROLLBACK');
+      throw error;
+    }
+    return last;
+  };
+
+  const execNow = async (sql: string) => {
+    const result = await runScript(sql);
+    return result.rows.map((row) => Object.fromEntries(result.fields.map((f, i) => [f.name, row[i]])));
+  };
+
+  const fake: FakeBigQuery = {
+    apiEndpoint: '',
+    jobs,
+    failNext: (fault) => void faults.push(fault),
+    failMatching: (pattern, fault, times = Infinity) => {
+      matching = pattern && fault ? { pattern, fault, left: times } : null;
+    },
+    failStatement: (pattern) => {
+      failingStatement = pattern;
+    },
+    exec: (sql) => serial(() => execNow(sql)),
+    close: async () => {
+      // The client's keep-alive sockets would hold close() open until they time out.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      // A request cut off above may still be running a statement; closing DuckDB under it crashes the process.
+      await queue;
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+
+  async function insertJob(request: IncomingMessage, response: ServerResponse, projectId: string): Promise<void> {
+    const body = (await readBody(request)) as {
+      configuration?: { query?: { query?: string; queryParameters?: RestParameter[]; maximumBytesBilled?: string }; dryRun?: boolean; labels?: Record<string, string> };
+      jobReference?: { jobId?: string; location?: string };
+    };
+    const query = body.configuration?.query;
+    const jobId = body.jobReference?.jobId ?? `job_${jobs.length}`;
+    const parameters = query?.queryParameters ?? [];
+    const job: FakeJob = {
+      jobId,
+      sql: query?.query ?? '',
+      dryRun: body.configuration?.dryRun === true,
+      labels: body.configuration?.labels,
+      maximumBytesBilled: query?.maximumBytesBilled,
+      location: body.jobReference?.location,
+      authorization: request.headers.authorization,
+      params: Object.fromEntries(parameters.map((p) => [p.name, plainValue(p.parameterType, p.parameterValue)])),
+    };
+    jobs.push(job);
+    const matched = matching && matching.left > 0 && matching.pattern.test(job.sql) ? matching : undefined;
+    if (matched) matched.left -= 1;
+    const fault = faults.shift() ?? matched?.fault;
+    const answerFault = (f: FakeFault) => sendError(response, f.status, f.reason, f.message ?? `injected ${f.reason}`);
+    if (fault && !fault.afterRun) return answerFault(fault);
+    const reference = { projectId, jobId, location: job.location ?? 'US' };
+    const bytes = String(options.dryRunBytes ?? 1_048_576);
+    const resource = {
+      kind: 'bigquery#job',
+      id: `${projectId}:${reference.location}.${jobId}`,
+      jobReference: reference,
+      configuration: body.configuration,
+      status: { state: 'DONE' },
+      statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } },
+    };
+    if (job.dryRun) return send(response, 200, resource);
+    try {
+      const result = await serial(async () => {
+        if (ML_STATEMENT.test(job.sql)) {
+          const answer = await options.ml?.(job, execNow);
+          if (!answer) throw Object.assign(new Error(`fake BigQuery has no answer for ML statement: ${job.sql.slice(0, 80)}`), { reason: 'invalidQuery' });
+          return answer;
+        }
+        return runScript(translateSql(job.sql, parameters));
+      });
+      results.set(jobId, result);
+      if (fault) return answerFault(fault);
+      send(response, 200, resource);
+    } catch (error) {
+      // BigQuery answers a missing table with notFound, anything else it cannot run with invalidQuery.
+      const missing = error instanceof Error && /Catalog Error: Table with name/.test(error.message);
+      const reason = (error as { reason?: string }).reason ?? (missing ? 'notFound' : 'invalidQuery');
+      sendError(response, 400, reason, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  function queryResults(response: ServerResponse, projectId: string, jobId: string): void {
+    const result = results.get(jobId);
+    if (!result) return sendError(response, 404, 'notFound', `Not found: Job ${projectId}:${jobId}`);
+    send(response, 200, {
+      kind: 'bigquery#getQueryResultsResponse',
+      jobReference: { projectId, jobId },
+      jobComplete: true,
+      totalRows: String(result.rows.length),
+      ...(result.fields.length
+        ? {
+            schema: { fields: result.fields.map((f) => ({ name: f.name, type: f.type, mode: 'NULLABLE' })) },
+            rows: result.rows.map((row) => ({ f: row.map((v) => ({ v: wireValue(v) })) })),
+          }
+        : {}),
+    });
+  }
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = /^\/bigquery\/v2\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?$/.exec(url.pathname);
+    const [, projectId = '', collection, id] = match ?? [];
+    const handle = async () => {
+      if (collection === 'jobs' && !id && request.method === 'POST') return insertJob(request, response, projectId);
+      if (collection === 'queries' && id && request.method === 'GET') return queryResults(response, projectId, decodeURIComponent(id));
+      if (collection === 'jobs' && id && request.method === 'GET') {
+        return send(response, 200, { jobReference: { projectId, jobId: id }, status: { state: 'DONE' } });
+      }
+      sendError(response, 404, 'notFound', `fake BigQuery does not serve ${request.method} ${url.pathname}`);
+    };
+    handle().catch((error: unknown) => sendError(response, 500, 'internalError', String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(fake, { apiEndpoint: `http://127.0.0.1:${port}` });
+}

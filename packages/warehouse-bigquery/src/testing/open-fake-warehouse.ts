@@ -1,0 +1,51 @@
+import { OAuth2Client } from 'google-auth-library';
+import { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from '../bigquery-warehouse.js';
+import type { BigQueryTarget } from '../leads-source.js';
+import { startFakeBigQuery, type FakeBigQuery, type FakeBigQueryOptions } from './fake-bigquery.js';
+
+/** The leads table's DuckDB definition in the fake (the canonical leads contract). */
+export const LEADS_DDL = `CREATE TABLE IF NOT EXISTS "fc"."leads" (
+  lead_id VARCHAR, channel_grouping_name VARCHAR, original_source VARCHAR, super_segment VARCHAR,
+  mql_date DATE, sql_date DATE, sqo_date DATE)`;
+
+/** The access token the fixed credentials send. */
+export const TEST_TOKEN = 'test-access-token';
+
+/** Credentials that never leave the process: a fixed access token, valid for an hour. */
+export function fixedTokenClient(): OAuth2Client {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: TEST_TOKEN, expiry_date: Date.now() + 3_600_000 });
+  return client;
+}
+
+/** A BigQuery target pointing at `fake`, dataset `fc`, leads in `fc.leads`. */
+export function fakeTarget(fake: FakeBigQuery, overrides: Partial<BigQueryTarget> = {}): BigQueryTarget {
+  return {
+    type: 'bigquery',
+    projectId: 'test-project',
+    dataset: 'fc',
+    location: 'EU',
+    leads: { table: 'leads' },
+    sqlModelName: 'model_tof_sql_regressor_v3_1_final',
+    mqlModelName: 'model_mql_arima_plus',
+    apiEndpoint: fake.apiEndpoint,
+    labels: { app: 'funnelcast', team: 'revops' },
+    maximumBytesBilled: 5_000_000_000,
+    ...overrides,
+  };
+}
+
+/** A fresh fake endpoint with an empty leads table, and a warehouse on it that never waits between retries. */
+export async function openFakeWarehouse(
+  setup: { fake?: FakeBigQueryOptions; target?: Partial<BigQueryTarget>; options?: BigQueryWarehouseOptions } = {},
+): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; sleeps: number[] }> {
+  const fake = await startFakeBigQuery(setup.fake);
+  await fake.exec(`CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`);
+  const sleeps: number[] = [];
+  const warehouse = createBigQueryWarehouse(fakeTarget(fake, setup.target), {
+    authClient: fixedTokenClient(),
+    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    ...setup.options,
+  });
+  return { fake, warehouse, sleeps };
+}
