@@ -2,10 +2,12 @@ import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
 import { backtestCommand } from './backtest.js';
 import { demoCommand } from './demo.js';
+import { enqueueCommand } from './enqueue.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
 import { lookmlCommand } from './lookml.js';
 import { mappingCommand } from './mapping.js';
+import { queueCommand } from './queue.js';
 import { refreshCommand } from './refresh.js';
 import { runsCommand } from './runs.js';
 
@@ -20,4 +22,6 @@ export const commands = [
   runsCommand,
   backtestCommand,
   lookmlCommand,
+  enqueueCommand,
+  queueCommand,
 ] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];

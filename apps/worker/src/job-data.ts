@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ConfigError, IDENTIFIER, isIsoDate, zodProblems, type FunnelcastConfig, type Problem } from '@funnelcast/core';
+
+/**
+ * The data of a refresh job: which target to refresh and, optionally, for which as-of date, how many days ahead
+ * and whether to publish. Scheduled jobs carry only the target; their as-of date is the day they run.
+ */
+export const refreshJobDataSchema = z
+  .object({
+    /** A configured warehouse target. */
+    target: z.string().regex(IDENTIFIER, 'must be a target name: letters, digits and underscores'),
+    /** History is every event before this day. @defaultValue the day the job runs (UTC) */
+    asOf: z
+      .string()
+      .refine(isIsoDate, 'must be a calendar date written YYYY-MM-DD')
+      .optional(),
+    /** Forecast days. @defaultValue the config's `horizon` */
+    horizon: z.number().int().min(1).max(1000).optional(),
+    /** Compute and validate without publishing. @defaultValue false */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
+/** Validated refresh job data. */
+export type RefreshJobData = z.output<typeof refreshJobDataSchema>;
+
+/**
+ * Validates job data against the schema and the configuration (the target must be configured).
+ * @throws ConfigError listing every problem, each under `job.data.<key>`.
+ */
+export function parseRefreshJobData(data: unknown, config: FunnelcastConfig): RefreshJobData {
+  const result = refreshJobDataSchema.safeParse(data);
+  const problems: Problem[] = result.success ? [] : zodProblems(result.error, 'job.data');
+  const target = (data as { target?: unknown } | null)?.target;
+  if (typeof target === 'string' && IDENTIFIER.test(target) && !(target in config.targets)) {
+    problems.push({ where: 'job.data.target', message: `names no configured target; configured: ${Object.keys(config.targets).join(', ')}` });
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems, 'Invalid refresh job data:');
+  return result.data;
+}

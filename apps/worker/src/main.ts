@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `funnelcast-worker`: the only module that touches `process` — arguments, environment, signals and the exit code.
+ * Usage: `funnelcast-worker [--config funnelcast.config.yaml]`; see the README for the environment variables.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfigFile, refresh } from '@funnelcast/pipeline';
+import { createLogger } from './logger.js';
+import { readWorkerEnv } from './settings.js';
+import { createFunnelcastWorker } from './worker.js';
+
+const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  process.stdout.write('Usage: funnelcast-worker [--config <file>]\nRuns queued and scheduled refreshes from Redis (REDIS_URL). See the README.\n');
+  process.exit(0);
+}
+
+let logger = createLogger();
+try {
+  const env = readWorkerEnv(process.env);
+  logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL });
+  const { config, origin } = await loadConfigFile(values.config ?? env.FUNNELCAST_CONFIG);
+  logger.info({ config: origin }, 'configuration loaded');
+  const worker = await createFunnelcastWorker({
+    config,
+    refresh,
+    redisUrl: env.REDIS_URL,
+    logger,
+    concurrency: env.FUNNELCAST_WORKER_CONCURRENCY,
+    port: env.FUNNELCAST_WORKER_PORT,
+    bullBoard: env.FUNNELCAST_BULL_BOARD === '1' || env.FUNNELCAST_BULL_BOARD === 'true',
+    shutdownTimeoutMs: env.FUNNELCAST_SHUTDOWN_TIMEOUT_MS,
+    lockDurationMs: env.FUNNELCAST_WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.FUNNELCAST_WORKER_STALLED_INTERVAL_MS,
+    targetLockTtlMs: env.FUNNELCAST_TARGET_LOCK_TTL_MS,
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received');
+    worker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (error) {
+  logger.fatal({ err: error }, 'worker failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,95 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { FunnelcastConfig } from '@funnelcast/core';
+import type { ProgressEvent, RefreshOptions, RefreshSummary } from '@funnelcast/pipeline';
+import type { Logger } from 'pino';
+import { toJobError } from './error-policy.js';
+import { parseRefreshJobData, type RefreshJobData } from './job-data.js';
+import type { JobOutcome, WorkerMetrics } from './metrics.js';
+import type { TargetLock } from './target-lock.js';
+
+/** The pipeline's refresh, injected so queue mechanics can be tested and benchmarked without a warehouse. */
+export type RefreshFunction = (config: FunnelcastConfig, options: RefreshOptions) => Promise<RefreshSummary>;
+
+/** What a completed refresh job returns (stored by BullMQ as the job's return value). */
+export type RefreshJobResult = Pick<RefreshSummary, 'runId' | 'target' | 'asOf' | 'horizon' | 'published' | 'rows' | 'warnings'>;
+
+/** Options of {@link createRefreshProcessor}. */
+export interface RefreshProcessorOptions {
+  readonly refresh: RefreshFunction;
+  readonly config: FunnelcastConfig;
+  readonly lock: TargetLock;
+  readonly logger: Logger;
+  readonly metrics?: WorkerMetrics;
+  /**
+   * How long a job whose target is being refreshed by another worker waits (delayed) before trying again.
+   * @defaultValue 5000
+   */
+  readonly lockRetryMs?: number;
+  /** The clock of the default as-of date. @defaultValue `() => new Date()` */
+  readonly now?: () => Date;
+}
+
+/** A BullMQ processor of refresh jobs. */
+export type RefreshProcessor = (job: Job<unknown, RefreshJobResult>, token?: string, signal?: AbortSignal) => Promise<RefreshJobResult>;
+
+/**
+ * The processor: validates the job, takes the target's lock (or delays itself until it is free), runs the refresh
+ * with progress forwarded to the job, and maps failures through the error policy. `signal` (BullMQ's cancellation,
+ * used at shutdown) is passed down so an abandoned refresh stops before publishing.
+ */
+export function createRefreshProcessor(options: RefreshProcessorOptions): RefreshProcessor {
+  const { config, lock, metrics } = options;
+  const now = options.now ?? (() => new Date());
+  const lockRetryMs = options.lockRetryMs ?? 5_000;
+
+  return async (job, token, signal) => {
+    const claimedTarget = (job.data as { target?: unknown } | null)?.target;
+    const logger = options.logger.child({ jobId: job.id, target: typeof claimedTarget === 'string' ? claimedTarget : null });
+    let data: RefreshJobData;
+    try {
+      data = parseRefreshJobData(job.data, config);
+    } catch (error) {
+      logger.error({ err: error }, 'rejected refresh job: invalid data');
+      metrics?.recordJob(String(claimedTarget ?? '(invalid)'), 'failed');
+      throw toJobError(error);
+    }
+
+    const held = await lock.acquire(data.target);
+    if (!held) {
+      // Another worker is refreshing this target: wait without using up an attempt.
+      logger.info({ retryInMs: lockRetryMs }, 'target busy; delaying');
+      metrics?.recordJob(data.target, 'waiting_for_lock');
+      await job.moveToDelayed(Date.now() + lockRetryMs, token);
+      throw new DelayedError();
+    }
+
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    logger.info({ asOf: data.asOf ?? null, horizon: data.horizon ?? null, dryRun: data.dryRun ?? false, attempt: job.attemptsMade + 1 }, 'refresh started');
+    try {
+      const summary = await options.refresh(config, {
+        target: data.target,
+        asOf: data.asOf ?? now().toISOString().slice(0, 10),
+        ...(data.horizon !== undefined ? { horizon: data.horizon } : {}),
+        dryRun: data.dryRun ?? false,
+        onProgress: (event: ProgressEvent) => {
+          void job.updateProgress({ phase: event.phase, done: event.done, total: event.total }).catch((error: unknown) => logger.warn({ err: error }, 'progress not saved'));
+        },
+        ...(signal ? { signal } : {}),
+        now,
+      });
+      metrics?.recordJob(data.target, 'completed', seconds());
+      logger.info({ runId: summary.runId, rows: summary.rows, published: summary.published, seconds: seconds() }, 'refresh completed');
+      const { runId, target, asOf, horizon, published, rows, warnings } = summary;
+      return { runId, target, asOf, horizon, published, rows, warnings };
+    } catch (error) {
+      const mapped = toJobError(error);
+      const outcome: JobOutcome = mapped instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retrying';
+      metrics?.recordJob(data.target, outcome, seconds());
+      logger.error({ err: error, outcome }, outcome === 'failed' ? 'refresh failed' : 'refresh failed; will retry');
+      throw mapped;
+    } finally {
+      await held.release().catch((error: unknown) => logger.warn({ err: error }, 'target lock not released; it expires by itself'));
+    }
+  };
+}

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FunnelcastConfig } from '@funnelcast/core';
+import { createRedisConnection } from './connection.js';
+import { createRefreshQueue } from './queue.js';
+import { listSchedules, schedulerId } from './schedules.js';
+import { createFunnelcastWorker } from './worker.js';
+import { obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
+
+const configs: FunnelcastConfig[] = [];
+afterEach(async () => {
+  await Promise.all(configs.splice(0).map(obliterateQueue));
+});
+
+/** Starts a worker with schedules on, as `main.ts` does, and stops it. */
+async function restart(config: FunnelcastConfig): Promise<void> {
+  const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh });
+  await worker.close();
+}
+
+async function schedulesOf(config: FunnelcastConfig) {
+  const redis = createRedisConnection(testRedisUrl(), { blocking: false });
+  const queue = createRefreshQueue(config, redis);
+  try {
+    return await listSchedules(queue);
+  } finally {
+    await queue.close();
+    await redis.quit();
+  }
+}
+
+describe('schedules', () => {
+  it('registers one scheduler per target across restarts and concurrent workers', async () => {
+    const config = testConfig(['alpha', 'beta'], { cron: '0 6 * * *', tz: 'Europe/Paris' });
+    configs.push(config);
+    await restart(config);
+    await restart(config);
+    await Promise.all([restart(config), restart(config)]);
+    const schedules = await schedulesOf(config);
+    expect(schedules.map((s) => s.id).sort()).toEqual([schedulerId('alpha'), schedulerId('beta')]);
+    for (const s of schedules) {
+      expect(s).toMatchObject({ pattern: '0 6 * * *', tz: 'Europe/Paris' });
+      expect(s.next).toBeGreaterThan(Date.now());
+    }
+  });
+
+  it('updates a changed schedule in place and drops the schedules of removed targets', async () => {
+    const before = testConfig(['alpha', 'beta']);
+    configs.push(before);
+    await restart(before);
+    const after = testConfig(['alpha'], { cron: '30 5 * * 1-5', tz: 'UTC' }, before.queue.name);
+    await restart(after);
+    expect(await schedulesOf(after)).toEqual([expect.objectContaining({ id: schedulerId('alpha'), pattern: '30 5 * * 1-5', tz: 'UTC' })]);
+  });
+});

@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TransientError, InputError, type FunnelcastConfig } from '@funnelcast/core';
+import { REFRESH_JOB_NAME, enqueueRefresh, refreshJobId } from './queue.js';
+import { createFunnelcastWorker, type FunnelcastWorker, type FunnelcastWorkerOptions } from './worker.js';
+import { gate, nextJobEvent, obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl, type StubCall } from './testing/fixtures.js';
+
+const started: FunnelcastWorker[] = [];
+const configs: FunnelcastConfig[] = [];
+
+async function startWorker(config: FunnelcastConfig, options: Omit<FunnelcastWorkerOptions, 'config' | 'redisUrl'>): Promise<FunnelcastWorker> {
+  if (!configs.includes(config)) configs.push(config);
+  const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, schedules: false, ...options });
+  started.push(worker);
+  return worker;
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((w) => w.close()));
+  await Promise.all(configs.splice(0).map(obliterateQueue));
+});
+
+describe('refresh worker on a real Redis', () => {
+  it('runs a duplicate enqueue once and says so', async () => {
+    const config = testConfig();
+    const { refresh, calls } = stubRefresh();
+    const { worker, queue } = await startWorker(config, { refresh });
+    const done = nextJobEvent(worker, 'completed');
+    const first = await enqueueRefresh(queue, config, { asOf: '2025-06-02' });
+    const second = await enqueueRefresh(queue, config, { asOf: '2025-06-02' });
+    expect(first).toMatchObject({ status: 'added', jobId: 'refresh:local:2025-06-02' });
+    expect(second).toMatchObject({ status: 'duplicate', jobId: first.jobId });
+    const job = await done;
+    expect(job.returnvalue).toMatchObject({ runId: 'stub_2025-06-02', asOf: '2025-06-02' });
+    expect(await enqueueRefresh(queue, config, { asOf: '2025-06-02' })).toMatchObject({ status: 'duplicate' });
+    expect(await queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('resolves the as-of date at enqueue time: today in UTC', async () => {
+    const config = testConfig();
+    const { refresh } = stubRefresh();
+    const { queue } = await startWorker(config, { refresh });
+    const result = await enqueueRefresh(queue, config, {}, new Date('2025-03-04T23:59:00Z'));
+    expect(result.jobId).toBe(refreshJobId('local', '2025-03-04'));
+  });
+
+  it('retries a transient fault, then succeeds', async () => {
+    const config = testConfig();
+    const { refresh, calls } = stubRefresh((_call, index) => {
+      if (index === 0) throw new TransientError('warehouse timed out');
+    });
+    const { worker, queue } = await startWorker(config, { refresh });
+    const done = nextJobEvent(worker, 'completed');
+    await queue.add(REFRESH_JOB_NAME, { target: 'local', asOf: '2025-06-02' }, { jobId: refreshJobId('local', '2025-06-02'), attempts: 3, backoff: { type: 'fixed', delay: 20 } });
+    const job = await done;
+    expect(calls).toHaveLength(2);
+    expect(job.attemptsMade).toBe(2);
+    expect(await job.getState()).toBe('completed');
+  });
+
+  it('fails bad job data at once, without retry, keeping the reason', async () => {
+    const config = testConfig(['local']);
+    const { refresh, calls } = stubRefresh();
+    const { worker, queue } = await startWorker(config, { refresh });
+    const failed = nextJobEvent(worker, 'failed');
+    await queue.add(REFRESH_JOB_NAME, { target: 'elsewhere', horizon: 0 } as never, { jobId: 'bad-data', attempts: 5 });
+    const job = await failed;
+    expect(job.attemptsMade).toBe(1);
+    expect(await job.getState()).toBe('failed');
+    expect(job.failedReason).toContain('job.data.target: names no configured target');
+    expect(job.failedReason).toContain('job.data.horizon');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('fails a refresh that rejects its input without retrying it', async () => {
+    const config = testConfig();
+    const { refresh, calls } = stubRefresh(() => {
+      throw new InputError([{ where: 'leads row 3', message: 'sql_date before mql_date' }]);
+    });
+    const { worker, queue } = await startWorker(config, { refresh });
+    const failed = nextJobEvent(worker, 'failed');
+    await enqueueRefresh(queue, config, { asOf: '2025-06-02' });
+    const job = await failed;
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain('INPUT_INVALID');
+    expect(job.failedReason).toContain('sql_date before mql_date');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never refreshes one target in two workers at once, while different targets overlap', async () => {
+    const config = testConfig(['alpha', 'beta']);
+    const betaStarted = gate();
+    const { refresh, calls } = stubRefresh(async (call) => {
+      if (call.target === 'beta') betaStarted.open();
+      // The first alpha refresh holds until a beta one runs: the test only ends if different targets overlap.
+      if (call.target === 'alpha') await betaStarted.promise;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    });
+    const options = { refresh, concurrency: 3, lockRetryMs: 20 };
+    const one = await startWorker(config, options);
+    await startWorker(config, options);
+    const dates = ['2025-06-01', '2025-06-02', '2025-06-03'];
+    const all = new Set([...dates.map((d) => refreshJobId('alpha', d)), ...dates.map((d) => refreshJobId('beta', d))]);
+    const finished = new Promise<void>((resolve) => {
+      const check = async () => {
+        const counts = await one.queue.getJobCounts('completed');
+        if (counts.completed === all.size) resolve();
+      };
+      for (const w of started) w.worker.on('completed', () => void check());
+    });
+    for (const asOf of dates) {
+      await enqueueRefresh(one.queue, config, { target: 'alpha', asOf });
+      await enqueueRefresh(one.queue, config, { target: 'beta', asOf });
+    }
+    await finished;
+    expect(calls).toHaveLength(6);
+    const overlapping = (a: StubCall, b: StubCall) => a.started < b.ended! && b.started < a.ended!;
+    for (const target of ['alpha', 'beta']) {
+      const mine = calls.filter((c) => c.target === target);
+      for (const [i, a] of mine.entries()) for (const b of mine.slice(i + 1)) expect(overlapping(a, b), `${target} ${a.asOf} vs ${b.asOf}`).toBe(false);
+    }
+    const alpha = calls.filter((c) => c.target === 'alpha');
+    const beta = calls.filter((c) => c.target === 'beta');
+    expect(alpha.some((a) => beta.some((b) => overlapping(a, b)))).toBe(true);
+  });
+
+  it('lets the running refresh finish on shutdown and takes no new job', async () => {
+    const config = testConfig();
+    const release = gate();
+    const running = gate();
+    const { refresh, calls } = stubRefresh(async () => {
+      running.open();
+      await release.promise;
+    });
+    const fw = await startWorker(config, { refresh });
+    const completed = nextJobEvent(fw.worker, 'completed');
+    await enqueueRefresh(fw.queue, config, { asOf: '2025-06-02' });
+    await running.promise;
+    let closed = false;
+    const closing = fw.close().then(() => (closed = true));
+    await enqueueRefresh(fw.queue, config, { asOf: '2025-06-03' }).catch(() => undefined);
+    expect(closed).toBe(false);
+    release.open();
+    const job = await completed;
+    await closing;
+    expect(job.id).toBe(refreshJobId('local', '2025-06-02'));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.ended).toBeDefined();
+  });
+
+  it('aborts a refresh that outlives the shutdown timeout, before it publishes', async () => {
+    const config = testConfig();
+    const running = gate();
+    let sawAbort = false;
+    const { refresh } = stubRefresh(async (call) => {
+      running.open();
+      await new Promise<void>((resolve) => call.options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      sawAbort = true;
+      throw new Error('refresh aborted before publishing');
+    });
+    const fw = await startWorker(config, { refresh, shutdownTimeoutMs: 50 });
+    await enqueueRefresh(fw.queue, config, { asOf: '2025-06-02' });
+    await running.promise;
+    await fw.close();
+    expect(sawAbort).toBe(true);
+  });
+});

@@ -1,0 +1,151 @@
+import { writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
+import { createRedisConnection, createRefreshQueue, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
+import { runCli, runCliJson, tempDir } from './support/cli.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+
+/** The demo data's published forecast: history before 2025-06-01. */
+const OLD_AS_OF = '2025-06-01';
+const NEW_AS_OF = '2025-06-15';
+
+interface RunRow {
+  run_id: string;
+  as_of: string;
+  status: string;
+  row_count: number | null;
+}
+
+let redis: TestRedis;
+let dir: { path: string; cleanup: () => Promise<void> };
+const workers: WorkerProcess[] = [];
+const configs: FunnelcastConfig[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  dir = await tempDir('funnelcast-worker-e2e-');
+});
+afterAll(async () => {
+  await redis?.stop();
+  await dir?.cleanup();
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
+  for (const config of configs.splice(0)) {
+    const connection = createRedisConnection(redis.url, { blocking: false });
+    const queue = createRefreshQueue(config, connection);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await connection.quit();
+  }
+});
+
+/** A DuckDB file with the demo leads and their forecast as of OLD_AS_OF, and a config file with its own queue. */
+async function setup(name: string): Promise<{ configPath: string; config: FunnelcastConfig; env: Record<string, string> }> {
+  const db = join(dir.path, `${name}.duckdb`);
+  const demo = await runCli(['demo', '--db', db, '--as-of', OLD_AS_OF, '--json']);
+  expect(demo.code, demo.stderr).toBe(0);
+  const raw = { targets: { local: { type: 'duckdb', path: db } }, queue: { name: `e2e-${name}-${randomUUID()}`, prefix: 'fce2e' } };
+  const configPath = join(dir.path, `${name}.config.json`);
+  await writeFile(configPath, JSON.stringify(raw));
+  const config = parseConfig(raw);
+  configs.push(config);
+  return { configPath, config, env: { REDIS_URL: redis.url, FUNNELCAST_WORKER_PORT: '0' } };
+}
+
+function worker(configPath: string, env: Record<string, string>): WorkerProcess {
+  const started = startWorkerProcess(['--config', configPath], env);
+  workers.push(started);
+  return started;
+}
+
+async function runs(configPath: string): Promise<RunRow[]> {
+  const { code, json, stderr } = await runCliJson<RunRow[]>(['runs', '--config', configPath]);
+  expect(code, stderr).toBe(0);
+  return json;
+}
+
+describe('funnelcast-worker end to end', () => {
+  it('round trip: enqueue --wait → worker → forecast published in DuckDB; SIGTERM exits 0', async () => {
+    const { configPath, env } = await setup('roundtrip');
+    const w = worker(configPath, env);
+    await w.waitForLog((l) => l.msg === 'worker started');
+
+    const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--wait', '--json'], { env: { REDIS_URL: redis.url } });
+    expect(enqueued.code, enqueued.stderr).toBe(0);
+    const result = JSON.parse(enqueued.stdout) as { jobId: string; status: string; state: string; result: { runId: string; published: boolean; rows: number } };
+    expect(result).toMatchObject({ jobId: refreshJobId('local', NEW_AS_OF), status: 'added', state: 'completed', result: { published: true } });
+
+    const published = (await runs(configPath)).find((r) => r.run_id === result.result.runId);
+    expect(published).toMatchObject({ as_of: NEW_AS_OF, status: 'published', row_count: result.result.rows });
+
+    const again = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--json'], { env: { REDIS_URL: redis.url } });
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'duplicate' });
+
+    const status = await runCli(['queue', 'status', '--config', configPath, '--json'], { env: { REDIS_URL: redis.url } });
+    expect(status.code, status.stderr).toBe(0);
+    const json = JSON.parse(status.stdout) as { counts: Record<string, number>; schedules: { id: string; next: string | null }[]; workers: number };
+    expect(json.counts).toMatchObject({ completed: 1, failed: 0, active: 0 });
+    expect(json.schedules).toEqual([expect.objectContaining({ id: 'refresh:local', next: expect.any(String) })]);
+    expect(json.workers).toBeGreaterThanOrEqual(1);
+
+    const jobLines = w.logs.filter((l) => l.jobId === result.jobId);
+    expect(jobLines.length).toBeGreaterThan(0);
+    expect(jobLines.every((l) => l.target === 'local')).toBe(true);
+    expect(await w.stop('SIGTERM')).toBe(0);
+  });
+
+  it('SIGKILL mid-refresh keeps the old forecast; another worker picks the stalled job and publishes it once', async () => {
+    const { configPath, config, env } = await setup('sigkill');
+    // Short locks so the killed worker's job is found stalled within seconds instead of the production 30 s.
+    const fast = { ...env, FUNNELCAST_WORKER_LOCK_DURATION_MS: '1500', FUNNELCAST_WORKER_STALLED_INTERVAL_MS: '500', FUNNELCAST_TARGET_LOCK_TTL_MS: '1500' };
+    const before = await runs(configPath);
+    const oldRun = before.find((r) => r.as_of === OLD_AS_OF && r.status === 'published');
+    expect(oldRun).toBeDefined();
+
+    const connection = createRedisConnection(redis.url);
+    const events = createRefreshQueueEvents(config, connection);
+    try {
+      await events.waitUntilReady();
+      const first = worker(configPath, fast);
+      await first.waitForLog((l) => l.msg === 'worker started');
+      const jobId = refreshJobId('local', NEW_AS_OF);
+      const fitting = new Promise<void>((resolve) =>
+        events.on('progress', ({ jobId: id, data }) => {
+          if (id === jobId && (data as { phase?: string }).phase === 'fit_mqls') resolve();
+        }),
+      );
+      const completed = new Promise<{ returnvalue: unknown }>((resolve) =>
+        events.on('completed', (event) => {
+          if (event.jobId === jobId) resolve(event as { returnvalue: unknown });
+        }),
+      );
+      const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '365', '--json'], { env: { REDIS_URL: redis.url } });
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+
+      await fitting;
+      expect(await first.stop('SIGKILL')).toBeNull();
+
+      // The killed refresh published nothing: the old forecast is still the published one.
+      const afterKill = await runs(configPath);
+      expect(afterKill.find((r) => r.run_id === oldRun!.run_id)?.status).toBe('published');
+      expect(afterKill.filter((r) => r.as_of === NEW_AS_OF && r.status === 'published')).toEqual([]);
+
+      const second = worker(configPath, fast);
+      const done = await completed;
+      const newRunId = (done.returnvalue as { runId: string }).runId;
+      const final = await runs(configPath);
+      expect(final.filter((r) => r.run_id === newRunId)).toEqual([expect.objectContaining({ status: 'published', as_of: NEW_AS_OF })]);
+      expect(final.find((r) => r.run_id === oldRun!.run_id)).toBeDefined();
+      expect(second.logs.filter((l) => l.jobId === jobId && l.msg === 'refresh completed')).toHaveLength(1);
+      expect(first.logs.filter((l) => l.msg === 'refresh completed')).toHaveLength(0);
+      expect(await second.stop('SIGTERM')).toBe(0);
+    } finally {
+      await events.close();
+      connection.disconnect();
+    }
+  });
+});
