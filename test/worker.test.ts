@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
 import { createRedisConnection, createRefreshQueue, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
 import { runCli, runCliJson, tempDir } from './support/cli.js';
-import { startRedis, type TestRedis } from './support/redis.js';
+import { startRedis, type TestRedis } from '@funnelcast/worker/testing';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 /** The demo data's published forecast: history before 2025-06-01. */
@@ -43,8 +43,44 @@ afterEach(async () => {
   }
 });
 
+/**
+ * The Redis URL the worker processes get, with a password they must never print: the URL's own, or else one the
+ * password-less test server accepts with a warning.
+ */
+function withSecret(url: string): { url: string; secret: string } {
+  const parsed = new URL(url);
+  if (!parsed.password) parsed.password = `s3cret-${randomUUID()}`;
+  return { url: parsed.toString(), secret: decodeURIComponent(parsed.password) };
+}
+
+/** The job's progress phases and its completion, from the queue's event stream. */
+async function watchJob(config: FunnelcastConfig, jobId: string) {
+  const connection = createRedisConnection(redis.url);
+  const events = createRefreshQueueEvents(config, connection);
+  await events.waitUntilReady();
+  const phaseSeen = (phase: string) =>
+    new Promise<void>((resolve) =>
+      events.on('progress', ({ jobId: id, data }) => {
+        if (id === jobId && (data as { phase?: string }).phase === phase) resolve();
+      }),
+    );
+  const completed = new Promise<{ runId: string }>((resolve) =>
+    events.on('completed', (event) => {
+      if (event.jobId === jobId) resolve(event.returnvalue as unknown as { runId: string });
+    }),
+  );
+  return {
+    fitting: phaseSeen('fit_mqls'),
+    completed,
+    close: async () => {
+      await events.close();
+      connection.disconnect();
+    },
+  };
+}
+
 /** A DuckDB file with the demo leads and their forecast as of OLD_AS_OF, and a config file with its own queue. */
-async function setup(name: string): Promise<{ configPath: string; config: FunnelcastConfig; env: Record<string, string> }> {
+async function setup(name: string): Promise<{ configPath: string; config: FunnelcastConfig; env: Record<string, string>; secret: string }> {
   const db = join(dir.path, `${name}.duckdb`);
   const demo = await runCli(['demo', '--db', db, '--as-of', OLD_AS_OF, '--json']);
   expect(demo.code, demo.stderr).toBe(0);
@@ -53,13 +89,30 @@ async function setup(name: string): Promise<{ configPath: string; config: Funnel
   await writeFile(configPath, JSON.stringify(raw));
   const config = parseConfig(raw);
   configs.push(config);
-  return { configPath, config, env: { REDIS_URL: redis.url, FUNNELCAST_WORKER_PORT: '0' } };
+  const { url, secret } = withSecret(redis.url);
+  return { configPath, config, env: { REDIS_URL: url, FUNNELCAST_WORKER_PORT: '0' }, secret };
 }
 
 function worker(configPath: string, env: Record<string, string>): WorkerProcess {
   const started = startWorkerProcess(['--config', configPath], env);
   workers.push(started);
   return started;
+}
+
+/** A worker process that has logged `worker started`. */
+async function startedWorker(configPath: string, env: Record<string, string>): Promise<WorkerProcess> {
+  const started = worker(configPath, env);
+  await started.waitForLog((l) => l.msg === 'worker started');
+  return started;
+}
+
+/** Starts a worker and a long (365-day) refresh of NEW_AS_OF on it; resolves once the refresh is fitting models. */
+async function workerMidRefresh(configPath: string, env: Record<string, string>, watch: { fitting: Promise<void> }): Promise<WorkerProcess> {
+  const busy = await startedWorker(configPath, env);
+  const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '365', '--json'], { env: { REDIS_URL: redis.url } });
+  expect(enqueued.code, enqueued.stderr).toBe(0);
+  await watch.fitting;
+  return busy;
 }
 
 async function runs(configPath: string): Promise<RunRow[]> {
@@ -69,10 +122,13 @@ async function runs(configPath: string): Promise<RunRow[]> {
 }
 
 describe('funnelcast-worker end to end', () => {
-  it('round trip: enqueue --wait → worker → forecast published in DuckDB; SIGTERM exits 0', async () => {
-    const { configPath, env } = await setup('roundtrip');
-    const w = worker(configPath, env);
-    await w.waitForLog((l) => l.msg === 'worker started');
+  it('round trip: enqueue --wait → worker → forecast published in DuckDB; health, metrics, failures; SIGTERM exits 0', async () => {
+    const { configPath, env, secret } = await setup('roundtrip');
+    const w = await startedWorker(configPath, env);
+    const { port } = (await w.waitForLog((l) => l.msg === 'worker started')) as { port: number };
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ ok: true, redis: true, worker: true });
+    expect((await fetch(`http://127.0.0.1:${port}/queues`)).status).toBe(404);
 
     const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--wait', '--json'], { env: { REDIS_URL: redis.url } });
     expect(enqueued.code, enqueued.stderr).toBe(0);
@@ -85,17 +141,56 @@ describe('funnelcast-worker end to end', () => {
     const again = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--json'], { env: { REDIS_URL: redis.url } });
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'duplicate' });
 
+    // A refresh with nothing to forecast from fails at once, not retried, and keeps its reason for `queue status`.
+    const doomed = await runCli(['enqueue', '--config', configPath, '--as-of', '2000-01-03', '--wait', '--json'], { env: { REDIS_URL: redis.url } });
+    expect(doomed.code, doomed.stderr).toBe(1);
+    expect(doomed.stderr).toContain('no history before the as-of date 2000-01-03');
+
     const status = await runCli(['queue', 'status', '--config', configPath, '--json'], { env: { REDIS_URL: redis.url } });
     expect(status.code, status.stderr).toBe(0);
-    const json = JSON.parse(status.stdout) as { counts: Record<string, number>; schedules: { id: string; next: string | null }[]; workers: number };
-    expect(json.counts).toMatchObject({ completed: 1, failed: 0, active: 0 });
+    const json = JSON.parse(status.stdout) as { counts: Record<string, number>; schedules: { id: string; next: string | null }[]; workers: number; failures: { jobId: string; attempts: number; reason: string }[] };
+    expect(json.counts).toMatchObject({ completed: 1, failed: 1, active: 0 });
     expect(json.schedules).toEqual([expect.objectContaining({ id: 'refresh:local', next: expect.any(String) })]);
     expect(json.workers).toBeGreaterThanOrEqual(1);
+    expect(json.failures).toEqual([expect.objectContaining({ jobId: refreshJobId('local', '2000-01-03'), attempts: 1, reason: expect.stringContaining('INPUT_INVALID') })]);
 
-    const jobLines = w.logs.filter((l) => l.jobId === result.jobId);
-    expect(jobLines.length).toBeGreaterThan(0);
-    expect(jobLines.every((l) => l.target === 'local')).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('funnelcast_worker_jobs_total{target="local",outcome="completed"} 1');
+    expect(metrics).toContain('funnelcast_worker_jobs_total{target="local",outcome="failed"} 1');
+
+    for (const jobId of [result.jobId, refreshJobId('local', '2000-01-03')]) {
+      const jobLines = w.logs.filter((l) => l.jobId === jobId);
+      expect(jobLines.length).toBeGreaterThan(0);
+      expect(jobLines.every((l) => l.target === 'local')).toBe(true);
+    }
     expect(await w.stop('SIGTERM')).toBe(0);
+    expect(w.logs.every((l) => !l.notJson)).toBe(true);
+    expect(JSON.stringify(w.logs)).not.toContain(secret);
+  });
+
+  it('SIGTERM mid-refresh lets it publish and exits 0; a restart adds no second schedule; SIGINT exits 0 too', async () => {
+    const { configPath, config, env } = await setup('graceful');
+    const jobId = refreshJobId('local', NEW_AS_OF);
+    const watch = await watchJob(config, jobId);
+    try {
+      const first = await workerMidRefresh(configPath, env, watch);
+      expect(await first.stop('SIGTERM')).toBe(0);
+
+      const done = await watch.completed;
+      const signalAt = first.logs.findIndex((l) => l.msg === 'signal received');
+      const completedAt = first.logs.findIndex((l) => l.msg === 'refresh completed' && l.jobId === jobId);
+      expect(signalAt).toBeGreaterThanOrEqual(0);
+      expect(completedAt).toBeGreaterThan(signalAt);
+      expect((await runs(configPath)).find((r) => r.run_id === done.runId)).toMatchObject({ status: 'published', as_of: NEW_AS_OF });
+
+      const second = await startedWorker(configPath, env);
+      const status = await runCli(['queue', 'status', '--config', configPath, '--json'], { env: { REDIS_URL: redis.url } });
+      expect((JSON.parse(status.stdout) as { schedules: unknown[] }).schedules).toEqual([expect.objectContaining({ id: 'refresh:local', pattern: '0 6 * * *', tz: 'UTC' })]);
+      expect(await second.stop('SIGINT')).toBe(0);
+      expect(second.logs.find((l) => l.msg === 'signal received')).toMatchObject({ signal: 'SIGINT' });
+    } finally {
+      await watch.close();
+    }
   });
 
   it('SIGKILL mid-refresh keeps the old forecast; another worker picks the stalled job and publishes it once', async () => {
@@ -106,27 +201,10 @@ describe('funnelcast-worker end to end', () => {
     const oldRun = before.find((r) => r.as_of === OLD_AS_OF && r.status === 'published');
     expect(oldRun).toBeDefined();
 
-    const connection = createRedisConnection(redis.url);
-    const events = createRefreshQueueEvents(config, connection);
+    const jobId = refreshJobId('local', NEW_AS_OF);
+    const watch = await watchJob(config, jobId);
     try {
-      await events.waitUntilReady();
-      const first = worker(configPath, fast);
-      await first.waitForLog((l) => l.msg === 'worker started');
-      const jobId = refreshJobId('local', NEW_AS_OF);
-      const fitting = new Promise<void>((resolve) =>
-        events.on('progress', ({ jobId: id, data }) => {
-          if (id === jobId && (data as { phase?: string }).phase === 'fit_mqls') resolve();
-        }),
-      );
-      const completed = new Promise<{ returnvalue: unknown }>((resolve) =>
-        events.on('completed', (event) => {
-          if (event.jobId === jobId) resolve(event as { returnvalue: unknown });
-        }),
-      );
-      const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '365', '--json'], { env: { REDIS_URL: redis.url } });
-      expect(enqueued.code, enqueued.stderr).toBe(0);
-
-      await fitting;
+      const first = await workerMidRefresh(configPath, fast, watch);
       expect(await first.stop('SIGKILL')).toBeNull();
 
       // The killed refresh published nothing: the old forecast is still the published one.
@@ -135,17 +213,16 @@ describe('funnelcast-worker end to end', () => {
       expect(afterKill.filter((r) => r.as_of === NEW_AS_OF && r.status === 'published')).toEqual([]);
 
       const second = worker(configPath, fast);
-      const done = await completed;
-      const newRunId = (done.returnvalue as { runId: string }).runId;
+      const newRunId = (await watch.completed).runId;
       const final = await runs(configPath);
       expect(final.filter((r) => r.run_id === newRunId)).toEqual([expect.objectContaining({ status: 'published', as_of: NEW_AS_OF })]);
       expect(final.find((r) => r.run_id === oldRun!.run_id)).toBeDefined();
       expect(second.logs.filter((l) => l.jobId === jobId && l.msg === 'refresh completed')).toHaveLength(1);
+      expect(second.logs.find((l) => l.msg?.startsWith('job stalled'))).toMatchObject({ jobId, target: 'local' });
       expect(first.logs.filter((l) => l.msg === 'refresh completed')).toHaveLength(0);
       expect(await second.stop('SIGTERM')).toBe(0);
     } finally {
-      await events.close();
-      connection.disconnect();
+      await watch.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, IDENTIFIER, isIsoDate, zodProblems, type FunnelcastConfig, type Problem } from '@funnelcast/core';
+import { ConfigError, configSchema, IDENTIFIER, isIsoDate, zodProblems, type FunnelcastConfig, type Problem } from '@funnelcast/core';
 
 /**
  * The data of a refresh job: which target to refresh and, optionally, for which as-of date, how many days ahead
@@ -14,8 +14,8 @@ export const refreshJobDataSchema = z
       .string()
       .refine(isIsoDate, 'must be a calendar date written YYYY-MM-DD')
       .optional(),
-    /** Forecast days. @defaultValue the config's `horizon` */
-    horizon: z.number().int().min(1).max(1000).optional(),
+    /** Forecast days, within the bounds of the config's `horizon`. @defaultValue the config's `horizon` */
+    horizon: configSchema.shape.horizon.unwrap().optional(),
     /** Compute and validate without publishing. @defaultValue false */
     dryRun: z.boolean().optional(),
   })

@@ -35,7 +35,8 @@ export type RefreshProcessor = (job: Job<unknown, RefreshJobResult>, token?: str
 /**
  * The processor: validates the job, takes the target's lock (or delays itself until it is free), runs the refresh
  * with progress forwarded to the job, and maps failures through the error policy. `signal` (BullMQ's cancellation,
- * used at shutdown) is passed down so an abandoned refresh stops before publishing.
+ * used at shutdown) and the loss of the target lock are passed down so an abandoned refresh stops before publishing
+ * (and, for a lost lock, is retried later).
  */
 export function createRefreshProcessor(options: RefreshProcessorOptions): RefreshProcessor {
   const { config, lock, metrics } = options;
@@ -50,7 +51,8 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
       data = parseRefreshJobData(job.data, config);
     } catch (error) {
       logger.error({ err: error }, 'rejected refresh job: invalid data');
-      metrics?.recordJob(String(claimedTarget ?? '(invalid)'), 'failed');
+      // Only configured targets become label values, so bad jobs cannot grow the metric's cardinality.
+      metrics?.recordJob(typeof claimedTarget === 'string' && claimedTarget in config.targets ? claimedTarget : '(invalid)', 'failed');
       throw toJobError(error);
     }
 
@@ -75,7 +77,8 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
         onProgress: (event: ProgressEvent) => {
           void job.updateProgress({ phase: event.phase, done: event.done, total: event.total }).catch((error: unknown) => logger.warn({ err: error }, 'progress not saved'));
         },
-        ...(signal ? { signal } : {}),
+        // Stop before publishing when shutting down (BullMQ's signal) or when the target is no longer ours.
+        signal: signal ? AbortSignal.any([signal, held.lost]) : held.lost,
         now,
       });
       metrics?.recordJob(data.target, 'completed', seconds());

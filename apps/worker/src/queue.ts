@@ -21,11 +21,12 @@ export const REFRESH_JOB_OPTIONS = {
 export type RefreshQueue = Queue<RefreshJobData, unknown, string>;
 
 /**
- * The job id of a refresh: one per target and as-of date, so enqueuing the same refresh twice runs it once.
- * (BullMQ accepts a `:` in custom ids only in exactly three parts, which this is.)
+ * The job id of a refresh: one per target and as-of date, so enqueuing the same refresh twice runs it once. A dry
+ * run publishes nothing, so it is not the same refresh: it has ids of its own and never hides (or is hidden by) the
+ * real one. (BullMQ accepts a `:` in custom ids only in exactly three parts, which this is.)
  */
-export function refreshJobId(target: string, asOf: IsoDate): string {
-  return `refresh:${target}:${asOf}`;
+export function refreshJobId(target: string, asOf: IsoDate, dryRun = false): string {
+  return `${dryRun ? 'dry-run' : 'refresh'}:${target}:${asOf}`;
 }
 
 /** The queue named in the config (`queue.name`, `queue.prefix`), on `connection` (the caller closes both). */
@@ -76,7 +77,7 @@ export async function enqueueRefresh(queue: RefreshQueue, config: FunnelcastConf
     },
     config,
   );
-  const jobId = refreshJobId(data.target, data.asOf!);
+  const jobId = refreshJobId(data.target, data.asOf!, data.dryRun ?? false);
   const existing = await queue.getJob(jobId);
   if (existing) {
     // A failed refresh would otherwise block its id forever; asking again means "try again".

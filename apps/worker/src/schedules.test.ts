@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FunnelcastConfig } from '@funnelcast/core';
 import { createRedisConnection } from './connection.js';
-import { createRefreshQueue } from './queue.js';
+import { createRefreshQueue, REFRESH_JOB_OPTIONS } from './queue.js';
 import { listSchedules, schedulerId } from './schedules.js';
 import { createFunnelcastWorker } from './worker.js';
-import { obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
+import { nextJobEvent, obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
 
 const configs: FunnelcastConfig[] = [];
 afterEach(async () => {
@@ -50,5 +50,23 @@ describe('schedules', () => {
     const after = testConfig(['alpha'], { cron: '30 5 * * 1-5', tz: 'UTC' }, before.queue.name);
     await restart(after);
     expect(await schedulesOf(after)).toEqual([expect.objectContaining({ id: schedulerId('alpha'), pattern: '30 5 * * 1-5', tz: 'UTC' })]);
+  });
+
+  it('runs a scheduled refresh of each target, as of the day it runs, with the retry policy of queued ones', async () => {
+    // Every second (cron with seconds), so the first run comes within the test.
+    const config = testConfig(['alpha'], { cron: '* * * * * *', tz: 'UTC' });
+    configs.push(config);
+    const { refresh, calls } = stubRefresh();
+    const now = () => new Date('2025-03-04T06:00:00Z');
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh, now });
+    try {
+      const job = await nextJobEvent(worker.worker, 'completed');
+      expect(job.id).toMatch(/^repeat:refresh:alpha:/);
+      expect(job.data).toEqual({ target: 'alpha' });
+      expect(job.opts).toMatchObject({ attempts: REFRESH_JOB_OPTIONS.attempts, backoff: REFRESH_JOB_OPTIONS.backoff });
+      expect(calls[0]).toMatchObject({ target: 'alpha', asOf: '2025-03-04' });
+    } finally {
+      await worker.close();
+    }
   });
 });

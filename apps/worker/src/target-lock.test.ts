@@ -27,15 +27,38 @@ describe('target lock', () => {
 
   it('keeps a held lock alive past its TTL by renewing it', async () => {
     const prefix = `fctest-lock-${randomUUID()}`;
+    const key = `${prefix}:lock:alpha`;
+    const ttlMs = 300;
+    const lock = createTargetLock(redis, { prefix, ttlMs });
+    const held = await lock.acquire('alpha');
+    // Watch the key for three TTLs: it never disappears, and its TTL is seen to go back up (renewed) each time.
+    let renewals = 0;
+    let last = ttlMs;
+    const until = Date.now() + 3 * ttlMs;
+    while (Date.now() < until) {
+      const pttl = await redis.pttl(key);
+      expect(pttl).toBeGreaterThan(0);
+      if (pttl > last) renewals++;
+      last = pttl;
+    }
+    expect(renewals).toBeGreaterThanOrEqual(3);
+    expect(held!.lost.aborted).toBe(false);
+    await held!.release();
+  });
+
+  it('signals a lock lost to another worker, so its refresh can stop before publishing', async () => {
+    const prefix = `fctest-lock-${randomUUID()}`;
+    const key = `${prefix}:lock:alpha`;
     const lock = createTargetLock(redis, { prefix, ttlMs: 60 });
     const held = await lock.acquire('alpha');
-    // Wait for three TTLs by watching the key, not the clock: it must still exist after each expiry would have hit.
-    for (let i = 0; i < 3; i++) {
-      const deadline = Date.now() + 60;
-      while (Date.now() < deadline) await redis.pttl(`${prefix}:lock:alpha`);
-      expect(await redis.exists(`${prefix}:lock:alpha`)).toBe(1);
-    }
+    const lost = new Promise<unknown>((resolve) => held!.lost.addEventListener('abort', () => resolve(held!.lost.reason), { once: true }));
+    // The lock expired while this worker stalled, and another worker took the target.
+    await redis.set(key, 'someone-else');
+    expect(await lost).toBeInstanceOf(Error);
+    expect(String(await lost)).toContain('lost the lock on target alpha');
     await held!.release();
+    expect(await redis.get(key)).toBe('someone-else');
+    await redis.del(key);
   });
 
   it('does not delete a lock that expired and was taken by someone else', async () => {

@@ -8,6 +8,11 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 
 /** A held lock on one target. */
 export interface HeldTargetLock {
+  /**
+   * Aborted when a renewal finds the lock no longer ours (it expired while Redis or this process stalled, and
+   * another worker may have taken the target): the refresh holding it must stop before it publishes.
+   */
+  readonly lost: AbortSignal;
   /** Stops renewing and deletes the lock if it is still ours. Safe to call twice. */
   release(): Promise<void>;
 }
@@ -40,11 +45,20 @@ export function createTargetLock(redis: Redis, options: TargetLockOptions): Targ
       const key = `${options.prefix}:lock:${target}`;
       const token = randomUUID();
       if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
-      // A failed renewal is retried on the next tick; if Redis stays away the TTL frees the target for others.
-      const timer = setInterval(() => void redis.eval(RENEW, 1, key, token, ttlMs).catch(() => undefined), Math.max(10, Math.floor(ttlMs / 3)));
+      const lost = new AbortController();
+      // A renewal that fails to reach Redis is retried on the next tick; if Redis stays away the TTL frees the
+      // target for others. One that reaches Redis and finds another token means the target is no longer ours.
+      const renew = async () => {
+        if ((await redis.eval(RENEW, 1, key, token, ttlMs)) === 0) {
+          clearInterval(timer);
+          lost.abort(new Error(`lost the lock on target ${target}: it expired and may have been taken by another worker`));
+        }
+      };
+      const timer = setInterval(() => void renew().catch(() => undefined), Math.max(10, Math.floor(ttlMs / 3)));
       timer.unref();
       let released = false;
       return {
+        lost: lost.signal,
         async release() {
           if (released) return;
           released = true;

@@ -1,23 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransientError, InputError, type FunnelcastConfig } from '@funnelcast/core';
-import { REFRESH_JOB_NAME, enqueueRefresh, refreshJobId } from './queue.js';
-import { createFunnelcastWorker, type FunnelcastWorker, type FunnelcastWorkerOptions } from './worker.js';
-import { gate, nextJobEvent, obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl, type StubCall } from './testing/fixtures.js';
+import { TransientError, InputError } from '@funnelcast/core';
+import { createRedisConnection } from './connection.js';
+import { REFRESH_JOB_NAME, createRefreshQueue, enqueueRefresh, refreshJobId } from './queue.js';
+import { gate, nextJobEvent, stubRefresh, testConfig, testRedisUrl, workerPool, type StubCall } from './testing/fixtures.js';
 
-const started: FunnelcastWorker[] = [];
-const configs: FunnelcastConfig[] = [];
-
-async function startWorker(config: FunnelcastConfig, options: Omit<FunnelcastWorkerOptions, 'config' | 'redisUrl'>): Promise<FunnelcastWorker> {
-  if (!configs.includes(config)) configs.push(config);
-  const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, schedules: false, ...options });
-  started.push(worker);
-  return worker;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((w) => w.close()));
-  await Promise.all(configs.splice(0).map(obliterateQueue));
-});
+const pool = workerPool();
+const startWorker = pool.start;
+afterEach(() => pool.closeAll());
 
 describe('refresh worker on a real Redis', () => {
   it('runs a duplicate enqueue once and says so', async () => {
@@ -34,6 +23,22 @@ describe('refresh worker on a real Redis', () => {
     expect(await enqueueRefresh(queue, config, { asOf: '2025-06-02' })).toMatchObject({ status: 'duplicate' });
     expect(await queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
     expect(calls).toHaveLength(1);
+  });
+
+  it('runs a dry run beside the real refresh of the same day instead of deduplicating it', async () => {
+    const config = testConfig();
+    const { refresh, calls } = stubRefresh();
+    const { worker, queue } = await startWorker(config, { refresh, concurrency: 1 });
+    const both = new Promise<void>((resolve) => {
+      let completed = 0;
+      worker.on('completed', () => ++completed === 2 && resolve());
+    });
+    const real = await enqueueRefresh(queue, config, { asOf: '2025-06-02' });
+    const dry = await enqueueRefresh(queue, config, { asOf: '2025-06-02', dryRun: true });
+    expect(dry).toMatchObject({ status: 'added', jobId: refreshJobId('local', '2025-06-02', true) });
+    expect(dry.jobId).not.toBe(real.jobId);
+    await both;
+    expect(calls.map((c) => c.options.dryRun).sort()).toEqual([false, true]);
   });
 
   it('resolves the as-of date at enqueue time: today in UTC', async () => {
@@ -106,7 +111,7 @@ describe('refresh worker on a real Redis', () => {
         const counts = await one.queue.getJobCounts('completed');
         if (counts.completed === all.size) resolve();
       };
-      for (const w of started) w.worker.on('completed', () => void check());
+      for (const w of pool.started) w.worker.on('completed', () => void check());
     });
     for (const asOf of dates) {
       await enqueueRefresh(one.queue, config, { target: 'alpha', asOf });
@@ -148,6 +153,34 @@ describe('refresh worker on a real Redis', () => {
     expect(calls[0]!.ended).toBeDefined();
   });
 
+  it('stops a refresh whose target lock was lost, and runs it again once the target is free', async () => {
+    const config = testConfig();
+    const running = gate();
+    const { refresh, calls } = stubRefresh(async (call, index) => {
+      if (index > 0) return;
+      running.open();
+      const signal = call.options.signal!;
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      throw signal.reason;
+    });
+    const { worker, queue } = await startWorker(config, { refresh, targetLockTtlMs: 60, lockRetryMs: 20 });
+    const done = nextJobEvent(worker, 'completed');
+    await queue.add(REFRESH_JOB_NAME, { target: 'local', asOf: '2025-06-02' }, { jobId: refreshJobId('local', '2025-06-02'), attempts: 2, backoff: { type: 'fixed', delay: 20 } });
+    await running.promise;
+    // The lock expired during a stall and another worker took the target for a while.
+    const redis = createRedisConnection(testRedisUrl(), { blocking: false });
+    try {
+      await redis.set(`${config.queue.prefix}:${config.queue.name}:lock:local`, 'another-worker', 'PX', 200);
+    } finally {
+      await redis.quit();
+    }
+    const job = await done;
+    expect(String(calls[0]!.options.signal!.reason)).toContain('lost the lock on target local');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.started).toBeGreaterThanOrEqual(calls[0]!.ended!);
+    expect(job.attemptsMade).toBe(2);
+  });
+
   it('aborts a refresh that outlives the shutdown timeout, before it publishes', async () => {
     const config = testConfig();
     const running = gate();
@@ -163,5 +196,33 @@ describe('refresh worker on a real Redis', () => {
     await running.promise;
     await fw.close();
     expect(sawAbort).toBe(true);
+  });
+
+  it('stops waiting for a refresh that ignores the abort, within twice the shutdown timeout', async () => {
+    const config = testConfig();
+    const running = gate();
+    const stuck = gate();
+    const { refresh } = stubRefresh(async () => {
+      running.open();
+      await stuck.promise;
+    });
+    const fw = await startWorker(config, { refresh, shutdownTimeoutMs: 50 });
+    await enqueueRefresh(fw.queue, config, { asOf: '2025-06-02' });
+    await running.promise;
+    const started = Date.now();
+    await fw.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Left active, not completed or failed: its lock runs out and another worker takes it as a stalled job.
+    const redis = createRedisConnection(testRedisUrl(), { blocking: false });
+    const queue = createRefreshQueue(config, redis);
+    try {
+      expect(await queue.getJobState(refreshJobId('local', '2025-06-02'))).toBe('active');
+    } finally {
+      stuck.open();
+      // The abandoned refresh can no longer release its target lock: its Redis connection is gone.
+      await redis.del(`${config.queue.prefix}:${config.queue.name}:lock:local`);
+      await queue.close();
+      await redis.quit();
+    }
   });
 });

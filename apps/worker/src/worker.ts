@@ -27,7 +27,10 @@ export interface FunnelcastWorkerOptions {
   readonly bullBoard?: boolean;
   /** Register the config's schedules on start. @defaultValue true */
   readonly schedules?: boolean;
-  /** How long `close()` lets running refreshes finish before aborting them. @defaultValue 60000 */
+  /**
+   * How long `close()` lets running refreshes finish before aborting them; one that ignores the abort is abandoned
+   * after as long again (its job runs again on another worker). @defaultValue 60000
+   */
   readonly shutdownTimeoutMs?: number;
   /**
    * BullMQ's job lock: a worker that stops renewing it (killed) has its job picked up again by another worker
@@ -40,6 +43,8 @@ export interface FunnelcastWorkerOptions {
   readonly targetLockTtlMs?: number;
   /** Delay of a job whose target is busy before it tries again. @defaultValue 5000 */
   readonly lockRetryMs?: number;
+  /** The clock that dates refreshes without an as-of date (scheduled ones). @defaultValue `() => new Date()` */
+  readonly now?: () => Date;
 }
 
 /** A running worker. */
@@ -50,7 +55,8 @@ export interface FunnelcastWorker {
   readonly port: number | undefined;
   /**
    * Stops taking jobs, lets running refreshes finish (aborting them after the shutdown timeout, before they
-   * publish), then closes the HTTP server and Redis. Safe to call twice.
+   * publish, and abandoning after twice the timeout one that ignores the abort), then closes the HTTP server and
+   * Redis. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -72,6 +78,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     logger,
     metrics,
     ...(options.lockRetryMs !== undefined ? { lockRetryMs: options.lockRetryMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const worker = new Worker<unknown, RefreshJobResult>(config.queue.name, processor, {
     connection: redis,
@@ -83,7 +90,13 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     maxStalledCount: 2,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its worker stopped); it will run again'));
+  worker.on('stalled', (jobId) => {
+    // The event carries only the id; the target is in the job (scheduled jobs' ids do not name it).
+    void queue.getJob(jobId).then(
+      (job) => logger.warn({ jobId, target: job?.data.target ?? null }, 'job stalled (its worker stopped); it will run again'),
+      () => logger.warn({ jobId, target: null }, 'job stalled (its worker stopped); it will run again'),
+    );
+  });
   await worker.waitUntilReady();
 
   let closing: Promise<void> | undefined;
@@ -115,18 +128,26 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
   const shutdown = async () => {
     const timeoutMs = options.shutdownTimeoutMs ?? 60_000;
     logger.info({ timeoutMs }, 'shutting down: waiting for running refreshes');
-    const timer = setTimeout(() => {
+    const abort = setTimeout(() => {
       logger.warn('shutdown timeout: aborting running refreshes (nothing they computed is published)');
       worker.cancelAllJobs('worker shutting down');
     }, timeoutMs);
-    try {
-      await worker.close();
-    } finally {
-      clearTimeout(timer);
-    }
+    // A refresh stuck where it cannot see the abort must not hold the process forever: after a second timeout stop
+    // waiting. Its job stays active, its BullMQ lock expires with the process, and another worker runs it again.
+    let giveUp: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<boolean>((resolve) => (giveUp = setTimeout(resolve, 2 * timeoutMs, true)));
+    const gaveUp = await Promise.race([worker.close().then(() => false), abandoned]).finally(() => {
+      clearTimeout(abort);
+      clearTimeout(giveUp);
+    });
     await server?.close();
-    await queue.close();
-    await redis.quit().catch(() => redis.disconnect());
+    if (gaveUp) {
+      logger.error('a refresh ignored the abort; stopping without it (its job will run again elsewhere)');
+      redis.disconnect();
+    } else {
+      await queue.close();
+      await redis.quit().catch(() => redis.disconnect());
+    }
     logger.info('worker stopped');
   };
   return {

@@ -4,11 +4,12 @@ import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
 import type { RefreshOptions, RefreshSummary } from '@funnelcast/pipeline';
 import { pino } from 'pino';
 import type { RefreshFunction } from '../processor.js';
+import { createFunnelcastWorker, type FunnelcastWorker, type FunnelcastWorkerOptions } from '../worker.js';
 
-/** The Redis of the test run (set by test/support/redis.ts as the global setup). */
+/** The Redis of the test run (set by the global setup in ./redis-server.ts). */
 export function testRedisUrl(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: run the tests through vitest (global setup test/support/redis.ts)');
+  if (!url) throw new Error('REDIS_URL is not set: run the tests through vitest (global setup src/testing/redis-server.ts)');
   return url;
 }
 
@@ -79,4 +80,33 @@ export function nextJobEvent(worker: Worker, event: 'completed' | 'failed' | 'ac
     };
     worker.on(event, listener);
   });
+}
+
+/** Workers started by a test file, on the test Redis, quiet and without schedules unless asked. */
+export interface WorkerPool {
+  /** Every worker started and not yet closed, oldest first. */
+  readonly started: readonly FunnelcastWorker[];
+  start(config: FunnelcastConfig, options: Omit<FunnelcastWorkerOptions, 'config' | 'redisUrl'>): Promise<FunnelcastWorker>;
+  /** Closes every worker and deletes their queues; for `afterEach`. */
+  closeAll(): Promise<void>;
+}
+
+/** A {@link WorkerPool}. */
+export function workerPool(): WorkerPool {
+  const started: FunnelcastWorker[] = [];
+  const configs = new Set<FunnelcastConfig>();
+  return {
+    started,
+    async start(config, options) {
+      configs.add(config);
+      const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, schedules: false, ...options });
+      started.push(worker);
+      return worker;
+    },
+    async closeAll() {
+      await Promise.all(started.splice(0).map((w) => w.close()));
+      await Promise.all([...configs].map(obliterateQueue));
+      configs.clear();
+    },
+  };
 }

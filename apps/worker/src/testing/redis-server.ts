@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** A Redis for tests: the one at `REDIS_URL`, or a private `redis-server` started for this run. */
+/**
+ * A Redis for tests and benchmarks. Built and exported as `@funnelcast/worker/testing` so the worker's tests, the
+ * end-to-end tests and `bench/queue.bench.mjs` share one way of getting a Redis.
+ */
 export interface TestRedis {
   readonly url: string;
   /** Stops the private server (a no-op for `REDIS_URL`). */
@@ -27,16 +30,20 @@ export async function startRedis(): Promise<TestRedis> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => (output += chunk.toString());
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
   await new Promise<void>((resolve, reject) => {
-    let output = '';
     server.once('error', (error) => reject(new Error(`cannot start redis-server (install it, or set REDIS_URL): ${error.message}`)));
     server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    server.stdout.on('data', () => {
       if (output.includes('Ready to accept connections')) resolve();
     });
   });
   server.removeAllListeners('exit');
+  // Its log is not needed once it is up; keep draining the pipes so a chatty server never blocks on them.
+  for (const stream of [server.stdout, server.stderr]) stream.removeAllListeners('data').resume();
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
@@ -48,8 +55,11 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-/** Vitest global setup: provides `REDIS_URL` to every test file of the run and stops a private server after it. */
-export default async function setup(): Promise<() => Promise<void>> {
+/**
+ * Vitest global setup: provides `REDIS_URL` to every test file of the run and stops a private server after it.
+ * @returns the teardown
+ */
+export async function setup(): Promise<() => Promise<void>> {
   const redis = await startRedis();
   process.env.REDIS_URL = redis.url;
   return () => redis.stop();

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@funnelcast/core';
+import { readWorkerEnv } from './settings.js';
+
+describe('worker environment', () => {
+  it('defaults every variable, with Bull Board off', () => {
+    expect(readWorkerEnv({ PATH: '/usr/bin', REDIS_URL: '' })).toEqual({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      FUNNELCAST_WORKER_PORT: 9464,
+      FUNNELCAST_BULL_BOARD: '0',
+      FUNNELCAST_WORKER_CONCURRENCY: 2,
+      FUNNELCAST_SHUTDOWN_TIMEOUT_MS: 60_000,
+      FUNNELCAST_WORKER_LOCK_DURATION_MS: 30_000,
+      FUNNELCAST_WORKER_STALLED_INTERVAL_MS: 30_000,
+      FUNNELCAST_TARGET_LOCK_TTL_MS: 30_000,
+      FUNNELCAST_LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reads numbers from text and lists every bad variable', () => {
+    expect(readWorkerEnv({ FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_WORKER_CONCURRENCY: '4' })).toMatchObject({ FUNNELCAST_WORKER_PORT: 0, FUNNELCAST_WORKER_CONCURRENCY: 4 });
+    let error: unknown;
+    try {
+      readWorkerEnv({ FUNNELCAST_WORKER_PORT: '70000', FUNNELCAST_BULL_BOARD: 'yes', FUNNELCAST_LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.where).sort()).toEqual(['FUNNELCAST_BULL_BOARD', 'FUNNELCAST_LOG_LEVEL', 'FUNNELCAST_WORKER_PORT']);
+  });
+});
