@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The settings every workspace's tests share. CI machines have two shared cores: a test that is fast alone can take
+ * several times longer under load, so time limits are generous and no test relies on speed (`npm run bench` measures
+ * speed).
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
