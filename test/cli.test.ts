@@ -196,6 +196,8 @@ describe('funnelcast import', () => {
     ['sqo_date before sql_date', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-10,2025-01-05'], /sqo_date/],
     ['a duplicate lead_id', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,,', 'L1,Paid Search,bing,Inbound_Marketing,2025-01-03,,'], /L1|duplicate/i],
     ['an empty file', [HEADER], /empty|no data rows|no leads/i],
+    ['a column outside the contract', [`${HEADER},owner`, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,,,ann'], /owner.*not part of the leads contract/],
+    ['a date after today', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2204-01-05,'], /sql_date.*after today/],
   ];
 
   it.each(bad)('refuses %s, names it, and leaves the published forecast as it was', async (_name, lines, pattern) => {

@@ -197,7 +197,8 @@ describe('BigQuery warehouse on a local endpoint', () => {
   });
 
   it('refuses leads that break the contract, listing every broken rule', async () => {
-    const { fake, warehouse } = await open();
+    // "Today" comes from the warehouse's clock: a stage date after it is a typo, not a future event.
+    const { fake, warehouse } = await open({ options: { now: () => new Date('2024-06-30T23:00:00Z') } });
     await fake.exec(`INSERT INTO "fc"."leads" VALUES
       ('ok', 'Web', 'organic', 'Outbound', DATE '2024-02-01', DATE '2024-02-02', DATE '2024-02-03'),
       ('no-channel', NULL, 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
@@ -207,6 +208,7 @@ describe('BigQuery warehouse on a local endpoint', () => {
       ('sqo-only', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, DATE '2024-02-04'),
       ('twice', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
       ('twice', 'Web', 'organic', 'Outbound', DATE '2024-02-02', NULL, NULL),
+      ('typo', 'Web', 'organic', 'Outbound', DATE '2024-02-01', DATE '2024-07-01', NULL),
       ('later', NULL, 'organic', 'Outbound', DATE '2024-03-05', DATE '2024-03-01', NULL)`);
     const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
@@ -215,6 +217,7 @@ describe('BigQuery warehouse on a local endpoint', () => {
       { where: 'leads (e.g. lead_id "sql-first")', message: 'sql_date must not be before mql_date: 1 lead(s) break it' },
       { where: 'leads (e.g. lead_id "sqo-first")', message: 'sqo_date must not be before sql_date: 1 lead(s) break it' },
       { where: 'leads (e.g. lead_id "sqo-only")', message: 'an SQO must have an sql_date: 1 lead(s) break it' },
+      { where: 'leads (e.g. lead_id "typo")', message: 'no stage date may be after today: 1 lead(s) break it' },
       { where: 'leads (e.g. lead_id "twice")', message: 'lead_id must be unique: 1 lead(s) break it' },
     ]);
   });

@@ -3,7 +3,7 @@ import type { DataSummary, Forecaster, FunnelHistory, HistoryRequest, Warehouse 
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
-import { allHistoryQueries, describeData, readHistory } from './history-sql.js';
+import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } from './history-sql.js';
 import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
@@ -18,7 +18,7 @@ export interface BigQueryWarehouseOptions {
    * @defaultValue the target's `keyFilename`, else Application Default Credentials
    */
   readonly authClient?: BigQueryOptions['authClient'];
-  /** The clock that stamps `published_at`. @defaultValue `() => new Date()` */
+  /** The clock that stamps `published_at` and dates "today" for the lead checks (UTC). @defaultValue `() => new Date()` */
   readonly now?: () => Date;
   /** Retries of transient job failures. @defaultValue 4 attempts, 500 ms doubling with full jitter */
   readonly retry?: RetryPolicy;
@@ -70,7 +70,9 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const ref: DatasetRef = { projectId: target.projectId, dataset: target.dataset };
   const leads = leadsSource(target);
   const statements = schemaStatements(ref, leads);
-  const publisher = createPublisher(jobs, ref, options.now ?? (() => new Date()));
+  const now = options.now ?? (() => new Date());
+  const publisher = createPublisher(jobs, ref, now);
+  const checks = (): LeadCheckContext => ({ today: now().toISOString().slice(0, 10), superSegments: options.superSegments });
   const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
   const forecasters: Record<(typeof BIGQUERY_MODELS)[number], Forecaster> = {
     'arima-plus': createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
@@ -84,7 +86,7 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
       for (const statement of statements) await jobs.query(statement);
     },
     describeData: (): Promise<DataSummary | null> => describeData(jobs, leads),
-    readHistory: (request: HistoryRequest): Promise<FunnelHistory> => readHistory(jobs, leads, request, options.superSegments),
+    readHistory: (request: HistoryRequest): Promise<FunnelHistory> => readHistory(jobs, leads, request, checks()),
     startRun: publisher.startRun,
     publishRun: publisher.publishRun,
     failRun: publisher.failRun,
@@ -95,7 +97,7 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
     estimateBytes: (sql, input) => jobs.dryRun(sql, input),
     async estimateHistoryBytes(request) {
-      const bytes = await Promise.all(allHistoryQueries(leads, request, options.superSegments).map((q) => jobs.dryRun(q.sql, q.input)));
+      const bytes = await Promise.all(allHistoryQueries(leads, request, checks()).map((q) => jobs.dryRun(q.sql, q.input)));
       return bytes.reduce((a, b) => a + b, 0);
     },
     schemaStatements: () => [...statements],

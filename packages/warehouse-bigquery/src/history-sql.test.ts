@@ -25,7 +25,7 @@ describe('history SQL', () => {
   it.each<BigQueryTarget['leads']>([{ table: 'crm.leads' }, { query: 'SELECT * FROM `my-project.crm.leads`' }, { dailyCountsTable: 'legacy.daily' }])(
     'parses as BigQuery SQL and carries every value as a typed parameter (leads %o)',
     (leads) => {
-      const queries = allHistoryQueries(leadsSource(target(leads)), REQUEST, ['Outbound', 'Other']);
+      const queries = allHistoryQueries(leadsSource(target(leads)), REQUEST, { today: '2024-06-30', superSegments: ['Outbound', 'Other'] });
       expect(queries).toHaveLength('dailyCountsTable' in leads ? 2 : 6);
       for (const { sql, input } of queries) {
         expect(() => parseBigQuery(sql), sql).not.toThrow();

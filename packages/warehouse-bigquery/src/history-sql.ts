@@ -6,6 +6,7 @@ import {
   type DataSummary,
   type FunnelHistory,
   type HistoryRequest,
+  type IsoDate,
   type OpenSqls,
 } from '@funnelcast/core';
 import type { JobRunner, QueryInput } from './job-runner.js';
@@ -80,7 +81,7 @@ const day = (row: Raw, key: string) => String(decodeValue('DATE', row[key]));
 const count = (row: Raw, key: string) => Number(decodeValue('INT64', row[key]) ?? 0);
 const grain = (row: Raw) => ({ superSegment: text(row, 'super_segment'), channel: text(row, 'channel'), source: text(row, 'source') });
 
-const DATE_PARAMS: ReadonlySet<string> = new Set(['as_of', 'since', 'cohort_start', 'cohort_end', 'open_since']);
+const DATE_PARAMS: ReadonlySet<string> = new Set(['as_of', 'since', 'cohort_start', 'cohort_end', 'open_since', 'today']);
 
 /** A statement and its typed parameters. */
 export interface HistoryQuery {
@@ -95,13 +96,21 @@ const query = (sql: string, params: Record<string, unknown>): HistoryQuery => ({
   input: { params, types: Object.fromEntries(Object.keys(params).map((k) => [k, paramType(k)])) },
 });
 
+/** What the lead checks of a history read judge against, beyond the leads themselves. */
+export interface LeadCheckContext {
+  /** Today's date where the warehouse runs: a stage date after it is refused. */
+  readonly today: IsoDate;
+  /** The configured super-segments: leads of any other are refused. @defaultValue unchecked */
+  readonly superSegments?: readonly string[] | undefined;
+}
+
 /**
  * Every query a history read runs, by purpose: the lead checks and conversion queries only for a lead-level
- * source. {@link readHistory} runs them; a dry run of the same list prices a refresh before it runs. With
- * `superSegments`, the checks also refuse leads of any other segment.
+ * source. {@link readHistory} runs them; a dry run of the same list prices a refresh before it runs.
  */
-export function historyQueries(leads: LeadsSource, request: HistoryRequest, superSegments?: readonly string[]) {
+export function historyQueries(leads: LeadsSource, request: HistoryRequest, context: LeadCheckContext) {
   const { asOf, since, conversion } = request;
+  const { today, superSegments } = context;
   const cohortParams = { as_of: asOf, cohort_start: conversion.cohortStart, cohort_end: conversion.cohortEnd };
   return {
     daily: query(dailySql(leads), { as_of: asOf, since }),
@@ -110,7 +119,7 @@ export function historyQueries(leads: LeadsSource, request: HistoryRequest, supe
       ? {
           checks: query(
             leadChecksSql(leads, superSegments !== undefined),
-            superSegments === undefined ? { as_of: asOf } : { as_of: asOf, super_segments: [...superSegments] },
+            superSegments === undefined ? { as_of: asOf, today } : { as_of: asOf, today, super_segments: [...superSegments] },
           ),
           cohorts: query(cohortsSql(leads), cohortParams),
           lags: query(lagsSql(leads), { ...cohortParams, max_lag_days: conversion.maxLagDays }),
@@ -121,8 +130,8 @@ export function historyQueries(leads: LeadsSource, request: HistoryRequest, supe
 }
 
 /** The queries of {@link historyQueries} as one list. */
-export function allHistoryQueries(leads: LeadsSource, request: HistoryRequest, superSegments?: readonly string[]): HistoryQuery[] {
-  const { daily, spans, leadLevel } = historyQueries(leads, request, superSegments);
+export function allHistoryQueries(leads: LeadsSource, request: HistoryRequest, context: LeadCheckContext): HistoryQuery[] {
+  const { daily, spans, leadLevel } = historyQueries(leads, request, context);
   return [daily, spans, ...(leadLevel ? Object.values(leadLevel) : [])];
 }
 
@@ -134,10 +143,10 @@ export async function readHistory(
   jobs: JobRunner,
   leads: LeadsSource,
   request: HistoryRequest,
-  superSegments?: readonly string[],
+  context: LeadCheckContext,
 ): Promise<FunnelHistory> {
   const { asOf } = request;
-  const queries = historyQueries(leads, request, superSegments);
+  const queries = historyQueries(leads, request, context);
   const run = (q: HistoryQuery) => jobs.query(q.sql, q.input);
   const lead = queries.leadLevel;
   const [dailyRows, spanRows, leadRows] = await Promise.all([
@@ -155,7 +164,7 @@ export async function readHistory(
   const spans: CombinationSpan[] = spanRows.map((r) => ({ ...grain(r), firstDate: day(r, 'first_date'), lastDate: day(r, 'last_date') }));
   if (!leadRows) return { asOf, daily, spans, conversion: null };
   const [checkRows, cohortRows, lagRows, openRows] = leadRows;
-  throwIfBroken(checkRows, superSegments !== undefined);
+  throwIfBroken(checkRows, context.superSegments !== undefined);
   const cohorts: ConversionCohort[] = cohortRows.map((r) => ({ ...grain(r), sqls: count(r, 'sqls'), sqos: count(r, 'sqos') }));
   const lagCounts = Array.from({ length: request.conversion.maxLagDays + 1 }, () => 0);
   for (const r of lagRows) lagCounts[count(r, 'lag')] = count(r, 'n');

@@ -18,6 +18,8 @@ export const LEAD_RULES: readonly { readonly rule: string; readonly offending: s
   { rule: 'sql_date must not be before mql_date', offending: 'sql_date < mql_date' },
   { rule: 'sqo_date must not be before sql_date', offending: 'sqo_date < sql_date' },
   { rule: 'an SQO must have an sql_date', offending: 'sqo_date IS NOT NULL AND sql_date IS NULL' },
+  // A date past today is a typo or a clock error; it would silently count as a future event forever.
+  { rule: 'no stage date may be after today', offending: 'mql_date > @today OR sql_date > @today OR sqo_date > @today' },
 ];
 
 /** The rule checked when the configured super-segments are known (`@super_segments`). */

@@ -121,6 +121,12 @@ describe('importLeads', () => {
       expected: [{ where: 'bad.csv line 2 column sql_date', message: '"02/01/2024" is not a date written YYYY-MM-DD' }],
     },
     {
+      // Today comes from the clock, so a date centuries ahead is after it whenever the test runs.
+      name: 'a stage date after today',
+      lines: [HEADER, 'x1,Web,organic,Other,2024-01-05,2204-01-06,'],
+      expected: [{ where: 'bad.csv line 2 column sql_date', message: expect.stringMatching(/^2204-01-06 is after today \(\d{4}-\d{2}-\d{2}\): a lead cannot reach a stage in the future$/) }],
+    },
+    {
       name: 'an SQL before its MQL',
       lines: [HEADER, 'x1,Web,organic,Other,2024-01-05,2024-01-04,'],
       expected: [{ where: 'bad.csv line 2 column sql_date', message: 'SQL on 2024-01-04 is before its MQL on 2024-01-05' }],

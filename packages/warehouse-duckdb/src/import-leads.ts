@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { InputError, type Problem } from '@funnelcast/core';
+import { InputError, type IsoDate, type Problem } from '@funnelcast/core';
 import { appendRows } from './append-rows.js';
 import type { Db } from './connection.js';
 import {
@@ -34,6 +34,8 @@ export interface LoadOptions {
   readonly replace?: boolean;
   /** Refuse leads outside these segments. @defaultValue unchecked */
   readonly superSegments?: readonly string[] | undefined;
+  /** Refuse stage dates after this day. @defaultValue today, in UTC */
+  readonly today?: IsoDate;
 }
 
 const STAGING_COLUMNS = LEAD_COLUMNS.map((c) => `${sqlIdentifier(c)} VARCHAR`).join(', ');
@@ -45,7 +47,11 @@ async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, ea
   try {
     const problems = [
       ...early,
-      ...(await checkStagedLeads(db, source, { superSegments: options.superSegments, againstExisting: !replace })),
+      ...(await checkStagedLeads(db, source, {
+        superSegments: options.superSegments,
+        againstExisting: !replace,
+        today: options.today ?? new Date().toISOString().slice(0, 10),
+      })),
     ];
     const [staged] = await db.all<{ n: number }>(`SELECT CAST(count(*) AS DOUBLE) AS n FROM ${STAGING_TABLE}`);
     if (!staged?.n) problems.push({ where: source.name, message: 'has no data rows: the leads history is empty' });

@@ -1,4 +1,4 @@
-import type { Problem, RelationDeclaration, RowOf } from '@funnelcast/core';
+import type { IsoDate, Problem, RelationDeclaration, RowOf } from '@funnelcast/core';
 import type { Db } from './connection.js';
 import { sqlString } from './sql-text.js';
 
@@ -49,6 +49,8 @@ export interface LeadRuleOptions {
   readonly superSegments?: readonly string[] | undefined;
   /** Refuse lead ids already in `leads` (an append); off when the load replaces the table. */
   readonly againstExisting: boolean;
+  /** Today's date: a stage date after it is refused (a typo or a clock error, not a future event). */
+  readonly today: IsoDate;
 }
 
 /** One rule of the contract, checked in SQL against the staged view: `offending` selects the rows that break it. */
@@ -73,12 +75,20 @@ function leadRules(options: LeadRuleOptions): LeadRule[] {
     detail: `'is empty; every lead needs a ${column}'`,
   }));
   for (const [column, parsed] of DATES) {
-    rules.push({
-      column,
-      rule: `${column} must be an ISO date`,
-      offending: `${column} IS NOT NULL AND ${parsed} IS NULL`,
-      detail: `${quoted(column)} || ' is not a date written YYYY-MM-DD'`,
-    });
+    rules.push(
+      {
+        column,
+        rule: `${column} must be an ISO date`,
+        offending: `${column} IS NOT NULL AND ${parsed} IS NULL`,
+        detail: `${quoted(column)} || ' is not a date written YYYY-MM-DD'`,
+      },
+      {
+        column,
+        rule: `${column} must not be after today`,
+        offending: `${parsed} > DATE ${sqlString(options.today)}`,
+        detail: `${column} || ${sqlString(` is after today (${options.today}): a lead cannot reach a stage in the future`)}`,
+      },
+    );
   }
   rules.push(
     {
