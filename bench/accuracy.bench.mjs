@@ -1,7 +1,8 @@
 // Accuracy against the noise floor (issue 3). The demo process is known, so the best possible forecast is known too:
 // the expected future given the snapshot, with exact count quantiles (from many independent draws) as its bounds.
-// The published forecast and two peers — per-combination AutoETS on each stage (the old "V1" way) and a same-weekday
-// 8-week mean — are scored on other independent futures, at the Channel × Source grain, over the first 30 days.
+// The published forecast and two peers — per-combination AutoARIMA on each stage (the old "V1" way) and a
+// same-weekday 8-week mean — are scored on other independent futures, at the Channel × Source grain, over the first
+// 30 days.
 import { combinationKey, countBounds, coverage, meanPinball, parseConfig, wape, addDays, daysBetween } from '@funnelcast/core';
 import { drawFutures, generateLeads, sumByCombination } from '@funnelcast/demo';
 import { createForecaster } from '@funnelcast/models';
@@ -173,7 +174,7 @@ for (const { name, profile, scale } of PROFILES) {
     const forecasts = {
       floor: floorForecast(floorDraws),
       production,
-      v1: await peerForecast('v1-autoets', history, keys),
+      v1: await peerForecast('v1-auto-arima', history, keys),
       naive: await peerForecast('seasonal-naive', history, keys),
     };
     const scores = Object.fromEntries(Object.entries(forecasts).map(([model, f]) => [model, score(f, scoring, keys)]));

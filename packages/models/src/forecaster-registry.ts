@@ -1,5 +1,5 @@
 import { ConfigError, type Forecaster } from '@funnelcast/core';
-import { createAutoEtsForecaster, V1_AUTOETS } from './auto-ets-forecaster.js';
+import { createAutoArimaForecaster, V1_AUTO_ARIMA } from './auto-arima-forecaster.js';
 import { createMstlEtsForecaster, MSTL_ETS } from './mstl-ets-forecaster.js';
 import { createPoissonRidgeForecaster, V3_RIDGE } from './poisson-ridge-forecaster.js';
 import { createSeasonalNaiveForecaster, SEASONAL_NAIVE } from './seasonal-naive-forecaster.js';
@@ -8,7 +8,7 @@ const FACTORIES: Readonly<Record<string, () => Forecaster>> = {
   [MSTL_ETS]: () => createMstlEtsForecaster(),
   [V3_RIDGE]: () => createPoissonRidgeForecaster(),
   [SEASONAL_NAIVE]: () => createSeasonalNaiveForecaster(),
-  [V1_AUTOETS]: () => createAutoEtsForecaster(),
+  [V1_AUTO_ARIMA]: () => createAutoArimaForecaster(),
 };
 
 /** The names {@link createForecaster} knows: the embedded models, with their default options. */

@@ -11,11 +11,12 @@ export const DEFAULT_BACKTEST_MODELS: readonly string[] = [PRODUCTION_MODEL, 'v1
 export type ResolvedModel = { readonly name: string; readonly production: true } | { readonly name: string; readonly forecaster: Forecaster };
 
 /**
- * `v1` is the old way: a time-series model per Channel × Source. On BigQuery that is ARIMA_PLUS, as in the seed's
- * validation; embedded it is AutoETS, the closest model augurs has.
+ * `v1` is the old way: an automatic ARIMA per Channel × Source. On BigQuery that is ARIMA_PLUS, as in the seed's
+ * validation; embedded it is the models package's AutoARIMA (`v1-auto-arima`), with a weekly seasonal term where
+ * ARIMA_PLUS would decompose the week.
  */
 async function peer(name: string, warehouse: Warehouse): Promise<Forecaster> {
-  if (name === 'v1') return warehouse.forecaster?.('arima-plus') ?? (await import('@funnelcast/models')).createForecaster('v1-autoets');
+  if (name === 'v1') return warehouse.forecaster?.('arima-plus') ?? (await import('@funnelcast/models')).createForecaster('v1-auto-arima');
   if (name === 'naive') return (await import('@funnelcast/models')).createForecaster('seasonal-naive');
   const inWarehouse = warehouse.forecaster?.(name);
   if (inWarehouse) return inWarehouse;

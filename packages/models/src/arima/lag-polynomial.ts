@@ -1,0 +1,36 @@
+/**
+ * Lag polynomials as dense coefficient arrays `[c_0, c_1, …]` meaning `c_0 + c_1·B + c_2·B² + …`, where `B` is the
+ * backshift operator (`B·y_t = y_{t−1}`).
+ */
+
+/** The product of two lag polynomials. */
+export function multiply(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length - 1).fill(0);
+  a.forEach((x, i) => b.forEach((y, j) => (out[i + j] = (out[i + j] ?? 0) + x * y)));
+  return out;
+}
+
+/** `(1 − B)^d`, the differencing of an ARIMA(p,d,q) model. */
+export function differencingPolynomial(d: number): number[] {
+  let out = [1];
+  for (let i = 0; i < d; i++) out = multiply(out, [1, -1]);
+  return out;
+}
+
+/**
+ * Maps unconstrained reals to the coefficients of a stationary AR polynomial `1 − Σ φ_i Bⁱ` (Jones 1980, as R's
+ * `arima` does): each real becomes a partial autocorrelation in (−1, 1) by `tanh`, and the Durbin–Levinson recursion
+ * turns the partial autocorrelations into coefficients. Every real vector maps to a polynomial with all roots
+ * outside the unit circle, so an optimiser can search the whole space freely; read with a minus sign it gives an
+ * invertible MA polynomial. A zero appended to the reals leaves the earlier coefficients unchanged.
+ */
+export function stationaryCoefficients(raw: readonly number[]): number[] {
+  const phi = raw.map(Math.tanh);
+  const work = phi.slice();
+  for (let j = 1; j < phi.length; j++) {
+    const partial = phi[j] ?? 0;
+    for (let k = 0; k < j; k++) work[k] = (phi[k] ?? 0) - partial * (phi[j - k - 1] ?? 0);
+    for (let k = 0; k < j; k++) phi[k] = work[k] ?? 0;
+  }
+  return phi;
+}

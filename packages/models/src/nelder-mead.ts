@@ -1,0 +1,113 @@
+/** Options of {@link minimiseNelderMead}. */
+export interface NelderMeadOptions {
+  /**
+   * Edge of the starting simplex along each coordinate.
+   * @defaultValue 0.5
+   */
+  readonly step?: number;
+  /**
+   * The most objective evaluations to spend.
+   * @defaultValue 200 × (dimension + 1)
+   */
+  readonly maxEvaluations?: number;
+  /**
+   * Relative tolerance: stop once the simplex's best and worst values differ by less than `tolerance·(|best| +
+   * tolerance)`, as R's `optim` does.
+   * @defaultValue 1e-8
+   */
+  readonly tolerance?: number;
+}
+
+/** Where {@link minimiseNelderMead} stopped. */
+export interface Minimum {
+  readonly x: number[];
+  readonly value: number;
+  readonly evaluations: number;
+}
+
+const REFLECT = 1;
+const EXPAND = 2;
+const CONTRACT = 0.5;
+const SHRINK = 0.5;
+
+/**
+ * Minimises `f` without derivatives by the Nelder–Mead simplex method (Nelder & Mead 1965, with the standard
+ * reflection, expansion, inside/outside contraction and shrink steps). A non-finite value counts as +∞, so an
+ * objective may refuse a point by returning `NaN` or `Infinity`.
+ */
+export function minimiseNelderMead(
+  f: (x: readonly number[]) => number,
+  start: readonly number[],
+  options: NelderMeadOptions = {},
+): Minimum {
+  const n = start.length;
+  const step = options.step ?? 0.5;
+  const maxEvaluations = options.maxEvaluations ?? 200 * (n + 1);
+  const tolerance = options.tolerance ?? 1e-8;
+  let evaluations = 0;
+  const evaluate = (x: readonly number[]): number => {
+    evaluations += 1;
+    const value = f(x);
+    return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+  };
+
+  const points: number[][] = [start.slice()];
+  for (let i = 0; i < n; i++) {
+    const vertex = start.slice();
+    vertex[i] = (vertex[i] ?? 0) + step;
+    points.push(vertex);
+  }
+  const values = points.map(evaluate);
+  const order = points.map((_, i) => i);
+  const at = (i: number): number[] => points[order[i] ?? 0] ?? [];
+  const valueAt = (i: number): number => values[order[i] ?? 0] ?? Number.POSITIVE_INFINITY;
+  /** `centroid + t·(centroid − worst)`: t = 1 reflects, 2 expands, 0.5 contracts outside, −0.5 inside. */
+  const along = (centroid: readonly number[], worst: readonly number[], t: number): number[] =>
+    centroid.map((c, j) => c + t * (c - (worst[j] ?? 0)));
+  const replaceWorst = (x: number[], value: number): void => {
+    const worst = order[n] ?? 0;
+    points[worst] = x;
+    values[worst] = value;
+  };
+
+  for (;;) {
+    order.sort((a, b) => (values[a] ?? 0) - (values[b] ?? 0));
+    const best = valueAt(0);
+    const worstValue = valueAt(n);
+    const converged = Number.isFinite(worstValue) && worstValue - best <= tolerance * (Math.abs(best) + tolerance);
+    if (n === 0 || converged || evaluations >= maxEvaluations) break;
+
+    const centroid = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) at(i).forEach((v, j) => (centroid[j] = (centroid[j] ?? 0) + v / n));
+    const worst = at(n);
+    const reflected = along(centroid, worst, REFLECT);
+    const reflectedValue = evaluate(reflected);
+    if (reflectedValue < best) {
+      const expanded = along(centroid, worst, EXPAND);
+      const expandedValue = evaluate(expanded);
+      if (expandedValue < reflectedValue) replaceWorst(expanded, expandedValue);
+      else replaceWorst(reflected, reflectedValue);
+      continue;
+    }
+    if (reflectedValue < valueAt(n - 1)) {
+      replaceWorst(reflected, reflectedValue);
+      continue;
+    }
+    const outside = reflectedValue < worstValue;
+    const contracted = along(centroid, worst, outside ? CONTRACT : -CONTRACT);
+    const contractedValue = evaluate(contracted);
+    if (contractedValue < (outside ? reflectedValue : worstValue)) {
+      replaceWorst(contracted, contractedValue);
+      continue;
+    }
+    // Nothing along the line through the worst point helps: pull every vertex halfway to the best one.
+    const bestPoint = at(0);
+    for (let i = 1; i <= n; i++) {
+      const index = order[i] ?? 0;
+      const shrunk = (points[index] ?? []).map((v, j) => (bestPoint[j] ?? 0) + SHRINK * (v - (bestPoint[j] ?? 0)));
+      points[index] = shrunk;
+      values[index] = evaluate(shrunk);
+    }
+  }
+  return { x: at(0).slice(), value: valueAt(0), evaluations };
+}
