@@ -12,6 +12,11 @@ export interface IntervalForecast {
   readonly upper: readonly number[];
 }
 
+/** The variance of a Gaussian whose central {@link AUGURS_LEVEL} interval is `[lower, upper]`. */
+export function intervalVariance(lower: number, upper: number): number {
+  return ((upper - lower) / (2 * Z_975)) ** 2;
+}
+
 /**
  * Turns a Gaussian prediction interval on the count scale into count moments.
  *
@@ -26,11 +31,8 @@ export interface IntervalForecast {
 export function momentsFromInterval(forecast: IntervalForecast, history: readonly number[]): Moments {
   const horizon = forecast.point.length;
   const mean = forecast.point.map((m) => Math.max(0, m));
-  const intervalVariance = forecast.point.map((_, h) => {
-    const width = (forecast.upper[h] ?? 0) - (forecast.lower[h] ?? 0);
-    return (width / (2 * Z_975)) ** 2;
-  });
-  const oneStep = intervalVariance[0] ?? 0;
+  const variances = forecast.point.map((_, h) => intervalVariance(forecast.lower[h] ?? 0, forecast.upper[h] ?? 0));
+  const oneStep = variances[0] ?? 0;
   const firstWeek = mean.slice(0, Math.min(7, horizon));
   const average = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const meanSquare = average(firstWeek.map((m) => m * m));
@@ -38,7 +40,7 @@ export function momentsFromInterval(forecast: IntervalForecast, history: readonl
   const phi = Math.max(0, impliedPhi, localDispersion(history));
   const noise = average(firstWeek) + phi * meanSquare;
   const variance = mean.map((m, h) => {
-    const growth = oneStep > 0 ? Math.max(0, (intervalVariance[h] ?? 0) / oneStep - 1) : 0;
+    const growth = oneStep > 0 ? Math.max(0, (variances[h] ?? 0) / oneStep - 1) : 0;
     return m + phi * m * m + growth * noise;
   });
   return { mean, variance };

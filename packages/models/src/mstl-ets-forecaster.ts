@@ -1,53 +1,40 @@
-import type { Forecaster } from '@funnelcast/core';
+import { toDayNumber, type Forecaster } from '@funnelcast/core';
 import { z } from 'zod';
-import { loadMstl } from './augurs-wasm.js';
+import { forecastEtsLevel } from './ets-level.js';
 import { forecastEachSeries } from './forecast-each-series.js';
-import { AUGURS_LEVEL, momentsFromInterval, type IntervalForecast } from './interval-moments.js';
 import { parseOptions } from './parse-options.js';
-import type { Moments } from './predictive-series.js';
+import { pooledCalendar, type PooledCalendar } from './pooled-calendar.js';
 import { intermittencyFields, isIntermittent, recentRateFields, type IntermittencyRule, type RecentRateOptions } from './recent-rate.js';
+import { seriesShape } from './series-shape.js';
 import { forecastWithFallback } from './with-fallback.js';
 
 /** The forecaster's name, as shown in `mql_model`. */
 export const MSTL_ETS = 'mstl-ets';
-
-/**
- * The seasonal periods MSTL removes. Weekly only: STL needs two full cycles of every period, and a yearly component
- * estimated from the two cycles a 730-day history holds adds more noise than it explains.
- */
-const PERIODS = [7];
 
 /** Options of {@link createMstlEtsForecaster}: which series count as intermittent, and how their rate is smoothed. */
 export interface MstlEtsOptions extends IntermittencyRule, RecentRateOptions {}
 
 const optionsSchema = z.strictObject({ ...intermittencyFields, ...recentRateFields });
 
-/** MSTL (weekly) with an AutoETS trend on one series, as count moments. */
-function mstlEtsMoments(values: readonly number[], horizon: number): Moments {
-  const model = loadMstl().MSTL.ets(PERIODS);
-  try {
-    model.fit(Float64Array.from(values));
-    const forecast = model.predict(horizon, AUGURS_LEVEL);
-    if (!forecast.intervals) throw new Error('MSTL returned no prediction interval');
-    const interval: IntervalForecast = {
-      point: forecast.point,
-      lower: forecast.intervals.lower,
-      upper: forecast.intervals.upper,
-    };
-    return momentsFromInterval(interval, values);
-  } finally {
-    model.free();
-  }
-}
-
 /**
- * The embedded MQL model: per series (Channel × Source), MSTL with a weekly period and an AutoETS trend
- * (`@bsull/augurs`), its 95% interval turned into a predictive variance (see {@link momentsFromInterval}).
+ * The embedded MQL model: an MSTL decomposition of the request's series pooled, and an ETS level per series
+ * (Channel × Source), both from `@bsull/augurs`.
  *
- * Series too short or too sparse for a seasonal decomposition — fewer than `minHistoryDays`, or over the last
- * `recentDays` a mean below `minMeanPerDay` or more than `maxZeroShare` zero days — get the recent-rate model
- * instead (`method: 'intermittent'`), as does any series augurs fails on (`'intermittent-fallback'`). An all-zero
- * series forecasts zero (`'all-zero'`).
+ * Seasonality is estimated where the counts are large enough to see it, on the sum of all series
+ * ({@link pooledCalendar}): the weekly component by augurs' MSTL (period 7); the yearly factor from the same weeks
+ * a year earlier, at eight-week and one-week scales (MSTL needs two full cycles of a period, and a yearly one from
+ * the two a 730-day history holds is mostly noise); and the calendar events (holidays), left out of every fit and
+ * forecast again where every past year had them. Each series shrinks its own weekday profile toward the pooled
+ * one and carries its own recurring special dates, such as trade shows ({@link seriesShape}). Its level is augurs'
+ * AutoETS on its seasonally adjusted weekly rates, with a negative-binomial variance plus the ETS level
+ * uncertainty ({@link forecastEtsLevel}). Seasonality is not decomposed per series: on tens of leads a day a
+ * per-series weekly component follows the noise.
+ *
+ * Short or sparse series — fewer than `minHistoryDays`, or over the last `recentDays` a mean below `minMeanPerDay`
+ * or more than `maxZeroShare` zero days — get, on purpose, the recent-rate model on the same pooled shape
+ * (`'intermittent'`, `forecastRecentRate`: a level by exponential smoothing with a fixed half-life): on a few
+ * leads a week ETS's likelihood sets the smoothing weight near zero and forecasts the whole history's mean. A series
+ * ETS cannot fit gets the same (`'intermittent-fallback'`); an all-zero series forecasts zero (`'all-zero'`).
  *
  * @throws ConfigError when an option is invalid.
  */
@@ -55,14 +42,22 @@ export function createMstlEtsForecaster(options?: Partial<MstlEtsOptions>): Fore
   const settings = parseOptions(MSTL_ETS, optionsSchema, options);
   return {
     name: MSTL_ETS,
-    forecast: (request) =>
-      forecastEachSeries(request, (context) =>
-        forecastWithFallback(context, {
+    forecast: (request) => {
+      // Built on first use, after forecastEachSeries has validated the request.
+      let calendar: PooledCalendar | undefined;
+      const pooled = (): PooledCalendar =>
+        (calendar ??= pooledCalendar(request.series.map((s) => ({ startDay: toDayNumber(s.start), values: s.values }))));
+      return forecastEachSeries(request, (context) => {
+        const { series, startDay, horizon } = context;
+        const shape = () => seriesShape(series.values, startDay, horizon, pooled());
+        return forecastWithFallback(context, {
           method: MSTL_ETS,
-          useRecentRate: isIntermittent(context.series.values, settings),
-          model: () => mstlEtsMoments(context.series.values, context.horizon),
+          useRecentRate: isIntermittent(series.values, settings),
+          model: () => forecastEtsLevel(series.values, startDay, horizon, shape()),
           recentRate: settings,
-        }),
-      ),
+          recentShape: shape,
+        });
+      });
+    },
   };
 }

@@ -21,43 +21,63 @@ export const recentRateFields = {
 export const DEFAULT_RECENT_RATE: RecentRateOptions = z.object(recentRateFields).parse({});
 
 /**
- * The intermittent-demand model: an exponentially weighted recent rate times a smoothed weekday profile.
+ * What the recent rate is measured against: each day's expected count relative to the series' rate, and the days
+ * that say nothing about it.
+ */
+export interface DayShape {
+  /** Expected count of a day (by day number) relative to the rate: weekday × season × any special day; > 0. */
+  factor(day: number): number;
+  /** True for a day left out of the fit (a holiday, an outage, a one-off spike). */
+  excluded(day: number): boolean;
+}
+
+/** The shape a series has on its own: its smoothed weekday profile, no day left out. */
+function weekdayShape(values: readonly number[], startDay: number): DayShape {
+  const profile = weekdayProfile(values, startDay);
+  return { factor: (day) => profile[dayOfWeek(day)] ?? 1, excluded: () => false };
+}
+
+/**
+ * The recent-rate model: an exponentially weighted recent rate times a day shape (by default the series' own
+ * smoothed weekday profile).
  *
- * With weights `w_t = (1−α)^(n−1−t)`, `α = 1 − 2^(−1/halfLife)`, the rate is the weighted ratio
- * `Σ w_t y_t / Σ w_t p_{dow(t)}` (so a Monday-heavy week does not bias it), and the overdispersion `φ` of a negative
- * binomial `var = μ + φμ²` is the weighted moment estimate around the fitted `μ_t`. The predictive variance of day
- * `h` adds to that noise the uncertainty of the level: the sampling variance of the weighted rate, plus the drift of
- * the local-level model whose optimal smoother is this EWMA, `α²·σ²` per day ahead. So short histories (few
- * effective observations) and far days get wider intervals, as they should.
+ * With weights `w_t = (1−α)^(n−1−t)`, `α = 1 − 2^(−1/halfLife)` (zero on excluded days), the rate is the weighted
+ * ratio `Σ w_t y_t / Σ w_t p_t` with `p_t` the shape's factor (so a Monday-heavy week or a seasonal dip does not bias
+ * it), and the overdispersion `φ` of a negative binomial `var = μ + φμ²` is the weighted moment estimate around the
+ * fitted `μ_t = rate·p_t`. The predictive variance of day `h` adds to that noise the uncertainty of the level: the
+ * sampling variance of the weighted rate, plus the drift of the local-level model whose optimal smoother is this
+ * EWMA, `α²·σ²` per day ahead. So short histories (few effective observations) and far days get wider intervals,
+ * as they should.
  *
- * An all-zero or empty history forecasts exactly zero.
+ * An all-zero or empty history, or one whose every day is excluded, forecasts exactly zero.
  */
 export function forecastRecentRate(
   values: readonly number[],
   startDay: number,
   horizon: number,
   options: RecentRateOptions = DEFAULT_RECENT_RATE,
+  shape: DayShape = weekdayShape(values, startDay),
 ): Moments {
   const n = values.length;
   if (!values.some((y) => y > 0)) return zeroMoments(horizon);
-  const profile = weekdayProfile(values, startDay);
-  const factor = (day: number): number => profile[dayOfWeek(day)] ?? 1;
+  const factor = (t: number): number => shape.factor(startDay + t);
   const alpha = 1 - 2 ** (-1 / options.halfLifeDays);
   const weights = new Float64Array(n);
-  for (let t = n - 1, w = 1; t >= 0; t--, w *= 1 - alpha) weights[t] = w;
+  for (let t = n - 1, w = 1; t >= 0; t--, w *= 1 - alpha) weights[t] = shape.excluded(startDay + t) ? 0 : w;
 
   let sumWY = 0;
   let sumWP = 0;
   for (let t = 0; t < n; t++) {
     sumWY += (weights[t] ?? 0) * (values[t] ?? 0);
-    sumWP += (weights[t] ?? 0) * factor(startDay + t);
+    sumWP += (weights[t] ?? 0) * factor(t);
   }
+  if (!(sumWP > 0)) return zeroMoments(horizon);
   const rate = sumWY / sumWP;
 
   let excess = 0;
   let squares = 0;
   for (let t = 0; t < n; t++) {
-    const mu = rate * factor(startDay + t);
+    const mu = rate * factor(t);
     excess += (weights[t] ?? 0) * (((values[t] ?? 0) - mu) ** 2 - mu);
     squares += (weights[t] ?? 0) * mu * mu;
   }
@@ -65,7 +85,7 @@ export function forecastRecentRate(
 
   let rateVariance = 0;
   for (let t = 0; t < n; t++) {
-    const mu = rate * factor(startDay + t);
+    const mu = rate * factor(t);
     rateVariance += (weights[t] ?? 0) ** 2 * (mu + phi * mu * mu);
   }
   rateVariance /= sumWP * sumWP;
@@ -74,7 +94,7 @@ export function forecastRecentRate(
   const mean: number[] = [];
   const variance: number[] = [];
   for (let h = 0; h < horizon; h++) {
-    const p = factor(startDay + n + h);
+    const p = factor(n + h);
     const mu = rate * p;
     const levelVariance = rateVariance + h * alpha * alpha * dailyNoise;
     mean.push(mu);

@@ -1,7 +1,7 @@
 import type { PredictiveSeries } from '@funnelcast/core';
 import type { SeriesContext } from './forecast-each-series.js';
 import { allFinite, toPredictiveSeries, zeroMoments, type Moments } from './predictive-series.js';
-import { forecastRecentRate, type RecentRateOptions } from './recent-rate.js';
+import { forecastRecentRate, type DayShape, type RecentRateOptions } from './recent-rate.js';
 
 /** `method` of a series with no event at all: it forecasts exactly zero. */
 export const ALL_ZERO_METHOD = 'all-zero';
@@ -20,6 +20,11 @@ export interface ModelChoice {
   readonly model: () => Moments;
   /** Settings of the recent-rate model used for intermittent series and as the fallback. */
   readonly recentRate: RecentRateOptions;
+  /**
+   * The day shape the recent-rate model measures against, when the model knows better than the series alone.
+   * @defaultValue the series' own smoothed weekday profile
+   */
+  readonly recentShape?: () => DayShape;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface ModelChoice {
 export function forecastWithFallback(context: SeriesContext, choice: ModelChoice): PredictiveSeries {
   const { series, startDay, horizon } = context;
   if (!series.values.some((y) => y > 0)) return toPredictiveSeries(series.key, ALL_ZERO_METHOD, zeroMoments(horizon));
-  const recentRate = (): Moments => forecastRecentRate(series.values, startDay, horizon, choice.recentRate);
+  const recentRate = (): Moments => forecastRecentRate(series.values, startDay, horizon, choice.recentRate, choice.recentShape?.());
   if (choice.useRecentRate) return toPredictiveSeries(series.key, INTERMITTENT_METHOD, recentRate());
   let moments: Moments | undefined;
   try {
