@@ -1,5 +1,6 @@
 import { loadMstl } from './augurs-wasm.js';
 import { dayOfWeek } from './day-of-week.js';
+import { weekdayProfile } from './weekday-profile.js';
 
 /** A flat week: what a history too short for a decomposition gets. */
 const FLAT_WEEK: readonly number[] = [1, 1, 1, 1, 1, 1, 1];
@@ -18,7 +19,9 @@ const MIN_FACTOR = 0.02;
  * augurs exposes fitted values, not components, so the shape is read off them: a fitted day is the trend plus the
  * weekly component, and a centred seven-day mean recovers the trend where it is locally linear (the weekly
  * component sums to about zero over a week). Each day's fitted value over its centred mean is a factor of its
- * weekday, averaged over the last year. A history shorter than two weeks, or with no positive trend, is flat.
+ * weekday, averaged over the last year. A history shorter than two weeks, or with no positive trend, is flat; one
+ * augurs cannot fit ("no model found") gets the plain weekday means of its last year instead, so one odd pooled
+ * series never sinks a whole request.
  */
 export function mstlWeeklyProfile(values: ArrayLike<number>, startDay: number): readonly number[] {
   const n = values.length;
@@ -28,6 +31,8 @@ export function mstlWeeklyProfile(values: ArrayLike<number>, startDay: number): 
   try {
     model.fit(Float64Array.from(values));
     fitted = model.predictInSample().point;
+  } catch {
+    return weekdayProfile(Array.from(values), startDay);
   } finally {
     model.free();
   }

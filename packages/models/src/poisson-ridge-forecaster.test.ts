@@ -104,3 +104,34 @@ describe('createPoissonRidgeForecaster', () => {
     expect((thrown as ConfigError).problems.map((p) => p.where).sort()).toEqual(['v3-ridge.backtestOrigins', 'v3-ridge.l2']);
   });
 });
+
+describe('createPoissonRidgeForecaster under two years of history', () => {
+  // A 35%-deep summer dip centred three weeks after the as-of date, seen once, a year earlier, in 600 days.
+  const asOf = '2026-07-01';
+  const first = toDayNumber(asOf);
+  const dipCentre = first + 21;
+  const dip = (day: number): number => {
+    const phase = (((day - dipCentre) % 364) + 364) % 364;
+    return 1 - 0.35 * Math.exp(-0.5 * (Math.min(phase, 364 - phase) / 18) ** 2);
+  };
+  const segments = {
+    Inbound_Marketing: (day: number) => 24 * Math.exp((0.1 * (day - first)) / 365) * (WEEK[weekday(day)] ?? 1) * dip(day),
+    Outbound: (day: number) => 10 * Math.exp((0.05 * (day - first)) / 365) * (WEEK[weekday(day)] ?? 1) * dip(day),
+  } as const;
+
+  it('follows the dip a year earlier showed, which the recent level alone does not', async () => {
+    const random = seededRandom(77);
+    const series = Object.entries(segments).map(([key, rate]) => ({ key, ...drawSeries(random, asOf, 600, rate) }));
+    const horizon = 30;
+    const forecasts = await createPoissonRidgeForecaster().forecast({ asOf, horizon, series });
+    const days = Array.from({ length: horizon }, (_, h) => first + h);
+    const truth = total(Object.values(segments).flatMap((rate) => days.map(rate)));
+    const predicted = total(forecasts.flatMap((f) => f.mean));
+    expect(forecasts.map((f) => f.method)).toEqual([V3_RIDGE, V3_RIDGE]);
+    // Without the year-ago factor this forecast is 38% too high.
+    expect(Math.abs(predicted / truth - 1)).toBeLessThan(0.1);
+    // The test has teeth: the last four weeks' level carried forward is far off.
+    const flat = (total(series.flatMap((s) => s.values.slice(-28))) * horizon) / 28;
+    expect(flat / truth - 1).toBeGreaterThan(0.15);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Forecaster } from '@funnelcast/core';
+import { toDayNumber, type Forecaster } from '@funnelcast/core';
 import { z } from 'zod';
 import { forecastEachSeries } from './forecast-each-series.js';
 import { horizonDispersion, type HorizonResidual } from './horizon-dispersion.js';
@@ -6,8 +6,9 @@ import { parseOptions } from './parse-options.js';
 import type { Moments } from './predictive-series.js';
 import { recentRateFields, type RecentRateOptions } from './recent-rate.js';
 import { LONGEST_LAG, supportsYearly } from './v3-features.js';
-import { fitV3Ridge, predictV3Ridge } from './v3-ridge-model.js';
+import { fitV3Ridge, predictV3Ridge, type V3RidgeModel } from './v3-ridge-model.js';
 import { forecastWithFallback } from './with-fallback.js';
+import { yearAgoFactor } from './year-ago-factor.js';
 
 /** The forecaster's name, as shown in `sql_model`. */
 export const V3_RIDGE = 'v3-ridge';
@@ -48,24 +49,41 @@ const optionsSchema = z.strictObject({
 /** A backtest fit needs this many days: 28 of lags plus eight weeks of training rows. */
 const MIN_BACKTEST_TRAINING_DAYS = LONGEST_LAG + 56;
 
+/** The request's pooled year-ago factor of each step from an origin day (see {@link yearAgoFactor}). */
+type FactorFrom = (originDay: number) => readonly number[];
+
 /**
- * Fits one series, forecasts it recursively, and gives each step the variance `μ_h + φ_h·μ_h²`, with `φ_h` from
- * an internal rolling-origin backtest (refits at `n − k·spacing`, each forecasting up to the horizon or the end
- * of the data; see {@link horizonDispersion}).
+ * Fits one series, forecasts it recursively, scales each step by the year-ago factor (under two years of history),
+ * and gives each step the variance `μ_h + φ_h·μ_h²`, with `φ_h` from an internal rolling-origin backtest (refits
+ * at `n − k·spacing`, each forecasting up to the horizon or the end of the data; see {@link horizonDispersion}).
  */
-function ridgeMoments(values: readonly number[], startDay: number, horizon: number, settings: PoissonRidgeOptions): Moments {
+function ridgeMoments(
+  values: readonly number[],
+  startDay: number,
+  horizon: number,
+  settings: PoissonRidgeOptions,
+  factorFrom: FactorFrom,
+): Moments {
   const n = values.length;
-  // The backtest refits the very model that forecasts, yearly terms included, so its residuals speak for it.
   const fit = { l2: settings.l2, yearly: supportsYearly(n) };
+  // The factor scales the final means, not the recursion: it is measured against the weeks before the origin,
+  // the level the fitted lags and trend already carry forward, so scaled means fed back into the lags would apply
+  // it again on every later day. With the yearly terms on, they hold the season and the factor would count it twice.
+  const scaled = (model: V3RidgeModel, end: number, steps: number): number[] => {
+    const means = predictV3Ridge(model, values, end, steps);
+    if (fit.yearly) return means;
+    const factor = factorFrom(startDay + end);
+    return means.map((m, step) => m * (factor[step] ?? 1));
+  };
   const model = fitV3Ridge(values, startDay, n, fit);
-  const mean = predictV3Ridge(model, values, n, horizon);
+  const mean = scaled(model, n, horizon);
   const residuals: HorizonResidual[] = [];
+  // The backtest refits the very model that forecasts, yearly terms and year-ago factor included (each origin's
+  // factor read from the history before it), so its residuals speak for it.
   for (let k = 1; k <= settings.backtestOrigins; k++) {
     const origin = n - k * settings.originSpacingDays;
     if (origin < MIN_BACKTEST_TRAINING_DAYS) break;
-    const steps = Math.min(horizon, n - origin);
-    const past = fitV3Ridge(values, startDay, origin, fit);
-    predictV3Ridge(past, values, origin, steps).forEach((m, step) => {
+    scaled(fitV3Ridge(values, startDay, origin, fit), origin, Math.min(horizon, n - origin)).forEach((m, step) => {
       residuals.push({ step, mean: m, actual: values[origin + step] ?? 0 });
     });
   }
@@ -83,8 +101,11 @@ function ridgeMoments(values: readonly number[], startDay: number, horizon: numb
  * full segment interaction — a separate fit per segment. With ~700 days per segment there is plenty of data for the
  * ~16 coefficients, and the penalty keeps a sparse segment's fit tame.
  *
- * Future lags come from the model's own predictions. Intervals come from its backtest residuals by horizon. Series
- * shorter than `minHistoryDays` get the recent-rate model (`method: 'intermittent'`); an all-zero one forecasts zero.
+ * Future lags come from the model's own predictions. Under two years of history, where the yearly Fourier terms are
+ * off and a summer dip seen once a year earlier would otherwise be missed, each step's mean is then scaled by the
+ * year-ago seasonal factor pooled across the request's segments ({@link yearAgoFactor}). Intervals come from the
+ * backtest residuals by horizon of the model and factor together. Series shorter than `minHistoryDays` get the
+ * recent-rate model (`method: 'intermittent'`); an all-zero one forecasts zero.
  *
  * @throws ConfigError when an option is invalid.
  */
@@ -92,14 +113,27 @@ export function createPoissonRidgeForecaster(options?: Partial<PoissonRidgeOptio
   const settings = parseOptions(V3_RIDGE, optionsSchema, options);
   return {
     name: V3_RIDGE,
-    forecast: (request) =>
-      forecastEachSeries(request, (context) =>
+    forecast: (request) => {
+      // Read on first use, after forecastEachSeries has validated the request. Every series ends the day before
+      // asOf, so the backtest origins are the same days for all of them and each origin's factor is read once.
+      const factors = new Map<number, readonly number[]>();
+      const factorFrom: FactorFrom = (originDay) => {
+        let factor = factors.get(originDay);
+        if (!factor) {
+          const pooled = request.series.map((s) => ({ startDay: toDayNumber(s.start), values: s.values }));
+          factor = yearAgoFactor(pooled, originDay, request.horizon);
+          factors.set(originDay, factor);
+        }
+        return factor;
+      };
+      return forecastEachSeries(request, (context) =>
         forecastWithFallback(context, {
           method: V3_RIDGE,
           useRecentRate: context.series.values.length < settings.minHistoryDays,
-          model: () => ridgeMoments(context.series.values, context.startDay, context.horizon, settings),
+          model: () => ridgeMoments(context.series.values, context.startDay, context.horizon, settings, factorFrom),
           recentRate: settings,
         }),
-      ),
+      );
+    },
   };
 }

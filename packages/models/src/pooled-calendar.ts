@@ -55,8 +55,8 @@ const SHORT_SHRINK = 4;
 /** A series joins the yearly level only if it spans the pooled history: a launch or retirement is not a season. */
 const SPAN_SLACK_DAYS = 28;
 
-/** Day-by-day totals of the series over `days` days from `firstDay`. */
-function pooledTotals(series: readonly CalendarSeries[], firstDay: number, days: number): Float64Array {
+/** Day-by-day totals of the series together over `days` days from `firstDay` (days outside are left out). */
+export function pooledTotals(series: readonly CalendarSeries[], firstDay: number, days: number): Float64Array {
   const totals = new Float64Array(days);
   for (const s of series) {
     s.values.forEach((y, t) => {
