@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assembleProductionRows, landing, type AssemblyInput } from './assembly.js';
+import { assembleProductionRows, landing, productionRowValues, type AssemblyInput } from './assembly.js';
+import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
 import { InputError } from './errors.js';
 import type { DailyCounts } from './ports.js';
 import { combinationKey } from './vocabulary.js';
@@ -96,5 +97,13 @@ describe('landing', () => {
     expect(may).toEqual({ actualToDate: 2, forecastRemaining: 1.5, landing: 3.5, lower50: 3, upper50: 4, lower95: 2, upper95: 6 });
     // Without the model's variances, the published 95% bounds imply them (here the Poisson floor again).
     expect(landing({ rows, stage: 'sqls', from: '2025-05-01', to: '2025-06-01', variances: new Map() })).toEqual(may);
+  });
+});
+
+describe('productionRowValues', () => {
+  it('reads every production column, in declared order', () => {
+    // A distinct value per column, so a missing, repeated or swapped column shows.
+    const row = Object.fromEntries(PRODUCTION_FORECAST.columns.map((column, i) => [column.name, `cell ${i}`]));
+    expect(productionRowValues(row as unknown as ProductionRow)).toEqual(PRODUCTION_FORECAST.columns.map((_, i) => `cell ${i}`));
   });
 });

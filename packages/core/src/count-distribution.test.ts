@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countBounds, countQuantile, logGamma, normalQuantile, sumBounds, varianceFromInterval } from './count-distribution.js';
+import { countBounds, countQuantile, countQuantiles, logGamma, normalQuantile, sumBounds, varianceFromInterval } from './count-distribution.js';
 import { BOUND_PROBABILITIES } from './vocabulary.js';
 
 const quantiles = (mean: number, variance: number) => BOUND_PROBABILITIES.map((p) => countQuantile(mean, variance, p));
@@ -50,6 +50,28 @@ describe('countQuantile', () => {
     expect(() => countQuantile(-1, 1, 0.5)).toThrow(RangeError);
     expect(() => countQuantile(1, Number.NaN, 0.5)).toThrow(RangeError);
     expect(() => countQuantile(1, 1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('countQuantiles', () => {
+  it('gives every probability what countQuantile gives it alone, though it walks the distribution once', () => {
+    const probabilities = [0.001, 0.025, 0.25, 0.5, 0.5, 0.75, 0.975, 0.999];
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: 0, max: 60, noNaN: true }), fc.double({ min: 0, max: 3e5, noNaN: true })),
+        fc.double({ min: 0, max: 40, noNaN: true }),
+        (mean, dispersion) => {
+          const variance = mean * dispersion;
+          expect(countQuantiles(mean, variance, probabilities)).toEqual(probabilities.map((p) => countQuantile(mean, variance, p)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses probabilities out of order or out of range', () => {
+    expect(() => countQuantiles(3, 3, [0.75, 0.25])).toThrow(/ascend/);
+    expect(() => countQuantiles(3, 3, [0.25, 1])).toThrow(RangeError);
   });
 });
 

@@ -69,20 +69,23 @@ export function normalQuantile(p: number): number {
   return (poly(a, r) * q) / (poly(b, r) * r + 1);
 }
 
-/** A count distribution as the quantile walk needs it: its mode, the log-pmf there, and pmf(k+1)/pmf(k). */
+/**
+ * A count distribution as the quantile walk needs it: its mode, the log-pmf there, and what {@link ratio} needs.
+ * Plain data rather than a ratio closure per law: the walk takes the ratio once per step for every cell of a
+ * refresh, and a call through one of two closures cannot be inlined where a call to one plain function can.
+ */
 interface CountLaw {
   readonly mode: number;
   readonly logPmfAtMode: number;
-  ratio(k: number): number;
+  readonly poisson: boolean;
+  readonly mean: number;
+  readonly size: number;
+  readonly q: number;
 }
 
 function poissonLaw(mean: number): CountLaw {
   const mode = Math.floor(mean);
-  return {
-    mode,
-    logPmfAtMode: mode * Math.log(mean) - mean - logGamma(mode + 1),
-    ratio: (k) => mean / (k + 1),
-  };
+  return { mode, logPmfAtMode: mode * Math.log(mean) - mean - logGamma(mode + 1), poisson: true, mean, size: Infinity, q: 0 };
 }
 
 function negativeBinomialLaw(mean: number, size: number): CountLaw {
@@ -94,42 +97,63 @@ function negativeBinomialLaw(mean: number, size: number): CountLaw {
   return {
     mode,
     logPmfAtMode: logGamma(mode + size) - logGamma(size) - logGamma(mode + 1) + size * logP + mode * log1mP,
-    ratio: (k) => ((k + size) / (k + 1)) * q,
+    poisson: false,
+    mean,
+    size,
+    q,
   };
 }
 
-// Smallest k with CDF(k) ≥ p, summing pmf terms outward from the mode (where the pmf is largest, so nothing
-// underflows that matters): first the mass at or below the mode, then walk up or down from there.
-function walkQuantile(law: CountLaw, p: number): number {
+/** pmf(k+1) / pmf(k). */
+function ratio(law: CountLaw, k: number): number {
+  return law.poisson ? law.mean / (k + 1) : ((k + law.size) / (k + 1)) * law.q;
+}
+
+// For each p of `ascending`, the smallest k with CDF(k) ≥ p, summing pmf terms outward from the mode (where the pmf
+// is largest, so nothing underflows that matters): first the mass at or below the mode, then walk down for the
+// probabilities that mass already reaches and up for the others. One walk serves every p: the walk for a smaller
+// (downward) or larger (upward) p passes through exactly the states of the one before it, so sharing the walk gives
+// bit-for-bit the result of walking once per p, at the cost of about one.
+function walkQuantiles(law: CountLaw, ascending: readonly number[], out: number[]): void {
+  const { mode } = law;
   const atMode = Math.exp(law.logPmfAtMode);
   let cdfAtMode = 0;
   let term = atMode;
-  for (let k = law.mode; k >= 0; k--) {
+  for (let k = mode; k >= 0; k--) {
     cdfAtMode += term;
     if (term < NEGLIGIBLE * cdfAtMode) break;
-    if (k > 0) term /= law.ratio(k - 1);
+    if (k > 0) term /= ratio(law, k - 1);
   }
-  let k = law.mode;
+  // The probabilities the mass up to the mode already reaches: step down while the CDF one below still reaches p.
+  let firstUp = 0;
+  while (firstUp < ascending.length && cdfAtMode >= (ascending[firstUp] as number)) firstUp++;
+  let k = mode;
   let cdf = cdfAtMode;
-  if (cdf >= p) {
-    // Step down while the CDF one below still reaches p.
-    term = atMode;
+  term = atMode;
+  for (let i = firstUp - 1; i >= 0; i--) {
+    const p = ascending[i] as number;
     while (k > 0 && cdf - term >= p) {
       cdf -= term;
-      term /= law.ratio(k - 1);
+      term /= ratio(law, k - 1);
       k--;
     }
-    return k;
+    out[i] = k;
   }
+  k = mode;
+  cdf = cdfAtMode;
   term = atMode;
-  while (cdf < p) {
-    term *= law.ratio(k);
-    k++;
-    cdf += term;
-    // Rounding can leave the summed mass a hair under p in the far tail; the remaining terms cannot move it.
-    if (term < NEGLIGIBLE * cdf) break;
+  let exhausted = false;
+  for (let i = firstUp; i < ascending.length; i++) {
+    const p = ascending[i] as number;
+    while (!exhausted && cdf < p) {
+      term *= ratio(law, k);
+      k++;
+      cdf += term;
+      // Rounding can leave the summed mass a hair under p in the far tail; the remaining terms cannot move it.
+      if (term < NEGLIGIBLE * cdf) exhausted = true;
+    }
+    out[i] = k;
   }
-  return k;
 }
 
 function assertMoments(mean: number, variance: number): void {
@@ -144,9 +168,26 @@ function assertMoments(mean: number, variance: number): void {
  * above 1e5 uses a skew-corrected normal approximation (see the constants above for why). A mean of 0 gives 0.
  */
 export function countQuantile(mean: number, variance: number, p: number): number {
+  return countQuantiles(mean, variance, [p])[0] as number;
+}
+
+/**
+ * {@link countQuantile} at each of `probabilities` (ascending), from one walk over the distribution: the same
+ * numbers as one call per probability, for about the price of one.
+ */
+export function countQuantiles(mean: number, variance: number, probabilities: readonly number[]): number[] {
   assertMoments(mean, variance);
-  if (!(p > 0 && p < 1)) throw new RangeError(`quantile probability must be in (0, 1), got ${p}`);
-  if (mean === 0) return 0;
+  probabilities.forEach((p, i) => {
+    if (!(p > 0 && p < 1)) throw new RangeError(`quantile probability must be in (0, 1), got ${p}`);
+    if (i > 0 && !(p >= (probabilities[i - 1] as number))) throw new RangeError(`quantile probabilities must ascend, got ${probabilities.join(', ')}`);
+  });
+  return quantilesOf(mean, variance, probabilities);
+}
+
+// countQuantiles without its checks, for callers that made them (or whose probabilities are constants).
+function quantilesOf(mean: number, variance: number, ascending: readonly number[]): number[] {
+  const out = new Array<number>(ascending.length).fill(0);
+  if (mean === 0) return out;
   const poisson = variance <= mean * (1 + POISSON_RELATIVE_EPS);
   const size = poisson ? Infinity : (mean * mean) / (variance - mean);
   const effectiveVariance = poisson ? mean : variance;
@@ -155,11 +196,15 @@ export function countQuantile(mean: number, variance: number, p: number): number
   // (2·variance − mean) · sd / (variance · mean); it is 1/sd for the Poisson.
   const skewness = ((2 * effectiveVariance - mean) * sd) / (effectiveVariance * mean);
   if (mean > APPROXIMATE_ABOVE_MEAN && skewness < APPROXIMATE_BELOW_SKEWNESS) {
-    const z = normalQuantile(p);
-    const w = z + ((z * z - 1) * skewness) / 6;
-    return Math.max(0, Math.ceil(mean + sd * w - 0.5));
+    ascending.forEach((p, i) => {
+      const z = normalQuantile(p);
+      const w = z + ((z * z - 1) * skewness) / 6;
+      out[i] = Math.max(0, Math.ceil(mean + sd * w - 0.5));
+    });
+    return out;
   }
-  return walkQuantile(poisson ? poissonLaw(mean) : negativeBinomialLaw(mean, size), p);
+  walkQuantiles(poisson ? poissonLaw(mean) : negativeBinomialLaw(mean, size), ascending, out);
+  return out;
 }
 
 /**
@@ -168,15 +213,11 @@ export function countQuantile(mean: number, variance: number, p: number): number
  * `lower95 ≤ lower50 ≤ mean ≤ upper50 ≤ upper95` always holds (design.md step 5).
  */
 export function countBounds(mean: number, variance: number): ForecastBounds {
-  const [p025, p25, p75, p975] = BOUND_PROBABILITIES;
-  const lower50 = Math.min(countQuantile(mean, variance, p25), mean);
-  const upper50 = Math.max(countQuantile(mean, variance, p75), mean);
-  return {
-    lower95: Math.min(countQuantile(mean, variance, p025), lower50),
-    lower50,
-    upper50,
-    upper95: Math.max(countQuantile(mean, variance, p975), upper50),
-  };
+  assertMoments(mean, variance);
+  const [q025, q25, q75, q975] = quantilesOf(mean, variance, BOUND_PROBABILITIES) as [number, number, number, number];
+  const lower50 = Math.min(q25, mean);
+  const upper50 = Math.max(q75, mean);
+  return { lower95: Math.min(q025, lower50), lower50, upper50, upper95: Math.max(q975, upper50) };
 }
 
 /** A day's (or cell's) predictive mean and variance. */

@@ -1,7 +1,8 @@
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
+import { productionRowValues } from './assembly.js';
 import { addDays } from './dates.js';
 import type { Violation } from './errors.js';
-import { combinationKey, STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
+import { STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
 
 /** What {@link checkInvariants} needs. */
 export interface InvariantInput {
@@ -32,69 +33,144 @@ class RuleLog {
   }
 }
 
-const REQUIRED_COLUMNS = PRODUCTION_FORECAST.columns.filter((column) => !column.nullable).map((column) => column.name);
+const COLUMNS = PRODUCTION_FORECAST.columns;
+// Positions in productionRowValues(row) of the columns the declaration forbids to be NULL.
+const REQUIRED = COLUMNS.flatMap((column, i) => (column.nullable ? [] : [i]));
 
 const where = (row: ProductionRow) => `${row.date_day} ${row.Channel_Grouping_Name} / ${row.Original_source}`;
 const close = (a: number, b: number, tolerance: number) => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
 
-function checkStage(row: ProductionRow, stage: Stage, log: RuleLog): void {
-  const value = (suffix: string) => row[`${stage}_${suffix}` as keyof ProductionRow] as number | null;
-  const forecast = row.data_type === 'FORECAST';
-  const bounds = ['lower_95', 'lower_50', 'forecast', 'upper_50', 'upper_95'] as const;
-  for (const field of [...bounds, 'actual', 'combined', 'mtd', 'qtd']) {
-    const v = value(field);
-    if (v === null) continue;
-    if (!Number.isFinite(v)) log.add('finite', `${where(row)} ${stage}_${field} = ${v}`);
-    else if (v < 0) log.add('non-negative', `${where(row)} ${stage}_${field} = ${v}`);
+// A stage's numeric fields, in this order: the bounds in published order (forecast in the middle), then the rest.
+const FIELDS = ['lower_95', 'lower_50', 'forecast', 'upper_50', 'upper_95', 'actual', 'combined', 'mtd', 'qtd'] as const;
+// Positions in FIELDS: the first BOUND_COUNT are the bounds.
+const BOUND_COUNT = 5;
+const FORECAST = 2;
+const ACTUAL = 5;
+const COMBINED = 6;
+const MTD = 7;
+const QTD = 8;
+// Every field may be NULL here: a row from outside may hold one where the declaration forbids it.
+type Value = number | null;
+type RowValues = readonly (string | number | null)[];
+
+// Where each of a stage's FIELDS sits in productionRowValues(row).
+const positionsOf = (stage: Stage) => FIELDS.map((field) => COLUMNS.findIndex((column) => column.name === `${stage}_${field}`));
+const STAGE_POSITIONS: Readonly<Record<Stage, readonly number[]>> = { mqls: positionsOf('mqls'), sqls: positionsOf('sqls'), sqos: positionsOf('sqos') };
+
+/**
+ * The values of one stage of one row: field `i` of FIELDS, read in place from the row's values (a stage's columns
+ * are numeric, so the cast only narrows).
+ */
+class StageView {
+  private readonly positions: readonly number[];
+  constructor(
+    private readonly values: RowValues,
+    readonly stage: Stage,
+  ) {
+    this.positions = STAGE_POSITIONS[stage];
   }
-  if (forecast) {
-    if (value('actual') !== null) log.add('FORECAST rows have NULL actuals', `${where(row)} ${stage}_actual = ${value('actual')}`);
-    const missing = bounds.filter((field) => value(field) === null);
-    if (missing.length > 0) {
-      log.add('FORECAST rows have a forecast and all bounds', `${where(row)} ${stage}: ${missing.join(', ')} NULL`);
+  at(field: number): Value {
+    return this.values[this.positions[field]!] as Value;
+  }
+}
+
+/** The suffixes of the bounds that are (or are not) NULL, for messages. */
+function boundsWhere(view: StageView, isNull: boolean): string[] {
+  return FIELDS.slice(0, BOUND_COUNT).filter((_, i) => (view.at(i) === null) === isNull);
+}
+
+function checkStage(row: ProductionRow, view: StageView, log: RuleLog): void {
+  const { stage } = view;
+  for (let i = 0; i < FIELDS.length; i++) {
+    const v = view.at(i);
+    if (v === null) continue;
+    if (!Number.isFinite(v)) log.add('finite', `${where(row)} ${stage}_${FIELDS[i]} = ${v}`);
+    else if (v < 0) log.add('non-negative', `${where(row)} ${stage}_${FIELDS[i]} = ${v}`);
+  }
+  let nullBounds = 0;
+  for (let i = 0; i < BOUND_COUNT; i++) if (view.at(i) === null) nullBounds++;
+  if (row.data_type === 'FORECAST') {
+    if (view.at(ACTUAL) !== null) log.add('FORECAST rows have NULL actuals', `${where(row)} ${stage}_actual = ${view.at(ACTUAL)}`);
+    if (nullBounds > 0) {
+      log.add('FORECAST rows have a forecast and all bounds', `${where(row)} ${stage}: ${boundsWhere(view, true).join(', ')} NULL`);
       return;
     }
-    for (let i = 1; i < bounds.length; i++) {
-      const below = value(bounds[i - 1]!)!;
-      const above = value(bounds[i]!)!;
-      if (below > above + 1e-9) log.add(`${bounds[i - 1]} <= ${bounds[i]}`, `${where(row)} ${stage}: ${bounds[i - 1]} ${below} > ${bounds[i]} ${above}`);
+    for (let i = 1; i < BOUND_COUNT; i++) {
+      const below = view.at(i - 1) as number;
+      const above = view.at(i) as number;
+      if (below > above + 1e-9) log.add(`${FIELDS[i - 1]} <= ${FIELDS[i]}`, `${where(row)} ${stage}: ${FIELDS[i - 1]} ${below} > ${FIELDS[i]} ${above}`);
     }
-    if (value('combined') !== value('forecast')) log.add('combined = forecast on FORECAST rows', `${where(row)} ${stage}`);
+    if (view.at(COMBINED) !== view.at(FORECAST)) log.add('combined = forecast on FORECAST rows', `${where(row)} ${stage}`);
   } else {
-    const filled = bounds.filter((field) => value(field) !== null);
-    if (filled.length > 0) log.add('ACTUAL rows have NULL forecast and bounds', `${where(row)} ${stage}: ${filled.join(', ')} set`);
-    if (value('actual') === null) log.add('ACTUAL rows have an actual', `${where(row)} ${stage}_actual NULL`);
-    else if (value('combined') !== value('actual')) log.add('combined = actual on ACTUAL rows', `${where(row)} ${stage}`);
+    if (nullBounds < BOUND_COUNT) log.add('ACTUAL rows have NULL forecast and bounds', `${where(row)} ${stage}: ${boundsWhere(view, false).join(', ')} set`);
+    if (view.at(ACTUAL) === null) log.add('ACTUAL rows have an actual', `${where(row)} ${stage}_actual NULL`);
+    else if (view.at(COMBINED) !== view.at(ACTUAL)) log.add('combined = actual on ACTUAL rows', `${where(row)} ${stage}`);
+  }
+}
+
+/**
+ * Rows keyed by date, channel and source in nested maps. Keys built by concatenation would be fresh strings to hash
+ * and compare on every lookup; the row's own strings are shared across rows, so nested lookups stay cheap.
+ */
+class GrainIndex<T> {
+  private readonly byFirst = new Map<string, Map<string, Map<string, T>>>();
+  get(a: string, b: string, c: string): T | undefined {
+    return this.byFirst.get(a)?.get(b)?.get(c);
+  }
+  set(a: string, b: string, c: string, value: T): void {
+    let second = this.byFirst.get(a);
+    if (!second) this.byFirst.set(a, (second = new Map()));
+    let third = second.get(b);
+    if (!third) second.set(b, (third = new Map()));
+    third.set(c, value);
+  }
+}
+
+/** One step of a running sum: `field` is `prior` (the day before's, or 0 at a period start) plus combined. */
+function checkRunningStep(row: ProductionRow, view: StageView, field: typeof MTD | typeof QTD, prior: Value, tolerance: number, log: RuleLog): void {
+  const combined = view.at(COMBINED);
+  const value = view.at(field);
+  // A NULL is reported by its own rule; a running sum through it would only repeat that.
+  if (prior == null || combined == null || value == null) return;
+  const expected = prior + combined;
+  if (!close(value, expected, tolerance)) {
+    const suffix = FIELDS[field];
+    log.add(`${suffix} is the running sum of combined`, `${where(row)} ${view.stage}_${suffix} ${value} ≠ ${expected}`);
   }
 }
 
 /** MTD and QTD of each combination's rows, taken in date order, are running sums of `combined`. */
 function checkRunningSums(rows: readonly ProductionRow[], tolerance: number, log: RuleLog): void {
-  const byCombination = new Map<string, ProductionRow[]>();
+  // Grouped by channel, then source (nested, for the reason GrainIndex gives), in order of each one's first row.
+  const byChannel = new Map<string, Map<string, ProductionRow[]>>();
+  const lists: ProductionRow[][] = [];
   for (const row of rows) {
-    const combination = combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source });
-    const list = byCombination.get(combination);
-    if (list) list.push(row);
-    else byCombination.set(combination, [row]);
+    let bySource = byChannel.get(row.Channel_Grouping_Name);
+    if (!bySource) byChannel.set(row.Channel_Grouping_Name, (bySource = new Map()));
+    let list = bySource.get(row.Original_source);
+    if (!list) {
+      bySource.set(row.Original_source, (list = []));
+      lists.push(list);
+    }
+    list.push(row);
   }
-  for (const list of byCombination.values()) {
+  for (const list of lists) {
     list.sort((a, b) => (a.date_day < b.date_day ? -1 : a.date_day > b.date_day ? 1 : 0));
     let before: ProductionRow | undefined;
+    let beforeValues: RowValues = [];
     for (const row of list) {
       // A second row of the same day is reported as a duplicate; it is no step of the running sum.
       if (before?.date_day === row.date_day) continue;
+      const sameMonth = before?.month === row.month && before.year === row.year;
+      const sameQuarter = before?.quarter === row.quarter && before.year === row.year;
+      const values = productionRowValues(row);
       for (const stage of STAGES) {
-        for (const [suffix, sameSpan] of [['mtd', before?.month === row.month && before.year === row.year], ['qtd', before?.quarter === row.quarter && before.year === row.year]] as const) {
-          const previous: number | null = sameSpan ? before![`${stage}_${suffix}`] : 0;
-          const combined: number | null = row[`${stage}_combined`];
-          // A NULL is reported by its own rule; a running sum through it would only repeat that.
-          if (previous == null || combined == null || row[`${stage}_${suffix}`] == null) continue;
-          const expected = previous + combined;
-          if (!close(row[`${stage}_${suffix}`], expected, tolerance)) {
-            log.add(`${suffix} is the running sum of combined`, `${where(row)} ${stage}_${suffix} ${row[`${stage}_${suffix}`]} ≠ ${expected}`);
-          }
-        }
+        const current = new StageView(values, stage);
+        const previous = new StageView(beforeValues, stage);
+        checkRunningStep(row, current, MTD, sameMonth ? previous.at(MTD) : 0, tolerance, log);
+        checkRunningStep(row, current, QTD, sameQuarter ? previous.at(QTD) : 0, tolerance, log);
       }
+      beforeValues = values;
       before = row;
     }
   }
@@ -110,26 +186,26 @@ function checkRunningSums(rows: readonly ProductionRow[], tolerance: number, log
 export function checkInvariants(input: InvariantInput): Violation[] {
   const tolerance = input.tolerance ?? 1e-6;
   const log = new RuleLog();
-  const seen = new Set<string>();
+  const seen = new GrainIndex<true>();
   const sqlsPerDay = new Map<IsoDate, number>();
   for (const row of input.rows) {
-    const combination = combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source });
-    const id = `${row.date_day}|${combination}`;
-    if (seen.has(id)) log.add('one row per date and combination', where(row));
-    seen.add(id);
-    const nulls = REQUIRED_COLUMNS.filter((name) => row[name] == null);
-    if (nulls.length > 0) log.add('no NULL in a non-nullable column', `${where(row)}: ${nulls.join(', ')} NULL`);
+    if (seen.get(row.date_day, row.Channel_Grouping_Name, row.Original_source)) log.add('one row per date and combination', where(row));
+    seen.set(row.date_day, row.Channel_Grouping_Name, row.Original_source, true);
+    const values = productionRowValues(row);
+    let nulls: string[] | undefined;
+    for (const position of REQUIRED) if (values[position] == null) (nulls ??= []).push(COLUMNS[position]!.name);
+    if (nulls) log.add('no NULL in a non-nullable column', `${where(row)}: ${nulls.join(', ')} NULL`);
     if ((row.data_type === 'FORECAST') !== (row.date_day >= input.asOf)) {
       log.add('ACTUAL before the as-of date, FORECAST from it', `${where(row)} is ${row.data_type}`);
     }
-    for (const stage of STAGES) checkStage(row, stage, log);
+    for (const stage of STAGES) checkStage(row, new StageView(values, stage), log);
     if (row.data_type === 'FORECAST') sqlsPerDay.set(row.date_day, (sqlsPerDay.get(row.date_day) ?? 0) + (row.sqls_forecast ?? 0));
   }
   checkRunningSums(input.rows, tolerance, log);
   for (let day = 0; day < input.horizon; day++) {
     const date = addDays(input.asOf, day);
     for (const combination of input.activeCombinations) {
-      if (!seen.has(`${date}|${combinationKey(combination)}`)) {
+      if (!seen.get(date, combination.channel, combination.source)) {
         log.add('every active combination on every horizon day', `${date} ${combination.channel} / ${combination.source} missing`);
       }
     }

@@ -41,7 +41,6 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
   const { horizon, lagPmf } = input;
   const cdf: number[] = [];
   lagPmf.reduce((sum, p, k) => (cdf[k] = sum + p), 0);
-  const g = (k: number) => (k >= 0 && k < lagPmf.length ? lagPmf[k]! : 0);
   const G = (k: number) => (k < 0 ? 0 : (cdf[Math.min(k, cdf.length - 1)] ?? 0));
 
   const open = new Map<string, Map<number, number>>();
@@ -69,11 +68,15 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
     const r = input.rates.get(sqls.key)!;
     const mean = new Array<number>(horizon).fill(0);
     const variance = new Array<number>(horizon).fill(0);
+    // The loops index the lag pmf directly and end where it ends (no lag has mass beyond it) rather than calling a
+    // helper per term that answers 0 outside it: they run for every combination, day and lag. Terms add up in the
+    // same order either way.
     for (const [age, count] of open.get(sqls.key) ?? []) {
       const stillOpen = 1 - r * G(age - 1);
       if (!(stillOpen > 0)) continue;
-      for (let t = 0; t < horizon; t++) {
-        const p = Math.min(1, (r * g(age + t)) / stillOpen);
+      const last = Math.min(horizon, lagPmf.length - age);
+      for (let t = Math.max(0, -age); t < last; t++) {
+        const p = Math.min(1, (r * lagPmf[age + t]!) / stillOpen);
         if (p <= 0) continue;
         mean[t]! += count * p;
         variance[t]! += count * p * (1 - p);
@@ -83,8 +86,9 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
       const m = sqls.mean[d] ?? 0;
       const v = sqls.variance[d] ?? 0;
       if (m <= 0 && v <= 0) continue;
-      for (let t = d; t < horizon && t - d < lagPmf.length; t++) {
-        const q = r * g(t - d);
+      const last = Math.min(horizon, d + lagPmf.length);
+      for (let t = d; t < last; t++) {
+        const q = r * lagPmf[t - d]!;
         if (q <= 0) continue;
         mean[t]! += q * m;
         variance[t]! += q * q * v + q * (1 - q) * m;

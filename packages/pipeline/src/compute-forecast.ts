@@ -203,10 +203,12 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
   const [violations, validateMs] = timed(() => {
     const segmentSqlTotals = new Map<IsoDate, number>();
     const unmapped = new Set(mapping.unmappedSegments);
+    // One date per horizon day, not one per segment and day: addDays parses and formats a date on every call.
+    const dates: IsoDate[] = [];
     for (const segment of segments) {
       if (unmapped.has(segment.key)) continue;
       segment.mean.forEach((mean, day) => {
-        const date = addDays(asOf, day);
+        const date = (dates[day] ??= addDays(asOf, day));
         segmentSqlTotals.set(date, (segmentSqlTotals.get(date) ?? 0) + mean);
       });
     }

@@ -2,6 +2,7 @@ import {
   addDays,
   combinationKey,
   daysBetween,
+  toDayNumber,
   type Combination,
   type DailyCounts,
   type DailySeries,
@@ -21,25 +22,34 @@ export function denseSeries(
   end: IsoDate,
   earliest: IsoDate,
 ): DailySeries[] {
+  // Keys and day numbers are worked out once per row and per distinct date: parsing a date is far dearer than a
+  // lookup, and a long history repeats each date once per grain.
+  const rowKeys = daily.map(keyOf);
+  const dayNumbers = new Map<IsoDate, number>();
+  const dayOf = (date: IsoDate) => {
+    let day = dayNumbers.get(date);
+    if (day === undefined) dayNumbers.set(date, (day = toDayNumber(date)));
+    return day;
+  };
   const firstByKey = new Map<string, IsoDate>();
-  for (const row of daily) {
-    const key = keyOf(row);
+  daily.forEach((row, i) => {
+    const key = rowKeys[i]!;
     const first = firstByKey.get(key);
     if (row[stage] > 0 && (first === undefined || row.date < first)) firstByKey.set(key, row.date);
-  }
-  const series = new Map<string, { start: IsoDate; values: number[] }>();
+  });
+  const series = new Map<string, { start: IsoDate; startDay: number; values: number[] }>();
   for (const key of keys) {
     // A series with no events at all still gets a short run of zeros, so the model can say "zero".
     const first = firstByKey.get(key) ?? addDays(end, -28);
     const start = first < earliest ? earliest : first;
-    series.set(key, { start, values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) });
+    series.set(key, { start, startDay: dayOf(start), values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) });
   }
-  for (const row of daily) {
-    const target = series.get(keyOf(row));
-    if (!target) continue;
-    const at = daysBetween(target.start, row.date);
+  daily.forEach((row, i) => {
+    const target = series.get(rowKeys[i]!);
+    if (!target) return;
+    const at = dayOf(row.date) - target.startDay;
     if (at >= 0 && at < target.values.length) target.values[at] = (target.values[at] ?? 0) + row[stage];
-  }
+  });
   return keys.map((key) => {
     const { start, values } = series.get(key)!;
     return { key, start, values };

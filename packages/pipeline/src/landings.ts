@@ -15,8 +15,10 @@ import type { PeriodLanding } from './refresh-types.js';
 /** Variance of each forecast cell, keyed `combinationKey|date`, for period totals with honest intervals. */
 function cellVariances(fine: Readonly<Record<Stage, readonly PredictiveSeries[]>>, stage: Stage, asOf: IsoDate): Map<string, number> {
   const variances = new Map<string, number>();
+  // One date per horizon day, not one per cell: addDays parses and formats a date on every call.
+  const dates: IsoDate[] = [];
   for (const series of fine[stage]) {
-    series.variance.forEach((variance, day) => variances.set(`${series.key}|${addDays(asOf, day)}`, variance));
+    series.variance.forEach((variance, day) => variances.set(`${series.key}|${(dates[day] ??= addDays(asOf, day))}`, variance));
   }
   return variances;
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { TransientError } from '@funnelcast/core';
 
 /** Bound parameters by name (`$asOf` in the SQL, `{ asOf: '2024-03-01' }` here). */
@@ -9,6 +9,11 @@ export type SqlParams = Record<string, string | number | boolean | null>;
 export interface Db {
   /** Runs a statement and returns its rows as plain objects (cast BIGINT, DATE, DECIMAL in SQL to get plain values). */
   all<T>(sql: string, params?: SqlParams): Promise<T[]>;
+  /**
+   * Runs a query and returns its result as DuckDB's column chunks, for results too large to turn into one object
+   * per row: reading typed vectors directly skips the per-value conversion that {@link Db.all} does.
+   */
+  chunks(sql: string, params?: SqlParams): Promise<DuckDBDataChunk[]>;
   /** Runs a statement for its effect; resolves to the number of rows it inserted, updated or deleted. */
   run(sql: string, params?: SqlParams): Promise<number>;
   /** An appender on a table, the fastest way to write many rows; close it before committing. */
@@ -137,6 +142,10 @@ function connectionDb(connection: DuckDBConnection): Db {
     async all<T>(sql: string, params?: SqlParams) {
       const reader = await connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJS() as T[];
+    },
+    async chunks(sql, params) {
+      const result = await connection.run(sql, params);
+      return result.fetchAllChunks();
     },
     async run(sql, params) {
       const result = await connection.run(sql, params);

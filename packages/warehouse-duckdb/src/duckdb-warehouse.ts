@@ -51,10 +51,17 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   const database = await openDatabase(options.path);
   const now = options.now ?? (() => new Date());
   const { superSegments } = options;
+  // Once per open handle is enough: the file is this process's alone while it is open for writing, and nothing
+  // here drops what the statements create, so a second pass would only repeat the first (at ~10 ms, a real share of
+  // a refresh). A failed pass is forgotten, so the next call tries again.
+  let ensured: Promise<void> | undefined;
   const ensureSchema = () =>
-    database.exclusive(async (db) => {
+    (ensured ??= database.exclusive(async (db) => {
       for (const statement of schemaStatements()) await db.run(statement);
-    });
+    }).catch((error: unknown) => {
+      ensured = undefined;
+      throw error;
+    }));
   try {
     await ensureSchema();
   } catch (error) {
@@ -79,6 +86,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       database.exclusive((db) => saveBacktest(db, run, results)),
     importLeads: (file, load = {}) => database.exclusive((db) => importLeads(db, file, { ...load, superSegments })),
     insertLeads: (rows, load = {}) => database.exclusive((db) => insertLeads(db, rows, { ...load, superSegments })),
-    close: () => database.close(),
+    close: () => {
+      // A closed handle must refuse ensureSchema like any other call, not answer from the memo.
+      ensured = undefined;
+      return database.close();
+    },
   };
 }

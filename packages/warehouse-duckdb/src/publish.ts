@@ -4,6 +4,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   PRODUCTION_FORECAST,
+  productionRowValues,
   SEGMENT_MAPPING,
   type BacktestResultRow,
   type BacktestRunRecord,
@@ -57,7 +58,7 @@ export async function publishRun(
   await db.transaction(async () => {
     await deleteWhere(db, ROWS_TABLE, 'run_id', record.run_id);
     await deleteWhere(db, MAPPING_TABLE, 'run_id', record.run_id);
-    await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows);
+    await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows, productionRowValues);
     await appendRows(db, MAPPING_TABLE, SEGMENT_MAPPING.columns, mapping);
     const [latest] = await db.all<{ ms: number | null }>(
       `SELECT CAST(epoch_ms(max(published_at)) AS DOUBLE) AS ms FROM forecast_runs WHERE run_id <> $runId`,
