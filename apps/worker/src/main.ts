@@ -6,12 +6,23 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile, refresh } from '@funnelcast/pipeline';
 import { createLogger } from './logger.js';
-import { readWorkerEnv } from './settings.js';
+import { readWorkerEnv, workerEnvSchema } from './settings.js';
 import { createFunnelcastWorker } from './worker.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  process.stdout.write('Usage: funnelcast-worker [--config <file>]\nRuns queued and scheduled refreshes from Redis (REDIS_URL). See the README.\n');
+  process.stdout.write(
+    [
+      'Usage: funnelcast-worker [--config <file>]',
+      '',
+      'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), from the BullMQ',
+      'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
+      '',
+      `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
+      'Health at http://localhost:9464/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".',
+      '',
+    ].join('\n'),
+  );
   process.exit(0);
 }
 

@@ -20,7 +20,7 @@ export async function openWarehouse(config: FunnelcastConfig, targetName?: strin
     return { name, warehouse: await openDuckDb(config, target.path) };
   }
   const { createBigQueryWarehouse } = await import('@funnelcast/warehouse-bigquery');
-  return { name, warehouse: await createBigQueryWarehouse(target) };
+  return { name, warehouse: createBigQueryWarehouse(target, { superSegments: config.superSegments }) };
 }
 
 /** Opens (creating its folder if needed) the embedded DuckDB warehouse at `path`. */
