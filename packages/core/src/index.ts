@@ -16,3 +16,4 @@ export * from './sqo-forecast.js';
 export * from './assembly.js';
 export * from './invariants.js';
 export * from './metrics.js';
+export * from './published-run.js';

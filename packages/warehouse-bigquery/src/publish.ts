@@ -5,6 +5,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   PRODUCTION_FORECAST,
+  publishedRunRecord,
   SEGMENT_MAPPING,
   type BacktestResultRow,
   type BacktestRunRecord,
@@ -130,17 +131,9 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
 
       // published_at strictly after every other run's, so the newest publish is the one the views show.
       const [latest] = await jobs.query(`SELECT MAX(published_at) AS latest FROM ${runs} WHERE run_id <> @run_id`, byRun(record.run_id));
-      const latestMs = latest?.latest == null ? -Infinity : Date.parse(String(decodeValue('TIMESTAMP', latest.latest)));
-      const publishedAt = new Date(Math.max(now().getTime(), latestMs + 1)).toISOString();
-      const replaced = replaceRecord({
-        ...record,
-        status: 'published',
-        finished_at: record.finished_at ?? publishedAt,
-        published_at: publishedAt,
-        row_count: rows.length,
-        mapping_row_count: mapping.length,
-        error: null,
-      });
+      const latestMs = latest?.latest == null ? null : Date.parse(String(decodeValue('TIMESTAMP', latest.latest)));
+      const published = publishedRunRecord(record, { now: now(), latestOtherPublishedMs: latestMs, rowCount: rows.length, mappingRowCount: mapping.length });
+      const replaced = replaceRecord(published);
       // If this very transaction already committed (a retry after its response was lost), the run's record holds
       // this publish's published_at and the staging rows are gone: the guard keeps the committed rows in place.
       const notYetCommitted = `NOT EXISTS (SELECT 1 FROM ${runs} WHERE run_id = @run_id AND published_at = @published_at)`;
@@ -163,7 +156,7 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
         script,
         merge([
           replaced.input,
-          { params: { publish_prefix: prefix, published_at: publishedAt }, types: { publish_prefix: 'STRING', published_at: 'TIMESTAMP' } },
+          { params: { publish_prefix: prefix, published_at: published.published_at }, types: { publish_prefix: 'STRING', published_at: 'TIMESTAMP' } },
         ]),
       );
     },

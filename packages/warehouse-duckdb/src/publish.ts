@@ -5,6 +5,7 @@ import {
   FORECAST_RUNS,
   PRODUCTION_FORECAST,
   productionRowValues,
+  publishedRunRecord,
   SEGMENT_MAPPING,
   type BacktestResultRow,
   type BacktestRunRecord,
@@ -64,16 +65,10 @@ export async function publishRun(
       `SELECT CAST(epoch_ms(max(published_at)) AS DOUBLE) AS ms FROM forecast_runs WHERE run_id <> $runId`,
       { runId: record.run_id },
     );
-    const publishedAt = new Date(Math.max(now.getTime(), (latest?.ms ?? -Infinity) + 1)).toISOString();
-    await replaceRunRecord(db, {
-      ...record,
-      status: 'published',
-      finished_at: record.finished_at ?? publishedAt,
-      published_at: publishedAt,
-      row_count: rows.length,
-      mapping_row_count: mapping.length,
-      error: null,
-    });
+    await replaceRunRecord(
+      db,
+      publishedRunRecord(record, { now, latestOtherPublishedMs: latest?.ms ?? null, rowCount: rows.length, mappingRowCount: mapping.length }),
+    );
   });
 }
 
