@@ -5,33 +5,26 @@ import type { Moments } from './predictive-series.js';
 export const AUGURS_LEVEL = 0.95;
 const Z_975 = 1.959963984540054;
 
-/** What augurs returns: point forecasts and a central interval at {@link AUGURS_LEVEL}. */
-export interface IntervalForecast {
-  readonly point: readonly number[];
-  readonly lower: readonly number[];
-  readonly upper: readonly number[];
-}
-
 /** The variance of a Gaussian whose central {@link AUGURS_LEVEL} interval is `[lower, upper]`. */
 export function intervalVariance(lower: number, upper: number): number {
   return ((upper - lower) / (2 * Z_975)) ** 2;
 }
 
 /**
- * Turns a Gaussian prediction interval on the count scale into count moments.
+ * Turns a Gaussian forecast on the count scale (point forecasts and their variances, e.g. a model's interval read
+ * back with {@link intervalVariance}) into count moments.
  *
- * The interval's variance `v_h = ((upper − lower) / (2·z))²` is, in a state-space model, the one-step noise `σ²`
- * times a multiplier `c_h = v_h / v_1` that grows with the horizon as the level and trend become uncertain. Two
- * things are wrong with `σ²` for counts: it is homoscedastic (a Sunday with 2 leads is not as noisy as a Tuesday
- * with 20), and after a seasonal decomposition it is too small. So the noise is re-expressed as negative-binomial,
+ * The variance `v_h` is, in a state-space model, the one-step noise `σ²` times a multiplier `c_h = v_h / v_1` that
+ * grows with the horizon as the level and trend become uncertain. Two things are wrong with `σ²` for counts: it is
+ * homoscedastic (a Sunday with 2 leads is not as noisy as a Tuesday with 20), and after a seasonal decomposition it
+ * is too small. So the noise is re-expressed as negative-binomial,
  * `μ_h + φ·μ_h²`, with `φ` the larger of what `σ²` implies over the first week and the series' own
  * {@link localDispersion}; the level uncertainty is the model's multiplier applied to that honest noise,
  * `(c_h − 1) · σ̄²`, where `σ̄²` is the noise averaged over the first week.
  */
-export function momentsFromInterval(forecast: IntervalForecast, history: readonly number[]): Moments {
-  const horizon = forecast.point.length;
-  const mean = forecast.point.map((m) => Math.max(0, m));
-  const variances = forecast.point.map((_, h) => intervalVariance(forecast.lower[h] ?? 0, forecast.upper[h] ?? 0));
+export function momentsFromVariances(point: readonly number[], variances: readonly number[], history: readonly number[]): Moments {
+  const horizon = point.length;
+  const mean = point.map((m) => Math.max(0, m));
   const oneStep = variances[0] ?? 0;
   const firstWeek = mean.slice(0, Math.min(7, horizon));
   const average = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

@@ -4,7 +4,7 @@ import { forecastEtsLevel } from './ets-level.js';
 import { forecastEachSeries } from './forecast-each-series.js';
 import { parseOptions } from './parse-options.js';
 import { pooledCalendar, type PooledCalendar } from './pooled-calendar.js';
-import { intermittencyFields, isIntermittent, recentRateFields, type IntermittencyRule, type RecentRateOptions } from './recent-rate.js';
+import { intermittencyFields, isIntermittent, recentRateFields, type DayShape, type IntermittencyRule, type RecentRateOptions } from './recent-rate.js';
 import { seriesShape } from './series-shape.js';
 import { forecastWithFallback } from './with-fallback.js';
 
@@ -49,7 +49,9 @@ export function createMstlEtsForecaster(options?: Partial<MstlEtsOptions>): Fore
         (calendar ??= pooledCalendar(request.series.map((s) => ({ startDay: toDayNumber(s.start), values: s.values }))));
       return forecastEachSeries(request, (context) => {
         const { series, startDay, horizon } = context;
-        const shape = () => seriesShape(series.values, startDay, horizon, pooled());
+        // Both the ETS model and its fallback read the shape: built once, on first use.
+        let built: DayShape | undefined;
+        const shape = (): DayShape => (built ??= seriesShape(series.values, startDay, horizon, pooled()));
         return forecastWithFallback(context, {
           method: MSTL_ETS,
           useRecentRate: isIntermittent(series.values, settings),

@@ -1,9 +1,8 @@
 import { loadMstl } from './augurs-wasm.js';
+import { centredTrend } from './centred-trend.js';
 import { dayOfWeek } from './day-of-week.js';
-import { weekdayProfile } from './weekday-profile.js';
+import { FLAT_WEEK, weekdayProfile } from './weekday-profile.js';
 
-/** A flat week: what a history too short for a decomposition gets. */
-const FLAT_WEEK: readonly number[] = [1, 1, 1, 1, 1, 1, 1];
 const PERIOD = 7;
 /** STL needs at least two full cycles. */
 const MIN_DAYS = 2 * PERIOD;
@@ -38,12 +37,8 @@ export function mstlWeeklyProfile(values: ArrayLike<number>, startDay: number): 
   }
   const sums = [0, 0, 0, 0, 0, 0, 0];
   const counts = [0, 0, 0, 0, 0, 0, 0];
-  const half = (PERIOD - 1) / 2;
-  for (let t = Math.max(half, n - LOOKBACK_DAYS); t < n - half; t++) {
-    let trend = 0;
-    for (let k = t - half; k <= t + half; k++) trend += fitted[k] ?? 0;
-    trend /= PERIOD;
-    if (!(trend > 0)) continue;
+  for (const { t, trend } of centredTrend(fitted, PERIOD)) {
+    if (t < n - LOOKBACK_DAYS || !(trend > 0)) continue;
     const d = dayOfWeek(startDay + t);
     sums[d] = (sums[d] ?? 0) + (fitted[t] ?? 0) / trend;
     counts[d] = (counts[d] ?? 0) + 1;

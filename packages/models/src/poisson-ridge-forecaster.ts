@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { forecastEachSeries } from './forecast-each-series.js';
 import { horizonDispersion, type HorizonResidual } from './horizon-dispersion.js';
 import { parseOptions } from './parse-options.js';
+import type { CalendarSeries } from './pooled-calendar.js';
 import type { Moments } from './predictive-series.js';
 import { recentRateFields, type RecentRateOptions } from './recent-rate.js';
 import { LONGEST_LAG, supportsYearly } from './v3-features.js';
@@ -117,10 +118,11 @@ export function createPoissonRidgeForecaster(options?: Partial<PoissonRidgeOptio
       // Read on first use, after forecastEachSeries has validated the request. Every series ends the day before
       // asOf, so the backtest origins are the same days for all of them and each origin's factor is read once.
       const factors = new Map<number, readonly number[]>();
+      let pooled: CalendarSeries[] | undefined;
       const factorFrom: FactorFrom = (originDay) => {
         let factor = factors.get(originDay);
         if (!factor) {
-          const pooled = request.series.map((s) => ({ startDay: toDayNumber(s.start), values: s.values }));
+          pooled ??= request.series.map((s) => ({ startDay: toDayNumber(s.start), values: s.values }));
           factor = yearAgoFactor(pooled, originDay, request.horizon);
           factors.set(originDay, factor);
         }

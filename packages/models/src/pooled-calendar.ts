@@ -1,8 +1,10 @@
 import { YEAR_ALIGNMENTS } from './calendar-alignment.js';
 import { dayOfWeek } from './day-of-week.js';
 import { recurringFactor, type RecurrenceRule } from './recurring-factor.js';
-import { departure, weekdayContrast, type DepartureRule, type WeekdayContrast } from './weekday-contrast.js';
+import { shrinkBeyondNoise } from './shrink-beyond-noise.js';
+import { scanDepartures, type DepartureRule } from './weekday-contrast.js';
 import { mstlWeeklyProfile } from './mstl-weekly.js';
+import { FLAT_WEEK } from './weekday-profile.js';
 
 /** One series placed on the calendar: its first day (day number) and its daily counts. */
 export interface CalendarSeries {
@@ -113,8 +115,7 @@ function yearlyLevel(
     const week = windowLevel(totals, firstDay, weekday, excluded, centre, SHORT_HALF_WINDOW);
     const departure = week.events > 0 ? Math.log(week.level / wide.level) : 0;
     const shortNoise = 1 / Math.max(week.events, 1);
-    const kept = departure === 0 ? 0 : Math.max(0, 1 - (SHORT_SHRINK * shortNoise) / departure ** 2);
-    short.set(firstDay + centre, kept * departure);
+    short.set(firstDay + centre, shrinkBeyondNoise(departure, shortNoise, SHORT_SHRINK));
   }
   const values = [...long.values()];
   if (values.length === 0) return long;
@@ -142,18 +143,12 @@ function yearlyLevel(
 export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalendar {
   const present = series.filter((s) => s.values.length > 0);
   if (present.length === 0) {
-    return { weekday: mstlWeeklyProfile([], 0), excluded: () => false, yearly: () => undefined, recurring: () => 1 };
+    return { weekday: FLAT_WEEK, excluded: () => false, yearly: () => undefined, recurring: () => 1 };
   }
   const firstDay = Math.min(...present.map((s) => s.startDay));
   const endDay = Math.max(...present.map((s) => s.startDay + s.values.length));
   const totals = pooledTotals(present, firstDay, endDay - firstDay);
-  const contrasts: (WeekdayContrast | undefined)[] = [];
-  const skipped = new Uint8Array(totals.length);
-  for (let t = 0; t < totals.length; t++) {
-    const contrast = weekdayContrast(totals, t);
-    contrasts.push(contrast);
-    if (contrast && departure(contrast, POOLED_DEPARTURE) !== 0) skipped[t] = 1;
-  }
+  const { contrasts, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
   const excluded = (day: number): boolean => skipped[day - firstDay] === 1;
   // The decomposition sees the events at their neighbours' level, so a holiday does not dent the week.
   const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrasts[t]?.expected ?? y) : y));

@@ -3,7 +3,7 @@ import { dayOfWeek } from './day-of-week.js';
 import type { PooledCalendar } from './pooled-calendar.js';
 import type { DayShape } from './recent-rate.js';
 import { recurringFactor, type RecurrenceRule } from './recurring-factor.js';
-import { departure, weekdayContrast, type DepartureRule } from './weekday-contrast.js';
+import { scanDepartures, type DepartureRule } from './weekday-contrast.js';
 import { weekdayProfile } from './weekday-profile.js';
 
 /**
@@ -36,15 +36,11 @@ export function seriesShape(values: readonly number[], startDay: number, horizon
   const n = values.length;
   const endDay = startDay + n;
   const pooledSkip = (index: number): boolean => calendar.excluded(startDay + index);
-  const special = new Uint8Array(n);
-  for (let t = 0; t < n; t++) {
-    const contrast = weekdayContrast(values, t, pooledSkip);
-    if (contrast && departure(contrast, SERIES_DEPARTURE) !== 0) special[t] = 1;
-  }
+  const { contrasts, departed: special } = scanDepartures(values, SERIES_DEPARTURE, pooledSkip);
   const excludedDay = (day: number): boolean => calendar.excluded(day) || special[day - startDay] === 1;
   const profile = weekdayProfile(values, startDay, { prior: calendar.weekday, excluded: excludedDay });
   const yearly = calendar.yearly(endDay - 1) !== undefined && calendar.yearly(endDay + horizon - 1) !== undefined;
-  const contrastAt = (day: number) => weekdayContrast(values, day - startDay, pooledSkip);
+  const contrastAt = (day: number) => contrasts[day - startDay];
   // The series' own recurring days first (its trade shows); else the days all series lose together (holidays).
   const ahead = Array.from({ length: horizon }, (_, h) => {
     const own = recurringFactor(endDay + h, startDay, contrastAt, SERIES_RECURRENCE);

@@ -41,6 +41,26 @@ export function weekdayContrast(
   return count < MIN_NEIGHBOURS ? undefined : { count: values[t] ?? 0, expected: sum / count, neighbours: count };
 }
 
+/** Every day's {@link weekdayContrast} and whether it departs by the rule: the scan a calendar's special days come from. */
+export interface DepartureScan {
+  /** The contrast of each day, by index (undefined where a day has too few neighbours). */
+  readonly contrasts: readonly (WeekdayContrast | undefined)[];
+  /** 1 for each day that departs (up or down) by the rule. */
+  readonly departed: Uint8Array;
+}
+
+/** Contrasts every day of `values` with its same-weekday neighbours (skipping `skip`) and flags the departures. */
+export function scanDepartures(values: ArrayLike<number>, rule: DepartureRule, skip?: (index: number) => boolean): DepartureScan {
+  const contrasts: (WeekdayContrast | undefined)[] = [];
+  const departed = new Uint8Array(values.length);
+  for (let t = 0; t < values.length; t++) {
+    const contrast = weekdayContrast(values, t, skip);
+    contrasts.push(contrast);
+    if (contrast && departure(contrast, rule) !== 0) departed[t] = 1;
+  }
+  return { contrasts, departed };
+}
+
 /**
  * `1` when a contrast's count departs upward from its expectation by the rule, `-1` downward, `0` otherwise. Both the
  * ratio and the deviation must be exceeded: the ratio alone flags noise on tiny counts, the deviation alone flags

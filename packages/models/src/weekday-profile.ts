@@ -1,7 +1,7 @@
 import { dayOfWeek } from './day-of-week.js';
 
 /** A flat week: every weekday at the average rate. */
-const FLAT_WEEK: readonly number[] = [1, 1, 1, 1, 1, 1, 1];
+export const FLAT_WEEK: readonly number[] = [1, 1, 1, 1, 1, 1, 1];
 
 /** Below this many days or events a weekday profile is mostly noise, so the prior stands. */
 const MIN_PROFILE_DAYS = 28;

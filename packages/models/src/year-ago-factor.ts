@@ -1,4 +1,5 @@
 import { pooledTotals, YEAR_DAYS, type CalendarSeries } from './pooled-calendar.js';
+import { shrinkBeyondNoise } from './shrink-beyond-noise.js';
 
 /**
  * Days before the origin, a year earlier, that the target weeks are compared with. Sixteen weeks, not four: the
@@ -77,7 +78,6 @@ export function yearAgoFactor(series: readonly CalendarSeries[], endDay: number,
     const ratio =
       Math.log(target / (2 * HALF_WINDOW)) - Math.log(reference / referenceDays) - growth * (step + referenceDays / 2);
     const noise = 1 / target + 1 / reference;
-    const kept = Math.max(0, 1 - (NOISE_MULTIPLE * noise) / (ratio * ratio));
-    return Math.exp(kept * ratio);
+    return Math.exp(shrinkBeyondNoise(ratio, noise, NOISE_MULTIPLE));
   });
 }

@@ -1,20 +1,11 @@
+import { centredTrend } from '../centred-trend.js';
+
 /**
  * The 1% critical value of χ² with 6 degrees of freedom: the null distribution of {@link seasonalEffectStatistic}
  * for a week, whose seven weekday means are free but for their sum.
  */
 export const CHI_SQUARED_6_AT_1_PERCENT = 16.812;
 
-/** The centred moving average over one odd `period` (the trend of a classical decomposition), where it exists. */
-function centredTrend(values: readonly number[], period: number): { t: number; trend: number }[] {
-  const half = Math.floor(period / 2);
-  const out: { t: number; trend: number }[] = [];
-  for (let t = half; t < values.length - half; t++) {
-    let window = 0;
-    for (let k = -half; k <= half; k++) window += values[t + k] ?? 0;
-    out.push({ t, trend: window / period });
-  }
-  return out;
-}
 
 /** Under three periods the centred trend leaves too few values per position to compare: no pattern is estimated. */
 function tooShort(values: readonly number[], period: number): boolean {

@@ -1,7 +1,4 @@
-/** A standard-normal draw (Box–Muller) from a uniform generator such as `seededRandom`. */
-export function standardNormal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+import { standardNormal } from './synthetic.js';
 
 /** What {@link simulateArma} draws: `y_t = mean + x_t`, `x_t = Σ ar_i x_{t−i} + e_t + Σ ma_j e_{t−j}`. */
 export interface ArmaProcess {

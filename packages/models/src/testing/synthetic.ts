@@ -32,15 +32,18 @@ export function poisson(random: () => number, rate: number): number {
   return k;
 }
 
+/** A standard-normal draw (Box–Muller) from a uniform generator such as `seededRandom`. */
+export function standardNormal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
 /** A Gamma(shape, 1) draw (Marsaglia–Tsang), for negative-binomial counts. */
 function gamma(random: () => number, shape: number): number {
   if (shape < 1) return gamma(random, shape + 1) * random() ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
-    const u1 = random();
-    const u2 = random();
-    const z = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    const z = standardNormal(random);
     const v = (1 + c * z) ** 3;
     if (v > 0 && Math.log(1 - random()) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
   }
