@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { FunnelcastConfig } from '@funnelcast/core';
+import { todayUtc, type FunnelcastConfig } from '@funnelcast/core';
 import type { ProgressEvent, RefreshOptions, RefreshSummary } from '@funnelcast/pipeline';
 import type { Logger } from 'pino';
 import { toJobError } from './error-policy.js';
@@ -71,7 +71,7 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
     try {
       const summary = await options.refresh(config, {
         target: data.target,
-        asOf: data.asOf ?? now().toISOString().slice(0, 10),
+        asOf: data.asOf ?? todayUtc(now()),
         ...(data.horizon !== undefined ? { horizon: data.horizon } : {}),
         dryRun: data.dryRun ?? false,
         onProgress: (event: ProgressEvent) => {

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { FunnelcastConfig, IsoDate } from '@funnelcast/core';
+import { todayUtc, type FunnelcastConfig, type IsoDate } from '@funnelcast/core';
 import { parseRefreshJobData, type RefreshJobData } from './job-data.js';
 
 /** The name of every refresh job (queued or scheduled). */
@@ -71,7 +71,7 @@ export async function enqueueRefresh(queue: RefreshQueue, config: FunnelcastConf
   const data = parseRefreshJobData(
     {
       target: request.target ?? config.defaultTarget,
-      asOf: request.asOf ?? now.toISOString().slice(0, 10),
+      asOf: request.asOf ?? todayUtc(now),
       ...(request.horizon !== undefined ? { horizon: request.horizon } : {}),
       ...(request.dryRun !== undefined ? { dryRun: request.dryRun } : {}),
     },

@@ -23,6 +23,14 @@ export function toDayNumber(date: IsoDate): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
+/**
+ * The calendar day in UTC of an instant. Core reads no clock: the edges pass their clock's `new Date()` in, and every
+ * edge names "today" the same way (a refresh's default as-of date, the newest date a lead may carry).
+ */
+export function todayUtc(now: Date): IsoDate {
+  return now.toISOString().slice(0, 10);
+}
+
 /** The ISO date of a day number (inverse of {@link toDayNumber}). */
 export function fromDayNumber(day: number): IsoDate {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);

@@ -4,7 +4,7 @@
  */
 export * from './progress.js';
 export * from './refresh-types.js';
-export { refresh, runIdFor, todayUtc } from './refresh.js';
+export { refresh, runIdFor } from './refresh.js';
 export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
 export { resolveForecasters } from './forecasters.js';
 export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';

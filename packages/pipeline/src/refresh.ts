@@ -5,6 +5,7 @@ import {
   isIsoDate,
   resolveTarget,
   stableHash,
+  todayUtc,
   type FunnelcastConfig,
   type IsoDate,
   type RunRecord,
@@ -16,11 +17,6 @@ import { periodLandings } from './landings.js';
 import { openWarehouse } from './open-warehouse.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
-
-/** Today's date in UTC as an ISO date. */
-export function todayUtc(now: Date): IsoDate {
-  return now.toISOString().slice(0, 10);
-}
 
 /**
  * The id of the run for an as-of date and the settings that shape it: re-running the same as-of date with the same

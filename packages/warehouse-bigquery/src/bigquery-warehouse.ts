@@ -1,5 +1,5 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
-import type { DataSummary, Forecaster, FunnelHistory, HistoryRequest, Warehouse } from '@funnelcast/core';
+import { todayUtc, type DataSummary, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
@@ -72,7 +72,7 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const statements = schemaStatements(ref, leads);
   const now = options.now ?? (() => new Date());
   const publisher = createPublisher(jobs, ref, now);
-  const checks = (): LeadCheckContext => ({ today: now().toISOString().slice(0, 10), superSegments: options.superSegments });
+  const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
   const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
   const forecasters: Record<(typeof BIGQUERY_MODELS)[number], Forecaster> = {
     'arima-plus': createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),

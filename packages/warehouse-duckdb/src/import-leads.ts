@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { InputError, type IsoDate, type Problem } from '@funnelcast/core';
+import { InputError, todayUtc, type IsoDate, type Problem } from '@funnelcast/core';
 import { appendRows } from './append-rows.js';
 import type { Db } from './connection.js';
 import {
@@ -50,7 +50,7 @@ async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, ea
       ...(await checkStagedLeads(db, source, {
         superSegments: options.superSegments,
         againstExisting: !replace,
-        today: options.today ?? new Date().toISOString().slice(0, 10),
+        today: options.today ?? todayUtc(new Date()),
       })),
     ];
     const [staged] = await db.all<{ n: number }>(`SELECT CAST(count(*) AS DOUBLE) AS n FROM ${STAGING_TABLE}`);

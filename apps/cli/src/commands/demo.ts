@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { todayUtc } from '@funnelcast/core';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { emit, note } from '../output.js';
@@ -24,7 +25,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
       .example("$0 demo --db /tmp/demo.duckdb --seed 7 --profile large", "A larger team in another file") as unknown as Argv<DemoArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
-    const { refresh, seedDemo, todayUtc } = await import('@funnelcast/pipeline');
+    const { refresh, seedDemo } = await import('@funnelcast/pipeline');
     const asOf = args.asOf ?? todayUtc(new Date());
     const target = args.target ? { target: args.target } : {};
     const progress = createProgressDisplay(process.stderr);
