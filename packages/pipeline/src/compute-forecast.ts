@@ -130,7 +130,9 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     superSegments: config.superSegments,
   });
   const active = activeCombinations(history.daily, asOf, config.mapping.windowDays);
-  const combinations = sortCombinations([...active, ...mapping.weights]);
+  // SQLs still open at the as-of date become SQOs in the horizon, so their combinations get rows even when the
+  // mapping window (shorter than the SQO lag it may be) saw nothing of them.
+  const combinations = sortCombinations([...active, ...mapping.weights, ...(history.conversion?.openSqls ?? [])]);
   const keys = combinations.map(combinationKey);
 
   const mqlSeries = denseSeries(history.daily, 'mqls', byCombination, keys, asOf, earliest);
@@ -164,14 +166,8 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     if (lost.length > 0) {
       throw new InputError(lost.map((s) => ({ where: `super_segment ${s.key}`, message: 'has a non-zero SQL forecast but no Channel × Source to distribute it to' })));
     }
-    const distributedSqls = distributeForecast(segments.filter((s) => !unmapped.has(s.key)), mapping);
-    // Every combination gets an SQL series (zeros where no segment maps to it) so its open SQLs still become SQOs.
-    const zero = new Array<number>(horizon).fill(0);
-    const withSqls = new Set(distributedSqls.map((s) => s.key));
-    const sqls = [
-      ...distributedSqls,
-      ...keys.filter((key) => !withSqls.has(key)).map((key) => ({ key, mean: zero, variance: zero, method: 'unmapped' })),
-    ];
+    // A combination no segment maps to has no SQL series (zero SQLs); forecastSqos still converts its open SQLs.
+    const sqls = distributeForecast(segments.filter((s) => !unmapped.has(s.key)), mapping);
     const cohorts = history.conversion?.cohorts ??
       conversionCohortsFromDaily(history.daily, addDays(asOf, -config.conversion.maturityDays - config.conversion.windowDays), addDays(asOf, -config.conversion.maturityDays));
     const rates = hybridRates({ cohorts, combinations, credibility: config.conversion.credibility });

@@ -1,6 +1,7 @@
 import {
   addDays,
   combinationKey,
+  compareCombinations,
   daysBetween,
   toDayNumber,
   type Combination,
@@ -66,7 +67,5 @@ export const bySegment = (row: DailyCounts): string => row.superSegment;
 export function sortCombinations(combinations: Iterable<Combination>): Combination[] {
   const unique = new Map<string, Combination>();
   for (const c of combinations) unique.set(combinationKey(c), { channel: c.channel, source: c.source });
-  return [...unique.values()].sort((a, b) =>
-    a.channel === b.channel ? (a.source < b.source ? -1 : 1) : a.channel < b.channel ? -1 : 1,
-  );
+  return [...unique.values()].sort(compareCombinations);
 }
