@@ -1,5 +1,5 @@
 import type { ConversionCohort, DailyCounts } from './ports.js';
-import { combinationKey, type Combination, type IsoDate } from './vocabulary.js';
+import { combinationKey, segmentCombinationKey, type Combination, type IsoDate } from './vocabulary.js';
 
 /** The SQL→SQO rate used for a combination, and what it was built from. */
 export interface HybridRate {
@@ -83,8 +83,7 @@ export function conversionCohortsFromDaily(daily: readonly DailyCounts[], cohort
   const cohorts = new Map<string, { superSegment: string; channel: string; source: string; sqls: number; sqos: number }>();
   for (const row of daily) {
     if (row.date < cohortStart || row.date >= cohortEnd) continue;
-    // JSON keeps a `|` inside a name from colliding with a separator.
-    const key = JSON.stringify([row.superSegment, combinationKey(row)]);
+    const key = segmentCombinationKey(row.superSegment, combinationKey(row));
     const cohort = cohorts.get(key) ?? { superSegment: row.superSegment, channel: row.channel, source: row.source, sqls: 0, sqos: 0 };
     cohort.sqls += row.sqls;
     cohort.sqos += row.sqos;

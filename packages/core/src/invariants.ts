@@ -139,31 +139,41 @@ function checkRunningStep(row: ProductionRow, view: StageView, field: typeof MTD
   }
 }
 
-/** MTD and QTD of each combination's rows, taken in date order, are running sums of `combined`. */
-function checkRunningSums(rows: readonly ProductionRow[], tolerance: number, log: RuleLog): void {
-  // Grouped by channel, then source (nested, for the reason GrainIndex gives), in order of each one's first row.
-  const byChannel = new Map<string, Map<string, ProductionRow[]>>();
-  const lists: ProductionRow[][] = [];
-  for (const row of rows) {
-    let bySource = byChannel.get(row.Channel_Grouping_Name);
-    if (!bySource) byChannel.set(row.Channel_Grouping_Name, (bySource = new Map()));
-    let list = bySource.get(row.Original_source);
+/** A row with its values in column order, read once. */
+interface RowEntry {
+  readonly row: ProductionRow;
+  readonly values: RowValues;
+}
+
+/** Rows grouped by channel, then source (nested, for the reason GrainIndex gives), in order of each one's first row. */
+class CombinationGroups {
+  private readonly byChannel = new Map<string, Map<string, RowEntry[]>>();
+  readonly lists: RowEntry[][] = [];
+
+  add(entry: RowEntry): void {
+    const { Channel_Grouping_Name: channel, Original_source: source } = entry.row;
+    let bySource = this.byChannel.get(channel);
+    if (!bySource) this.byChannel.set(channel, (bySource = new Map()));
+    let list = bySource.get(source);
     if (!list) {
-      bySource.set(row.Original_source, (list = []));
-      lists.push(list);
+      bySource.set(source, (list = []));
+      this.lists.push(list);
     }
-    list.push(row);
+    list.push(entry);
   }
+}
+
+/** MTD and QTD of each combination's rows, taken in date order, are running sums of `combined`. */
+function checkRunningSums(lists: readonly RowEntry[][], tolerance: number, log: RuleLog): void {
   for (const list of lists) {
-    list.sort((a, b) => (a.date_day < b.date_day ? -1 : a.date_day > b.date_day ? 1 : 0));
+    list.sort((a, b) => (a.row.date_day < b.row.date_day ? -1 : a.row.date_day > b.row.date_day ? 1 : 0));
     let before: ProductionRow | undefined;
     let beforeValues: RowValues = [];
-    for (const row of list) {
+    for (const { row, values } of list) {
       // A second row of the same day is reported as a duplicate; it is no step of the running sum.
       if (before?.date_day === row.date_day) continue;
       const sameMonth = before?.month === row.month && before.year === row.year;
       const sameQuarter = before?.quarter === row.quarter && before.year === row.year;
-      const values = productionRowValues(row);
       for (const stage of STAGES) {
         const current = new StageView(values, stage);
         const previous = new StageView(beforeValues, stage);
@@ -188,10 +198,12 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   const log = new RuleLog();
   const seen = new GrainIndex<true>();
   const sqlsPerDay = new Map<IsoDate, number>();
+  const groups = new CombinationGroups();
   for (const row of input.rows) {
     if (seen.get(row.date_day, row.Channel_Grouping_Name, row.Original_source)) log.add('one row per date and combination', where(row));
     seen.set(row.date_day, row.Channel_Grouping_Name, row.Original_source, true);
     const values = productionRowValues(row);
+    groups.add({ row, values });
     let nulls: string[] | undefined;
     for (const position of REQUIRED) if (values[position] == null) (nulls ??= []).push(COLUMNS[position]!.name);
     if (nulls) log.add('no NULL in a non-nullable column', `${where(row)}: ${nulls.join(', ')} NULL`);
@@ -201,7 +213,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
     for (const stage of STAGES) checkStage(row, new StageView(values, stage), log);
     if (row.data_type === 'FORECAST') sqlsPerDay.set(row.date_day, (sqlsPerDay.get(row.date_day) ?? 0) + (row.sqls_forecast ?? 0));
   }
-  checkRunningSums(input.rows, tolerance, log);
+  checkRunningSums(groups.lists, tolerance, log);
   for (let day = 0; day < input.horizon; day++) {
     const date = addDays(input.asOf, day);
     for (const combination of input.activeCombinations) {

@@ -2,7 +2,7 @@ import type { MappingRow } from './columns.js';
 import { addDays, daysBetween, isIsoDate } from './dates.js';
 import { InputError, type Problem } from './errors.js';
 import type { CombinationSpan, DailyCounts } from './ports.js';
-import { combinationKey, parseCombinationKey, type Combination, type IsoDate, type WeightMethod } from './vocabulary.js';
+import { combinationKey, parseCombinationKey, segmentCombinationKey, type Combination, type IsoDate, type WeightMethod } from './vocabulary.js';
 
 /** What the Gross–Sohl mapping needs: daily SQL history and when each combination started. */
 export interface MappingInput {
@@ -60,8 +60,6 @@ export function activeCombinations(daily: readonly DailyCounts[], asOf: IsoDate,
   return [...keys].map(parseCombinationKey).sort(compareCombinations);
 }
 
-// Segment and combination in one map key; JSON keeps a `|` inside a name from colliding with the separator.
-const segmentKey = (superSegment: string, key: string) => JSON.stringify([superSegment, key]);
 
 function validateMappingInput(input: MappingInput): void {
   const problems: Problem[] = [];
@@ -87,7 +85,7 @@ export function computeMapping(input: MappingInput): SegmentMapping {
   const seenInSegment = new Map<string, Set<string>>();
   for (const span of input.spans) {
     const key = combinationKey(span);
-    const id = segmentKey(span.superSegment, key);
+    const id = segmentCombinationKey(span.superSegment, key);
     const known = firstEvent.get(id);
     if (known === undefined || span.firstDate < known) firstEvent.set(id, span.firstDate);
     let seen = seenInSegment.get(span.superSegment);
@@ -110,7 +108,7 @@ export function computeMapping(input: MappingInput): SegmentMapping {
     const segmentCounts = counts.get(superSegment);
     if (segmentCounts && segmentCounts.size > 0) {
       const scaled = [...segmentCounts].map(([key, count]) => {
-        const first = firstEvent.get(segmentKey(superSegment, key));
+        const first = firstEvent.get(segmentCombinationKey(superSegment, key));
         // A combination that started inside the window had less time to collect SQLs: scale it to the full window.
         const exposure = first !== undefined && first > windowStart ? daysBetween(first, asOf) : windowDays;
         const adjusted = exposure < windowDays;

@@ -60,6 +60,14 @@ export function combinationKey(combination: Combination): string {
   return `${combination.channel}${KEY_SEPARATOR}${combination.source}`;
 }
 
+/**
+ * A stable map key for a super-segment and a {@link combinationKey}; JSON keeps any character of a segment name from
+ * colliding with the join.
+ */
+export function segmentCombinationKey(superSegment: string, combinationKey: string): string {
+  return JSON.stringify([superSegment, combinationKey]);
+}
+
 /** The inverse of {@link combinationKey}. */
 export function parseCombinationKey(key: string): Combination {
   const at = key.indexOf(KEY_SEPARATOR);

@@ -1,5 +1,6 @@
 import {
   addDays,
+  dateRange,
   landing,
   startOfMonth,
   startOfNextMonth,
@@ -12,14 +13,13 @@ import {
 } from '@funnelcast/core';
 import type { PeriodLanding } from './refresh-types.js';
 
-/** Variance of each forecast cell, keyed `combinationKey|date`, for period totals with honest intervals. */
-function cellVariances(fine: Readonly<Record<Stage, readonly PredictiveSeries[]>>, stage: Stage, asOf: IsoDate): Map<string, number> {
+/**
+ * Variance of each forecast cell, keyed `combinationKey|date`, for period totals with honest intervals. `dates` are
+ * the horizon's days, formatted once for every stage and cell.
+ */
+function cellVariances(series: readonly PredictiveSeries[], dates: readonly IsoDate[]): Map<string, number> {
   const variances = new Map<string, number>();
-  // One date per horizon day, not one per cell: addDays parses and formats a date on every call.
-  const dates: IsoDate[] = [];
-  for (const series of fine[stage]) {
-    series.variance.forEach((variance, day) => variances.set(`${series.key}|${(dates[day] ??= addDays(asOf, day))}`, variance));
-  }
+  for (const { key, variance } of series) variance.forEach((v, day) => variances.set(`${key}|${dates[day]}`, v));
   return variances;
 }
 
@@ -28,6 +28,7 @@ export function periodLandings(
   rows: readonly ProductionRow[],
   fine: Readonly<Record<Stage, readonly PredictiveSeries[]>>,
   asOf: IsoDate,
+  horizon: number,
 ): PeriodLanding[] {
   const out: PeriodLanding[] = [];
   const quarterStart = startOfQuarter(asOf);
@@ -35,8 +36,9 @@ export function periodLandings(
     { period: 'month' as const, from: startOfMonth(asOf), to: startOfNextMonth(asOf) },
     { period: 'quarter' as const, from: quarterStart, to: startOfNextMonth(startOfNextMonth(startOfNextMonth(quarterStart))) },
   ];
+  const dates = dateRange(asOf, addDays(asOf, horizon));
   for (const stage of STAGES) {
-    const variances = cellVariances(fine, stage, asOf);
+    const variances = cellVariances(fine[stage], dates);
     for (const { period, from, to } of periods) {
       out.push({ stage, period, periodStart: from, ...landing({ rows, stage, from, to, variances }) });
     }

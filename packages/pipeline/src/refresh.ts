@@ -135,7 +135,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       combinations: computed.combinations.length,
       superSegments: config.superSegments,
       models: { mqls: forecasters.mqls.name, sqls: forecasters.sqls.name },
-      landings: periodLandings(computed.rows, computed.fine, asOf),
+      landings: periodLandings(computed.rows, computed.fine, asOf, horizon),
       timings,
       warnings: computed.warnings,
     };
