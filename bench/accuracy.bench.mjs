@@ -9,7 +9,7 @@ import { createForecaster } from '@funnelcast/models';
 import { historyRequest, refresh } from '@funnelcast/pipeline';
 import { createDuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { join } from 'node:path';
-import { round, scratch, writeResult } from './support.mjs';
+import { quantileOfSorted, round, scratch, writeResult } from './support.mjs';
 
 const AS_OF = '2025-10-01';
 const DAYS = 30;
@@ -40,10 +40,6 @@ function drawsByCombination(draws) {
   return out;
 }
 
-function quantile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 /** Forecast of the floor: expected value, bounds = exact (empirical over many draws) count quantiles. */
 function floorForecast(floorDraws) {
   const mean = sumByCombination(floorDraws.mean);
@@ -55,9 +51,9 @@ function floorForecast(floorDraws) {
       entry[stage] = Array.from({ length: DAYS }, (_, day) => {
         const values = stages[stage].map((draw) => draw[day]).sort((a, b) => a - b);
         const m = mean.get(key)[stage][day];
-        const lower50 = Math.min(quantile(values, 0.25), m);
-        const upper50 = Math.max(quantile(values, 0.75), m);
-        return { mean: m, lower95: Math.min(quantile(values, 0.025), lower50), lower50, upper50, upper95: Math.max(quantile(values, 0.975), upper50) };
+        const lower50 = Math.min(quantileOfSorted(values, 0.25), m);
+        const upper50 = Math.max(quantileOfSorted(values, 0.75), m);
+        return { mean: m, lower95: Math.min(quantileOfSorted(values, 0.025), lower50), lower50, upper50, upper95: Math.max(quantileOfSorted(values, 0.975), upper50) };
       });
     }
     out.set(key, entry);

@@ -3,11 +3,8 @@
 // progress, metrics, JSON logs) with a refresh that does nothing: jobs per second, and enqueue-to-start latency
 // (job.timestamp → the refresh being called), once as a burst (addBulk, a backfill) and once enqueued one at a time
 // the way `funnelcast enqueue` does. Part 2: 20 real refreshes of the demo data by 2 worker processes.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { addDays, parseConfig } from '@funnelcast/core';
 import { seedDemo } from '@funnelcast/pipeline';
@@ -22,7 +19,7 @@ import {
   REFRESH_JOB_NAME,
   refreshJobId,
 } from '@funnelcast/worker';
-import { startRedis } from '@funnelcast/worker/testing';
+import { obliterateQueue, startRedis, startWorkerProcess } from '@funnelcast/worker/testing';
 import { percentile, round, scratch, time, writeResult } from './support.mjs';
 
 const STUB_JOBS = 1_000;
@@ -31,27 +28,18 @@ const STUB_JOBS = 1_000;
 const STUB_TARGETS = 100;
 const REFRESHES = 20;
 const DEMO_END = '2025-10-01';
-const workerMain = new URL('../apps/worker/dist/main.js', import.meta.url).pathname;
 
 const redis = await startRedis();
 const ms = (value) => round(value, 2);
 const latencySummary = (values) => ({ p50: ms(percentile(values, 0.5)), p99: ms(percentile(values, 0.99)), max: ms(Math.max(...values)) });
 
-/** A config whose queue is its own, for one measurement (`obliterate` deletes it afterwards). */
+/** A config whose queue is its own, for one measurement (`obliterateQueue` deletes it afterwards). */
 function benchConfig(targets, label) {
   return parseConfig({
     targets: Object.fromEntries(targets.map(([name, path]) => [name, { type: 'duckdb', path }])),
     defaultTarget: targets[0][0],
     queue: { name: `bench-${label}-${randomUUID()}`, prefix: 'fcbench' },
   });
-}
-
-async function obliterate(config) {
-  const connection = createRedisConnection(redis.url, { blocking: false });
-  const queue = createRefreshQueue(config, connection);
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await connection.quit();
 }
 
 /** Part 1, one mode: `enqueue(queue, config, jobs)` adds every job; the worker runs them with a no-op refresh. */
@@ -96,28 +84,13 @@ async function stubRun(mode, enqueue) {
     };
   } finally {
     await fw.close();
-    await obliterate(config);
+    await obliterateQueue(config, redis.url);
   }
 }
 
-/** A `funnelcast-worker` process (the built binary) with its JSON log lines. */
+/** A `funnelcast-worker` process (the built binary, one refresh at a time) with its JSON log lines. */
 function workerProcess(configPath) {
-  const env = { ...process.env, REDIS_URL: redis.url, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_WORKER_CONCURRENCY: '1' };
-  const child = spawn(process.execPath, [workerMain, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const logs = [];
-  let announceStart;
-  const started = new Promise((resolve) => (announceStart = resolve));
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    const line = JSON.parse(text);
-    logs.push(line);
-    if (line.msg === 'worker started') announceStart();
-  });
-  const exited = once(child, 'exit').then(([code]) => code);
-  return {
-    logs,
-    started: Promise.race([started, exited.then((code) => Promise.reject(new Error(`worker exited early (${code})`)))]),
-    stop: () => (child.kill('SIGTERM'), exited),
-  };
+  return startWorkerProcess(['--config', configPath], { REDIS_URL: redis.url, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_WORKER_CONCURRENCY: '1' });
 }
 
 /**
@@ -144,7 +117,7 @@ async function realRun() {
     const queue = createRefreshQueue(config, connection);
     const events = createRefreshQueueEvents(config, eventsConnection);
     try {
-      await Promise.all([...workers.map((w) => w.started), events.waitUntilReady()]);
+      await Promise.all([...workers.map((w) => w.waitForLog((l) => l.msg === 'worker started')), events.waitUntilReady()]);
       const ids = new Set();
       const allDone = new Promise((resolve, reject) => {
         events.on('completed', ({ jobId }) => ids.delete(jobId) && ids.size === 0 && resolve());
@@ -161,7 +134,7 @@ async function realRun() {
       const busy = refreshSeconds.reduce((a, b) => a + b, 0);
       const perWorker = workers.map((w) => w.logs.filter((l) => l.msg === 'refresh completed').length);
       const lockWaits = workers.reduce((n, w) => n + w.logs.filter((l) => l.msg === 'target busy; delaying').length, 0);
-      const exitCodes = await Promise.all(workers.map((w) => w.stop()));
+      const exitCodes = await Promise.all(workers.map((w) => w.stop('SIGTERM')));
       const published = {};
       for (const [target, path] of targets) {
         const warehouse = await createDuckDbWarehouse({ path });
@@ -182,12 +155,12 @@ async function realRun() {
         workerExitCodes: exitCodes,
       };
     } finally {
-      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(workers.map((w) => w.stop('SIGTERM')));
       await events.close();
       eventsConnection.disconnect();
       await queue.close();
       await connection.quit();
-      await obliterate(config);
+      await obliterateQueue(config, redis.url);
     }
   } finally {
     dir.cleanup();

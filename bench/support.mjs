@@ -36,9 +36,13 @@ export function writeResult(name, figures) {
 /** Rounds for readable JSON. */
 export const round = (value, digits = 3) => (value === null || value === undefined ? null : Number(value.toFixed(digits)));
 
+/** The nearest-rank `p`-quantile (0 < p ≤ 1) of values already sorted ascending. */
+export function quantileOfSorted(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
 /** The nearest-rank `p`-quantile (0 < p ≤ 1) of `values`, or null when there are none. */
 export function percentile(values, p) {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  return quantileOfSorted([...values].sort((a, b) => a - b), p);
 }

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
-import { createRedisConnection, createRefreshQueue, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
+import { createRedisConnection, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
 import { runCli, runCliJson, tempDir } from './support/cli.js';
-import { startRedis, type TestRedis } from '@funnelcast/worker/testing';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { obliterateQueue, startRedis, startWorkerProcess, type TestRedis, type WorkerProcess } from '@funnelcast/worker/testing';
 
 /** The demo data's published forecast: history before 2025-06-01. */
 const OLD_AS_OF = '2025-06-01';
@@ -34,13 +33,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
-  for (const config of configs.splice(0)) {
-    const connection = createRedisConnection(redis.url, { blocking: false });
-    const queue = createRefreshQueue(config, connection);
-    await queue.obliterate({ force: true });
-    await queue.close();
-    await connection.quit();
-  }
+  for (const config of configs.splice(0)) await obliterateQueue(config, redis.url);
 });
 
 /**

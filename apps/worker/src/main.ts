@@ -4,10 +4,9 @@
  * Usage: `funnelcast-worker [--config funnelcast.config.yaml]`; see the README for the environment variables.
  */
 import { parseArgs } from 'node:util';
-import { loadConfigFile, refresh } from '@funnelcast/pipeline';
+import { DEFAULT_WORKER_PORT } from './health-server.js';
 import { createLogger } from './logger.js';
 import { readWorkerEnv, workerEnvSchema } from './settings.js';
-import { createFunnelcastWorker } from './worker.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
@@ -19,7 +18,7 @@ if (values.help) {
       'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
       '',
       `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
-      'Health at http://localhost:9464/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".',
+      `Health at http://localhost:${DEFAULT_WORKER_PORT}/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".`,
       '',
     ].join('\n'),
   );
@@ -30,6 +29,8 @@ let logger = createLogger();
 try {
   const env = readWorkerEnv(process.env);
   logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL });
+  // Loaded after --help and the environment check, so both answer at once (BullMQ and the models load slowly).
+  const [{ loadConfigFile, refresh }, { createFunnelcastWorker }] = await Promise.all([import('@funnelcast/pipeline'), import('./worker.js')]);
   const { config, origin } = await loadConfigFile(values.config ?? env.FUNNELCAST_CONFIG);
   logger.info({ config: origin }, 'configuration loaded');
   const worker = await createFunnelcastWorker({

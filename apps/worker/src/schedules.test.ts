@@ -4,11 +4,12 @@ import { createRedisConnection } from './connection.js';
 import { createRefreshQueue, REFRESH_JOB_OPTIONS } from './queue.js';
 import { listSchedules, schedulerId } from './schedules.js';
 import { createFunnelcastWorker } from './worker.js';
-import { nextJobEvent, obliterateQueue, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
+import { nextJobEvent, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
+import { obliterateQueue } from './testing/queue-cleanup.js';
 
 const configs: FunnelcastConfig[] = [];
 afterEach(async () => {
-  await Promise.all(configs.splice(0).map(obliterateQueue));
+  await Promise.all(configs.splice(0).map((config) => obliterateQueue(config, testRedisUrl())));
 });
 
 /** Starts a worker with schedules on, as `main.ts` does, and stops it. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, type Job, type Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
 import type { RefreshOptions, RefreshSummary } from '@funnelcast/pipeline';
 import { pino } from 'pino';
 import type { RefreshFunction } from '../processor.js';
 import { createFunnelcastWorker, type FunnelcastWorker, type FunnelcastWorkerOptions } from '../worker.js';
+import { obliterateQueue } from './queue-cleanup.js';
 
 /** The Redis of the test run (set by the global setup in ./redis-server.ts). */
 export function testRedisUrl(): string {
@@ -23,12 +24,6 @@ export function testConfig(targets: readonly string[] = ['local'], schedule = { 
   });
 }
 
-/** Deletes every key of the config's queue (jobs, schedulers, target locks). */
-export async function obliterateQueue(config: FunnelcastConfig): Promise<void> {
-  const queue = new Queue(config.queue.name, { connection: { url: testRedisUrl() }, prefix: config.queue.prefix });
-  await queue.obliterate({ force: true });
-  await queue.close();
-}
 
 /** A logger that writes nothing (tests assert on behaviour, not on log lines). */
 export const silentLogger = pino({ level: 'silent' });
@@ -105,7 +100,7 @@ export function workerPool(): WorkerPool {
     },
     async closeAll() {
       await Promise.all(started.splice(0).map((w) => w.close()));
-      await Promise.all([...configs].map(obliterateQueue));
+      await Promise.all([...configs].map((config) => obliterateQueue(config, testRedisUrl())));
       configs.clear();
     },
   };

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import { repoRoot } from './cli.js';
+import { fileURLToPath } from 'node:url';
 
-/** The built worker entry point, as `npx funnelcast-worker` runs it. */
-export const workerPath = join(repoRoot, 'apps', 'worker', 'dist', 'main.js');
+/** The built worker entry point, as `npx funnelcast-worker` runs it (this file is built beside it, in dist/testing). */
+export const workerPath = fileURLToPath(new URL('../main.js', import.meta.url));
 
 /** One JSON log line of the worker. */
 export type LogLine = Record<string, unknown> & { msg?: string };
@@ -20,9 +19,12 @@ export interface WorkerProcess {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built worker with `args` and extra environment, collecting its stdout JSON logs. */
+/**
+ * Starts the built worker with `args` and extra environment, collecting its stdout JSON logs; for the end-to-end
+ * tests and `bench/queue.bench.mjs`.
+ */
 export function startWorkerProcess(args: readonly string[], env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [workerPath, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [workerPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: LogLine[] = [];
   const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   let stderr = '';
