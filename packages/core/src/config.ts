@@ -17,6 +17,9 @@ export const MQL_MODELS = ['mstl-ets', 'arima-plus', 'seasonal-naive'] as const;
 /** SQL models. `v3.1-bqml` is the BigQuery boosted tree; `v3-ridge` its embedded counterpart on the same features. */
 export const SQL_MODELS = ['v3-ridge', 'v3.1-bqml', 'seasonal-naive'] as const;
 
+/** The models that run inside BigQuery (`ML.FORECAST`, `ML.PREDICT`); every other model runs embedded. */
+export const IN_WAREHOUSE_MODELS = ['arima-plus', 'v3.1-bqml'] as const;
+
 const duckdbTarget = z
   .object({
     type: z.literal('duckdb'),

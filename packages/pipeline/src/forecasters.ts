@@ -1,8 +1,7 @@
-import { ConfigError, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import { ConfigError, IN_WAREHOUSE_MODELS, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
 import type { StageForecasters } from './compute-forecast.js';
 
-/** Models that run inside the warehouse rather than embedded. */
-const IN_WAREHOUSE = new Set(['arima-plus', 'v3.1-bqml']);
+const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
 
 async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse): Promise<Forecaster> {
   if (IN_WAREHOUSE.has(model)) {

@@ -1,5 +1,5 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
-import { todayUtc, type DataSummary, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
+import { todayUtc, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
@@ -39,9 +39,6 @@ export interface BigQueryWarehouse extends Warehouse {
   schemaStatements(): string[];
 }
 
-/** The in-warehouse forecasters, by the model names of core's config. */
-export const BIGQUERY_MODELS = ['arima-plus', 'v3.1-bqml'] as const;
-
 /**
  * Connects to the target's dataset. Nothing is queried until a method is called; dataset and table names are checked
  * here. Every job carries the target's labels, location and `maximumBytesBilled`, and transient job failures are
@@ -74,7 +71,7 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const publisher = createPublisher(jobs, ref, now);
   const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
   const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
-  const forecasters: Record<(typeof BIGQUERY_MODELS)[number], Forecaster> = {
+  const forecasters: Record<(typeof IN_WAREHOUSE_MODELS)[number], Forecaster> = {
     'arima-plus': createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
     'v3.1-bqml': createV31BqmlForecaster(jobs, modelRef(target.sqlModelName)),
   };

@@ -12,7 +12,7 @@ import {
   type RelationDeclaration,
 } from '@funnelcast/core';
 import type { LeadsSource } from './leads-source.js';
-import { columnName, tablePath } from './sql-names.js';
+import { columnList, columnName, tablePath } from './sql-names.js';
 
 /** How each warehouse-neutral column type is stored in BigQuery (core names them as BigQuery does). */
 export const BIGQUERY_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -124,13 +124,10 @@ export function latestPublishedRunSql(ref: DatasetRef): string {
   ORDER BY published_at DESC, as_of DESC, run_id DESC LIMIT 1`;
 }
 
-const columnList = (relation: RelationDeclaration, alias?: string) =>
-  relation.columns.map((c) => (alias ? `${alias}.` : '') + columnName(c.name)).join(', ');
-
 function latestRunViewSql(ref: DatasetRef, view: RelationDeclaration, table: string): string {
   return `CREATE OR REPLACE VIEW ${relationPath(ref, view.name)}
 OPTIONS(description = ${stringLiteral(view.description)}) AS
-SELECT ${columnList(view)} FROM ${relationPath(ref, table)}
+SELECT ${columnList(view.columns)} FROM ${relationPath(ref, table)}
 WHERE run_id = (${latestPublishedRunSql(ref)})`;
 }
 

@@ -3,7 +3,7 @@
  * core's column declarations, atomic publish, ML.FORECAST / ML.PREDICT forecasters, dry-run costs, labels and
  * retries of transient job errors.
  */
-export { createBigQueryWarehouse, BIGQUERY_MODELS, type BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery-warehouse.js';
+export { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery-warehouse.js';
 export { V31_FEATURES } from './v31-bqml-forecaster.js';
 export type { BigQueryTarget } from './leads-source.js';
 export type { QueryInput, RetryPolicy } from './job-runner.js';

@@ -17,7 +17,7 @@ import {
 import { PUBLISH_ID, relationPath, STAGING_TABLES, type DatasetRef } from './ddl.js';
 import type { JobRunner, QueryInput } from './job-runner.js';
 import { decodeValue, rowsParamType, toStruct } from './row-values.js';
-import { columnName } from './sql-names.js';
+import { columnList } from './sql-names.js';
 
 /**
  * Writing runs. Rows are written with DML only (`INSERT … SELECT FROM UNNEST(@rows)`), never streaming inserts:
@@ -41,7 +41,6 @@ export const ROWS_PER_STATEMENT = 500;
 const rowsTable = BACKING_TABLES[PRODUCTION_FORECAST.name];
 const mappingTable = BACKING_TABLES[SEGMENT_MAPPING.name];
 
-const names = (columns: readonly ColumnDeclaration[], alias = '') => columns.map((c) => alias + columnName(c.name)).join(', ');
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -57,7 +56,7 @@ export function insertRowsStatement(
   rows: readonly object[],
 ): { sql: string; input: Required<QueryInput> } {
   return {
-    sql: `INSERT INTO ${table} (${names(columns)})\nSELECT ${names(columns, 'r.')} FROM UNNEST(@${param}) AS r`,
+    sql: `INSERT INTO ${table} (${columnList(columns)})\nSELECT ${columnList(columns, 'r.')} FROM UNNEST(@${param}) AS r`,
     input: {
       params: { [param]: rows.map((row) => toStruct(columns, row)) },
       types: { [param]: rowsParamType(columns) },
@@ -143,7 +142,7 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
         const staged = 'STARTS_WITH(publish_id, @publish_prefix)';
         return [
           `DELETE FROM ${target} WHERE run_id = @run_id AND ${notYetCommitted}`,
-          `INSERT INTO ${target} (${names(columns)})\nSELECT ${names(columns)} FROM ${staging} WHERE ${staged}`,
+          `INSERT INTO ${target} (${columnList(columns)})\nSELECT ${columnList(columns)} FROM ${staging} WHERE ${staged}`,
           `DELETE FROM ${staging} WHERE ${staged}`,
         ];
       };

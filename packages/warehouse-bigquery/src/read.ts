@@ -10,9 +10,8 @@ import {
 import { relationPath, type DatasetRef } from './ddl.js';
 import type { JobRunner } from './job-runner.js';
 import { decodeRow } from './row-values.js';
-import { columnName } from './sql-names.js';
+import { columnList } from './sql-names.js';
 
-const selectList = (columns: readonly { name: string }[]) => columns.map((c) => columnName(c.name)).join(', ');
 
 interface Condition {
   readonly sql: string;
@@ -42,7 +41,7 @@ export async function readPublished(jobs: JobRunner, ref: DatasetRef, filter: Pu
     { sql: 'date_day <= @to_day', param: 'to_day', type: 'DATE', value: filter.to },
   ]);
   const rows = await jobs.query(
-    `SELECT ${selectList(PRODUCTION_FORECAST.columns)} FROM ${relationPath(ref, PRODUCTION_FORECAST.name)}
+    `SELECT ${columnList(PRODUCTION_FORECAST.columns)} FROM ${relationPath(ref, PRODUCTION_FORECAST.name)}
 ${sql}
 ORDER BY date_day, \`Channel_Grouping_Name\`, \`Original_source\``,
     input,
@@ -56,7 +55,7 @@ export async function readMapping(jobs: JobRunner, ref: DatasetRef, filter: { re
     { sql: 'super_segment = @segment', param: 'segment', type: 'STRING', value: filter.superSegment },
   ]);
   const rows = await jobs.query(
-    `SELECT ${selectList(SEGMENT_MAPPING.columns)} FROM ${relationPath(ref, SEGMENT_MAPPING.name)}
+    `SELECT ${columnList(SEGMENT_MAPPING.columns)} FROM ${relationPath(ref, SEGMENT_MAPPING.name)}
 ${sql}
 ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
     input,
@@ -67,7 +66,7 @@ ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
 /** Runs, newest start first. */
 export async function listRuns(jobs: JobRunner, ref: DatasetRef, limit?: number): Promise<RunRecord[]> {
   const rows = await jobs.query(
-    `SELECT ${selectList(FORECAST_RUNS.columns)} FROM ${relationPath(ref, FORECAST_RUNS.name)}
+    `SELECT ${columnList(FORECAST_RUNS.columns)} FROM ${relationPath(ref, FORECAST_RUNS.name)}
 ORDER BY started_at DESC, run_id DESC${limit === undefined ? '' : '\nLIMIT @limit'}`,
     limit === undefined ? {} : { params: { limit }, types: { limit: 'INT64' } },
   );

@@ -46,3 +46,8 @@ export function columnName(name: string): string {
   if (!IDENTIFIER.test(name)) throw new ConfigError([{ where: 'column', message: `${JSON.stringify(name)} is not a valid column name` }]);
   return `\`${name}\``;
 }
+
+/** Declared columns as a select or insert list, each backquoted, optionally qualified (`r.` gives `r.\`col\``). */
+export function columnList(columns: readonly { readonly name: string }[], qualifier = ''): string {
+  return columns.map((c) => qualifier + columnName(c.name)).join(', ');
+}
