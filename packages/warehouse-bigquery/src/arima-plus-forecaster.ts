@@ -1,4 +1,5 @@
 import { addDays, daysBetween, InputError, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
+import { chunks } from './chunks.js';
 import { checkRequest, throwIfAborted, type ModelRef } from './forecast-request.js';
 import type { JobRunner } from './job-runner.js';
 import { rowsParamType } from './row-values.js';
@@ -72,9 +73,8 @@ export function createArimaPlusForecaster(jobs: JobRunner, model: ModelRef): For
       const sql = arimaPlusSql(model, horizon);
       await jobs.query(sql.createTraining);
       const points = series.flatMap((s) => s.values.map((value, i) => ({ series_key: s.key, date_day: addDays(s.start, i), value })));
-      for (let i = 0; i < points.length; i += POINTS_PER_STATEMENT) {
+      for (const chunk of chunks(points, POINTS_PER_STATEMENT)) {
         throwIfAborted(request, 'training');
-        const chunk = points.slice(i, i + POINTS_PER_STATEMENT);
         await jobs.query(sql.insertPoints, { params: { points: chunk }, types: { points: rowsParamType(POINT_COLUMNS) } });
       }
       throwIfAborted(request, 'training');

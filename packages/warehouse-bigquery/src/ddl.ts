@@ -45,39 +45,40 @@ export const PUBLISH_ID: ColumnDeclaration = {
   group: 'run',
 };
 
-const rowsTable = BACKING_TABLES[PRODUCTION_FORECAST.name];
-const mappingTable = BACKING_TABLES[SEGMENT_MAPPING.name];
+/** The backing tables of a run's rows and its mapping, behind the two latest-run views. */
+export const ROWS_TABLE = BACKING_TABLES[PRODUCTION_FORECAST.name];
+export const MAPPING_TABLE = BACKING_TABLES[SEGMENT_MAPPING.name];
 
 /** Where publish stages a run's rows before one transaction moves them into the backing tables. */
 export const STAGING_TABLES = {
-  [rowsTable]: `${rowsTable}_staging`,
-  [mappingTable]: `${mappingTable}_staging`,
+  [ROWS_TABLE]: `${ROWS_TABLE}_staging`,
+  [MAPPING_TABLE]: `${MAPPING_TABLE}_staging`,
 } as const;
 
 /** Every table of the BigQuery warehouse, in creation order. */
 export const TABLES: readonly TableSpec[] = [
   { ...FORECAST_RUNS, clusterBy: ['run_id'] },
   {
-    name: rowsTable,
+    name: ROWS_TABLE,
     description: `Rows of every run behind ${PRODUCTION_FORECAST.name}.`,
     columns: PRODUCTION_FORECAST.columns,
     partitionBy: 'as_of',
     clusterBy: ['run_id'],
   },
   {
-    name: mappingTable,
+    name: MAPPING_TABLE,
     description: `Mapping rows of every run behind ${SEGMENT_MAPPING.name}.`,
     columns: SEGMENT_MAPPING.columns,
     clusterBy: ['run_id'],
   },
   {
-    name: STAGING_TABLES[rowsTable],
+    name: STAGING_TABLES[ROWS_TABLE],
     description: 'Rows staged by a publish in progress (emptied by the publish transaction).',
     columns: [PUBLISH_ID, ...PRODUCTION_FORECAST.columns],
     clusterBy: ['publish_id'],
   },
   {
-    name: STAGING_TABLES[mappingTable],
+    name: STAGING_TABLES[MAPPING_TABLE],
     description: 'Mapping rows staged by a publish in progress (emptied by the publish transaction).',
     columns: [PUBLISH_ID, ...SEGMENT_MAPPING.columns],
     clusterBy: ['publish_id'],
@@ -147,7 +148,7 @@ actuals AS (
 SELECT r.run_id, r.as_of, r.\`Channel_Grouping_Name\`, r.\`Original_source\`, r.date_day,
   DATE_DIFF(r.date_day, r.as_of, DAY) AS horizon_day,
   ${stageColumns}
-FROM ${relationPath(ref, rowsTable)} AS r
+FROM ${relationPath(ref, ROWS_TABLE)} AS r
 JOIN ${relationPath(ref, FORECAST_RUNS.name)} AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
 LEFT JOIN actuals AS a ON a.event_date = r.date_day
   AND a.channel_grouping_name = r.\`Channel_Grouping_Name\` AND a.original_source = r.\`Original_source\`
@@ -159,8 +160,8 @@ WHERE r.data_type = 'FORECAST'
 export function schemaStatements(ref: DatasetRef, leads: LeadsSource): string[] {
   return [
     ...TABLES.map((table) => createTableSql(ref, table)),
-    latestRunViewSql(ref, PRODUCTION_FORECAST, rowsTable),
-    latestRunViewSql(ref, SEGMENT_MAPPING, mappingTable),
+    latestRunViewSql(ref, PRODUCTION_FORECAST, ROWS_TABLE),
+    latestRunViewSql(ref, SEGMENT_MAPPING, MAPPING_TABLE),
     forecastVsActualSql(ref, leads),
   ];
 }

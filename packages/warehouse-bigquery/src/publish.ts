@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  BACKING_TABLES,
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
   FORECAST_RUNS,
@@ -14,7 +13,8 @@ import {
   type ProductionRow,
   type RunRecord,
 } from '@funnelcast/core';
-import { PUBLISH_ID, relationPath, STAGING_TABLES, type DatasetRef } from './ddl.js';
+import { chunks } from './chunks.js';
+import { MAPPING_TABLE, PUBLISH_ID, relationPath, ROWS_TABLE, STAGING_TABLES, type DatasetRef } from './ddl.js';
 import type { JobRunner, QueryInput } from './job-runner.js';
 import { decodeValue, rowsParamType, toStruct } from './row-values.js';
 import { columnList } from './sql-names.js';
@@ -38,15 +38,6 @@ import { columnList } from './sql-names.js';
 /** Rows per DML statement: keeps each request well under BigQuery's 10 MB request limit. @defaultValue 500 */
 export const ROWS_PER_STATEMENT = 500;
 
-const rowsTable = BACKING_TABLES[PRODUCTION_FORECAST.name];
-const mappingTable = BACKING_TABLES[SEGMENT_MAPPING.name];
-
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** `INSERT INTO table (columns) SELECT columns FROM UNNEST(@param)` with the parameter's value and type. */
 export function insertRowsStatement(
@@ -122,11 +113,11 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
 
     async publishRun(record, rows, mapping) {
       const prefix = `${record.run_id}/${randomUUID()}#`;
-      for (const table of [rowsTable, mappingTable]) {
+      for (const table of [ROWS_TABLE, MAPPING_TABLE]) {
         await jobs.query(`DELETE FROM ${relationPath(ref, STAGING_TABLES[table])} WHERE run_id = @run_id`, byRun(record.run_id));
       }
-      await stage(rowsTable, PRODUCTION_FORECAST.columns, prefix, rows);
-      await stage(mappingTable, SEGMENT_MAPPING.columns, prefix, mapping);
+      await stage(ROWS_TABLE, PRODUCTION_FORECAST.columns, prefix, rows);
+      await stage(MAPPING_TABLE, SEGMENT_MAPPING.columns, prefix, mapping);
 
       // published_at strictly after every other run's, so the newest publish is the one the views show.
       const [latest] = await jobs.query(`SELECT MAX(published_at) AS latest FROM ${runs} WHERE run_id <> @run_id`, byRun(record.run_id));
@@ -147,8 +138,8 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
         ];
       };
       const script = transactionScript([
-        ...move(rowsTable, PRODUCTION_FORECAST.columns),
-        ...move(mappingTable, SEGMENT_MAPPING.columns),
+        ...move(ROWS_TABLE, PRODUCTION_FORECAST.columns),
+        ...move(MAPPING_TABLE, SEGMENT_MAPPING.columns),
         ...replaced.statements,
       ]);
       await jobs.query(
