@@ -17,3 +17,6 @@ export * from './assembly.js';
 export * from './invariants.js';
 export * from './metrics.js';
 export * from './published-run.js';
+export * from './data-end.js';
+export * from './guardrails.js';
+export * from './model-selection.js';

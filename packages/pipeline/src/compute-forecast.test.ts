@@ -35,7 +35,7 @@ describe('computeForecast', () => {
       horizon: 30,
       runId: 'fc_test',
       generatedAt: '2025-06-01T06:00:00.000Z',
-      forecasters: { mqls: naive, sqls: naive },
+      forecasters: { mqls: [naive], sqls: [naive], robust: naive },
     });
 
     expect(computed.violations).toEqual([]);

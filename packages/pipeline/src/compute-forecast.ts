@@ -27,14 +27,12 @@ import {
   type Stage,
   type Violation,
 } from '@funnelcast/core';
-import { byCombination, bySegment, denseSeries, sortCombinations } from './history-series.js';
+import { sortCombinations } from './history-series.js';
 import type { ProgressListener } from './progress.js';
+import { forecastStages, type StageForecasters } from './selection/forecast-stages.js';
+import type { GroupScores } from './selection/select-stage.js';
 
-/** The forecasters of the two modelled stages (SQOs follow from SQLs). */
-export interface StageForecasters {
-  readonly mqls: Forecaster;
-  readonly sqls: Forecaster;
-}
+export type { StageForecasters } from './selection/forecast-stages.js';
 
 /** Everything a forecast needs besides the history. */
 export interface ForecastContext {
@@ -44,6 +42,11 @@ export interface ForecastContext {
   readonly runId: string;
   readonly generatedAt: string;
   readonly forecasters: StageForecasters;
+  /**
+   * The history as of an earlier date (what the warehouse would have returned then), for the selection backtest that
+   * picks each stage's models. Without it every stage uses its default model.
+   */
+  readonly historyAt?: (asOf: IsoDate) => Promise<FunnelHistory>;
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
 }
@@ -60,6 +63,10 @@ export interface ComputedForecast {
   readonly segments: readonly PredictiveSeries[];
   readonly violations: readonly Violation[];
   readonly warnings: readonly string[];
+  /** What forecast each stage: the selected model (or blend), or `mixed` when super-segments chose differently. */
+  readonly models: { readonly mqls: string; readonly sqls: string };
+  /** The selection backtest's evidence per stage and group (a super-segment for SQLs). */
+  readonly selection: { readonly mqls: readonly GroupScores[]; readonly sqls: readonly GroupScores[] };
   /** Milliseconds spent per step. */
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number; readonly distribute: number; readonly validate: number };
 }
@@ -105,6 +112,12 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('refresh aborted');
 }
 
+/** The name of what forecast a stage: its one winner, or `mixed(a, b)` when super-segments chose differently. */
+function chosenName(groups: readonly GroupScores[]): string {
+  const names = [...new Set(groups.map((g) => g.scores.find((s) => s.chosen)?.candidate ?? ''))].sort();
+  return names.length === 1 ? names[0]! : `mixed(${names.join(', ')})`;
+}
+
 function timed<T>(work: () => T): [T, number] {
   const started = performance.now();
   const result = work();
@@ -135,29 +148,22 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
   const combinations = sortCombinations([...active, ...mapping.weights, ...(history.conversion?.openSqls ?? [])]);
   const keys = combinations.map(combinationKey);
 
-  const mqlSeries = denseSeries(history.daily, 'mqls', byCombination, keys, asOf, earliest);
-  let started = performance.now();
-  const mqls = await forecasters.mqls.forecast({
-    asOf,
+  const stages = await forecastStages({
+    history,
     horizon,
-    series: mqlSeries,
-    onProgress: (done, total) => onProgress?.({ phase: 'fit_mqls', done, total }),
+    earliest: (at) => addDays(at, -config.historyDays),
+    combinationKeys: keys,
+    superSegments: config.superSegments,
+    forecasters,
+    ...(context.historyAt ? { historyAt: context.historyAt } : {}),
+    ...(onProgress ? { onProgress } : {}),
     ...(signal ? { signal } : {}),
   });
-  const fitMqls = performance.now() - started;
+  warnings.push(...stages.warnings);
+  const mqls = stages.mqls.series;
+  const segments = stages.sqls.series;
   checkAborted(signal);
-
-  const segmentSeries = denseSeries(history.daily, 'sqls', bySegment, config.superSegments, asOf, earliest);
-  started = performance.now();
-  const segments = await forecasters.sqls.forecast({
-    asOf,
-    horizon,
-    series: segmentSeries,
-    onProgress: (done, total) => onProgress?.({ phase: 'fit_sqls', done, total }),
-    ...(signal ? { signal } : {}),
-  });
-  const fitSqls = performance.now() - started;
-  checkAborted(signal);
+  const models = { mqls: chosenName(stages.mqls.groups), sqls: chosenName(stages.sqls.groups) };
 
   const [distributed, distributeMs] = timed(() => {
     onProgress?.({ phase: 'distribute', done: 0, total: 1 });
@@ -185,7 +191,7 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
       daily: history.daily,
       forecasts: { mqls, sqls, sqos },
       rates: rateByKey,
-      models: { mqls: forecasters.mqls.name, sqls: forecasters.sqls.name },
+      models,
     });
     onProgress?.({ phase: 'distribute', done: 1, total: 1 });
     return { sqls, sqos, rows };
@@ -220,6 +226,8 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     segments,
     violations,
     warnings,
-    timings: { fit_mqls: fitMqls, fit_sqls: fitSqls, distribute: distributeMs, validate: validateMs },
+    models,
+    selection: { mqls: stages.mqls.groups, sqls: stages.sqls.groups },
+    timings: { ...stages.timings, distribute: distributeMs, validate: validateMs },
   };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, IN_WAREHOUSE_MODELS, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
-import type { StageForecasters } from './compute-forecast.js';
+import type { StageForecasters } from './selection/forecast-stages.js';
 
 const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
 
@@ -17,10 +17,14 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
   return createForecaster(model);
 }
 
-/** The configured forecaster of each modelled stage, embedded or in the warehouse. */
+/** The robust model guardrails fall back to: what the same weekday did over the last weeks. */
+const ROBUST_MODEL = 'seasonal-naive';
+
+/** The candidates of each modelled stage, the configured (default) model first, and the guardrails' robust model. */
 export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse): Promise<StageForecasters> {
   return {
-    mqls: await resolve('mqls', config.models.mqls, warehouse),
-    sqls: await resolve('sqls', config.models.sqls, warehouse),
+    mqls: [await resolve('mqls', config.models.mqls, warehouse)],
+    sqls: [await resolve('sqls', config.models.sqls, warehouse)],
+    robust: await resolve('mqls', ROBUST_MODEL, warehouse),
   };
 }

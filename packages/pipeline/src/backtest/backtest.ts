@@ -61,6 +61,7 @@ async function forecastModel(
     readonly history: FunnelHistory;
     readonly horizon: number;
     readonly production: StageForecasters | null;
+    readonly historyAt: (asOf: IsoDate) => Promise<FunnelHistory>;
     readonly keys: readonly string[];
     readonly shares: ReturnType<typeof segmentSharesOfCombinations>;
     readonly backtestId: string;
@@ -78,6 +79,7 @@ async function forecastModel(
       runId: `${context.backtestId}_${origin.replaceAll('-', '')}`,
       generatedAt: context.generatedAt,
       forecasters: context.production!,
+      historyAt: context.historyAt,
     });
     const warnings = computed.violations.map((v) => `${origin} production: broke "${v.rule}" on ${v.count} row(s); scored anyway (a refresh would not publish it)`);
     return { levels: forecastsByLevel({ horizon, fine: computed.fine, segments: computed.segments, shares }), warnings };
@@ -160,7 +162,17 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
 
       for (const model of models) {
         progress(`${origin}: ${model.name}`);
-        const forecast = await forecastModel(model, { config, history, horizon, production, keys, shares, backtestId, generatedAt: createdAt });
+        const forecast = await forecastModel(model, {
+          config,
+          history,
+          horizon,
+          production,
+          historyAt: (at) => warehouse.readHistory(historyRequest(config, at)),
+          keys,
+          shares,
+          backtestId,
+          generatedAt: createdAt,
+        });
         warnings.push(...forecast.warnings);
         for (const level of BACKTEST_LEVELS) {
           for (const stage of stagesAt(level)) {

@@ -1,0 +1,169 @@
+import { countBounds } from './count-distribution.js';
+import { meanPinball } from './metrics.js';
+import type { PredictiveSeries } from './ports.js';
+
+/**
+ * Choosing a model by what it would have done on the team's own history (issue 9, "chosen by backtest"): each
+ * candidate forecasts from a few recent origins, is scored against what then happened, and the best — a single model
+ * or an equal blend of the two best — forecasts for real.
+ */
+
+/** What one origin of the selection backtest saw: each candidate's forecast of every unit, and the actuals. */
+export interface SelectionOrigin {
+  /** Actual daily counts per unit key over the scored days. */
+  readonly actual: ReadonlyMap<string, readonly number[]>;
+  /** Each candidate's forecasts (same units, at least as many days), by candidate name. */
+  readonly forecasts: ReadonlyMap<string, readonly PredictiveSeries[]>;
+}
+
+/** How one candidate did, and what it weighs in the forecast. */
+export interface CandidateScore {
+  /** A model name, or `blend:a+b` for the equal blend of two. */
+  readonly candidate: string;
+  /** Origins scored. */
+  readonly origins: number;
+  /** Σ|forecast − actual| / Σ actual over every unit's bucket totals at every origin; null with no actuals. */
+  readonly wape: number | null;
+  /** Mean pinball loss of the daily 2.5/25/75/97.5% count quantiles; null with no scored day. */
+  readonly pinball: number | null;
+  /** Share of the final forecast (0 for losers); the weights of one selection sum to 1. */
+  readonly weight: number;
+  readonly chosen: boolean;
+}
+
+/** How the selection scores: bucket length and the margin a challenger needs over the default. */
+export interface SelectionRule {
+  /**
+   * Days summed into one scored total: a week (7) scores the level and the weekly rhythm's placement, the whole
+   * scored span scores the level alone.
+   */
+  readonly bucketDays: number;
+  /**
+   * The default model (the first candidate) keeps the stage unless a challenger's WAPE is lower by more than this
+   * fraction: a handful of origins is noisy evidence, and on clean data the default is the better-founded model.
+   */
+  readonly margin: number;
+}
+
+/** The name of the equal blend of two candidates. */
+export const blendName = (a: string, b: string): string => `blend:${a}+${b}`;
+
+/**
+ * The mixture of forecasts with weights: its mean is the weighted mean and its variance the mixture's (each
+ * component's variance plus the spread of the means), so disagreement between models widens the interval.
+ */
+export function blendSeries(parts: readonly { readonly series: PredictiveSeries; readonly weight: number }[], method: string): PredictiveSeries {
+  const first = parts[0]!.series;
+  const days = first.mean.length;
+  const mean = new Array<number>(days).fill(0);
+  const second = new Array<number>(days).fill(0);
+  for (const { series, weight } of parts) {
+    for (let d = 0; d < days; d++) {
+      const m = series.mean[d] ?? 0;
+      mean[d]! += weight * m;
+      second[d]! += weight * ((series.variance[d] ?? 0) + m * m);
+    }
+  }
+  return { key: first.key, mean, variance: mean.map((m, d) => Math.max(0, second[d]! - m * m)), method };
+}
+
+function bucketTotals(values: readonly number[], days: number, bucketDays: number): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < days; start += bucketDays) {
+    let sum = 0;
+    for (let d = start; d < Math.min(days, start + bucketDays); d++) sum += values[d] ?? 0;
+    out.push(sum);
+  }
+  return out;
+}
+
+function scoreOne(candidate: string, origins: readonly SelectionOrigin[], rule: SelectionRule): Omit<CandidateScore, 'weight' | 'chosen'> {
+  let absError = 0;
+  let actualSum = 0;
+  let pinballSum = 0;
+  let pinballDays = 0;
+  let scored = 0;
+  for (const origin of origins) {
+    const forecasts = origin.forecasts.get(candidate);
+    if (!forecasts) continue;
+    scored++;
+    const byKey = new Map(forecasts.map((s) => [s.key, s]));
+    for (const [key, actual] of origin.actual) {
+      const days = actual.length;
+      const forecast = byKey.get(key);
+      const mean = forecast?.mean ?? [];
+      const a = bucketTotals(actual, days, rule.bucketDays);
+      const f = bucketTotals(mean, days, rule.bucketDays);
+      a.forEach((value, i) => {
+        absError += Math.abs((f[i] ?? 0) - value);
+        actualSum += value;
+      });
+      const bounds = actual.map((_, d) => countBounds(mean[d] ?? 0, forecast?.variance[d] ?? 0));
+      pinballSum += meanPinball(actual, bounds) * days;
+      pinballDays += days;
+    }
+  }
+  return {
+    candidate,
+    origins: scored,
+    wape: actualSum > 0 ? absError / actualSum : null,
+    pinball: pinballDays > 0 ? pinballSum / pinballDays : null,
+  };
+}
+
+/** Orders scores best first: defined WAPE before undefined, then lower WAPE, then lower pinball. */
+function better(a: Omit<CandidateScore, 'weight' | 'chosen'>, b: Omit<CandidateScore, 'weight' | 'chosen'>): number {
+  if (a.wape === null || b.wape === null) return a.wape === null ? (b.wape === null ? 0 : 1) : -1;
+  return a.wape - b.wape || (a.pinball ?? 0) - (b.pinball ?? 0);
+}
+
+/**
+ * Scores every candidate and the equal blend of the two best at the origins, and picks the forecast: the default
+ * (the first candidate) unless a challenger beats its WAPE by more than `rule.margin`. The result lists every
+ * candidate and the blend, with the weights each gets in the final forecast.
+ *
+ * Origins whose actuals are all zero score nothing; with no informative origin at all the default is kept.
+ */
+export function selectCandidates(candidates: readonly string[], origins: readonly SelectionOrigin[], rule: SelectionRule): CandidateScore[] {
+  const singles = candidates.map((candidate) => scoreOne(candidate, origins, rule));
+  const ranked = [...singles].sort(better);
+  const scores = [...singles];
+  let blend: { name: string; parts: readonly [string, string] } | null = null;
+  if (ranked.length >= 2 && ranked[1]!.wape !== null) {
+    const parts = [ranked[0]!.candidate, ranked[1]!.candidate] as const;
+    const name = blendName(...parts);
+    const blended: SelectionOrigin[] = origins.map((origin) => {
+      const [a, b] = parts.map((p) => origin.forecasts.get(p));
+      if (!a || !b) return origin;
+      const bByKey = new Map(b.map((s) => [s.key, s]));
+      const mixed = a.map((s) => {
+        const other = bByKey.get(s.key);
+        return other ? blendSeries([{ series: s, weight: 0.5 }, { series: other, weight: 0.5 }], name) : s;
+      });
+      return { actual: origin.actual, forecasts: new Map([...origin.forecasts, [name, mixed]]) };
+    });
+    scores.push(scoreOne(name, blended, rule));
+    blend = { name, parts };
+  }
+  const defaultScore = singles[0]!;
+  let winner = defaultScore;
+  for (const score of scores) {
+    if (score === defaultScore || score.wape === null || defaultScore.wape === null) continue;
+    const beatsDefault = score.wape < defaultScore.wape * (1 - rule.margin);
+    if (beatsDefault && better(score, winner) < 0) winner = score;
+  }
+  const weights = new Map<string, number>();
+  if (blend && winner.candidate === blend.name) for (const part of blend.parts) weights.set(part, 0.5);
+  else weights.set(winner.candidate, 1);
+  return scores.map((score) => ({ ...score, weight: weights.get(score.candidate) ?? 0, chosen: score.candidate === winner.candidate }));
+}
+
+/** The models a selection's forecast is made of, with their weights (a blend names its two parts). */
+export function selectedWeights(scores: readonly CandidateScore[]): { readonly model: string; readonly weight: number }[] {
+  return scores.filter((s) => s.weight > 0).map((s) => ({ model: s.candidate, weight: s.weight }));
+}
+
+/** The name of what a selection forecasts with: the winner, or the blend. */
+export function selectedName(scores: readonly CandidateScore[]): string {
+  return scores.find((s) => s.chosen)?.candidate ?? scores[0]?.candidate ?? '';
+}

@@ -1,0 +1,74 @@
+import { checkPlausible, type Implausibility, type PredictiveSeries, type Stage } from '@funnelcast/core';
+
+/** What a guardrail check is given: a stage's forecasts, their histories and a robust stand-in. */
+export interface GuardrailInput {
+  readonly stage: Stage;
+  /** How units are named in warnings, e.g. `Paid Search × Google`. */
+  readonly label: (key: string) => string;
+  readonly series: readonly PredictiveSeries[];
+  /** Each unit's daily history, ending the day before the as-of date. */
+  readonly history: ReadonlyMap<string, readonly number[]>;
+  /** The robust model's forecasts by the same keys, and its name. */
+  readonly robust: { readonly name: string; readonly series: readonly PredictiveSeries[] };
+}
+
+/** The days of history the last-resort flat forecast averages: the guardrail's lookback quarter. */
+const FLAT_DAYS = 91;
+
+/** Last resort when even the robust model strays: the recent quarter's daily mean, with its observed spread. */
+function flatForecast(key: string, history: readonly number[], horizon: number): PredictiveSeries {
+  const recent = history.slice(-FLAT_DAYS);
+  const n = Math.max(1, recent.length);
+  const mean = recent.reduce((a, b) => a + b, 0) / n;
+  const spread = recent.reduce((a, y) => a + (y - mean) ** 2, 0) / n;
+  return { key, mean: new Array<number>(horizon).fill(mean), variance: new Array<number>(horizon).fill(Math.max(mean, spread) * (1 + 1 / n)), method: 'recent-mean' };
+}
+
+function describe(stage: Stage, what: string, model: string, found: Implausibility): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const bound = found.direction === 'high' ? `above the busiest 30 days of the last quarter (${n(found.reference)})` : `below the quietest 30 days of the last quarter (${n(found.reference)})`;
+  return `guardrail: ${stage} of ${what} forecast ${n(found.forecast)} for the next 30 days by ${model}, far ${bound}`;
+}
+
+/** Day-by-day sums of series aligned on their last day (histories start on different days). */
+function sumAlignedToEnd(series: readonly (readonly number[])[], length: number): number[] {
+  const out = new Array<number>(length).fill(0);
+  for (const values of series) {
+    const offset = length - values.length;
+    values.forEach((v, d) => {
+      if (d + offset >= 0) out[d + offset]! += v;
+    });
+  }
+  return out;
+}
+
+/**
+ * Replaces every forecast its own recent history cannot support by the robust model's (or, if that strays too, by
+ * the recent quarter's mean), then checks the stage's total the same way and, if it strays, replaces every series.
+ * Each replacement is a warning naming the series, the model and the fallback.
+ */
+export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeries[]; warnings: string[] } {
+  const { stage, label, history, robust } = input;
+  const robustByKey = new Map(robust.series.map((s) => [s.key, s]));
+  const warnings: string[] = [];
+  const fallback = (unit: PredictiveSeries): PredictiveSeries => {
+    const values = history.get(unit.key) ?? [];
+    const stand = robustByKey.get(unit.key);
+    if (stand && checkPlausible(values, stand.mean) === null) return { ...stand, method: `${robust.name}(guardrail)` };
+    return flatForecast(unit.key, values, unit.mean.length);
+  };
+  const series = input.series.map((unit) => {
+    const found = checkPlausible(history.get(unit.key) ?? [], unit.mean);
+    if (!found) return unit;
+    const replaced = fallback(unit);
+    warnings.push(`${describe(stage, label(unit.key), unit.method, found)}; fell back to ${replaced.method}`);
+    return replaced;
+  });
+  const longest = Math.max(0, ...[...history.values()].map((v) => v.length));
+  const horizon = series[0]?.mean.length ?? 0;
+  const total = checkPlausible(sumAlignedToEnd([...history.values()], longest), sumAlignedToEnd(series.map((s) => s.mean), horizon));
+  if (!total) return { series, warnings };
+  const models = [...new Set(series.map((s) => s.method))].sort().join(', ');
+  warnings.push(`${describe(stage, 'the total', models, total)}; every series fell back to ${robust.name}`);
+  return { series: input.series.map(fallback), warnings };
+}

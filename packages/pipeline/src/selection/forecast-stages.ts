@@ -1,0 +1,163 @@
+import {
+  addDays,
+  combinationLabel,
+  parseCombinationKey,
+  type DailyCounts,
+  type DailySeries,
+  type Forecaster,
+  type FunnelHistory,
+  type IsoDate,
+  type PredictiveSeries,
+  type SelectionRule,
+  type Stage,
+} from '@funnelcast/core';
+import { byCombination, bySegment, denseSeries } from '../history-series.js';
+import type { ProgressListener } from '../progress.js';
+import { applyGuardrails } from './apply-guardrails.js';
+import { forecasterCandidate, type Candidate, type StageInput } from './candidate.js';
+import { selectStage, type GroupScores, type SelectionOriginInput } from './select-stage.js';
+
+/** The models of the two modelled stages (SQOs follow from SQLs). */
+export interface StageForecasters {
+  /** MQL candidates, the default first; a single one is used without a selection backtest. */
+  readonly mqls: readonly Forecaster[];
+  /** SQL candidates per super-segment, the default first. */
+  readonly sqls: readonly Forecaster[];
+  /** The robust model the guardrails fall back to. */
+  readonly robust: Forecaster;
+}
+
+/** The selection backtest: origins a month apart, each scored on its next four weeks, week by week. */
+export const SELECTION = { origins: 3, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
+const RULE: SelectionRule = { bucketDays: 7, margin: 0.05 };
+
+/** Which series a stage forecasts, cut from a history. */
+interface StageGrain {
+  readonly stage: Stage;
+  readonly keys: readonly string[];
+  readonly keyOf: (row: DailyCounts) => string;
+  readonly groupOf: (key: string) => string | null;
+  readonly label: (key: string) => string;
+}
+
+/** What {@link forecastStages} needs. */
+export interface StagesInput {
+  readonly history: FunnelHistory;
+  readonly horizon: number;
+  readonly earliest: (asOf: IsoDate) => IsoDate;
+  readonly combinationKeys: readonly string[];
+  readonly superSegments: readonly string[];
+  readonly forecasters: StageForecasters;
+  /** The history as of an earlier date, for the selection backtest; without it, no selection. */
+  readonly historyAt?: (asOf: IsoDate) => Promise<FunnelHistory>;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: { readonly aborted: boolean };
+}
+
+/** One stage's forecast, with the evidence of how its models were chosen. */
+export interface StageForecast {
+  readonly series: PredictiveSeries[];
+  readonly groups: readonly GroupScores[];
+  /** The forecast at each selection origin (empty without a selection backtest). */
+  readonly atOrigins: readonly PredictiveSeries[][];
+}
+
+/** What every stage forecast says, and what went wrong on the way. */
+export interface StagesForecast {
+  readonly mqls: StageForecast;
+  readonly sqls: StageForecast;
+  readonly warnings: readonly string[];
+  /** Milliseconds per stage, its selection backtest included. */
+  readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number };
+}
+
+/** Daily counts of each unit over `[from, from + days)`, from rows of any grain. */
+function actualsOf(daily: readonly DailyCounts[], grain: StageGrain, from: IsoDate, days: number): Map<string, number[]> {
+  const to = addDays(from, days);
+  const out = new Map(grain.keys.map((key) => [key, new Array<number>(days).fill(0)]));
+  const dates = new Map<IsoDate, number>();
+  for (let d = 0; d < days; d++) dates.set(addDays(from, d), d);
+  for (const row of daily) {
+    if (row.date < from || row.date >= to) continue;
+    const values = out.get(grain.keyOf(row));
+    if (values) values[dates.get(row.date)!]! += row[grain.stage];
+  }
+  return out;
+}
+
+/** Origins of the selection backtest with enough history before them and a full scored span before the as-of date. */
+function selectionOrigins(history: FunnelHistory): IsoDate[] {
+  const first = history.daily[0]?.date;
+  if (first === undefined) return [];
+  const origins: IsoDate[] = [];
+  for (let k = SELECTION.origins; k >= 1; k--) {
+    const origin = addDays(history.asOf, -k * SELECTION.stepDays);
+    if (addDays(first, SELECTION.minHistoryDays) <= origin) origins.push(origin);
+  }
+  return origins;
+}
+
+/**
+ * MQLs per Channel × Source and SQLs per super-segment, each by the candidates its own history prefers (scored at
+ * a few recent origins when there is more than one), then checked by the guardrails: a series its recent history
+ * cannot support falls back to the robust model, with a warning.
+ */
+export async function forecastStages(input: StagesInput): Promise<StagesForecast> {
+  const { history, horizon, forecasters } = input;
+  const warnings: string[] = [];
+  const seriesOf = (grain: StageGrain) => (h: FunnelHistory): DailySeries[] =>
+    denseSeries(h.daily, grain.stage, grain.keyOf, grain.keys, h.asOf, input.earliest(h.asOf));
+  const mqlGrain: StageGrain = {
+    stage: 'mqls',
+    keys: input.combinationKeys,
+    keyOf: byCombination,
+    groupOf: () => null,
+    label: (key) => combinationLabel(parseCombinationKey(key)),
+  };
+  const sqlGrain: StageGrain = { stage: 'sqls', keys: input.superSegments, keyOf: bySegment, groupOf: (key) => key, label: (key) => `super-segment ${key}` };
+
+  const selecting = forecasters.mqls.length > 1 || forecasters.sqls.length > 1;
+  const origins = selecting && input.historyAt ? selectionOrigins(history) : [];
+  // Read once, before either stage: both score at the same origins, and SQL candidates read the MQL forecasts there.
+  const pastHistories: FunnelHistory[] = [];
+  for (const origin of origins) pastHistories.push(await input.historyAt!(origin));
+
+  const run = async (grain: StageGrain, models: readonly Forecaster[], progressPhase: 'fit_mqls' | 'fit_sqls', mqlsAt?: StageForecast): Promise<StageForecast> => {
+    const candidates: Candidate[] = models.map((m) => forecasterCandidate(m, seriesOf(grain)));
+    const robust = forecasterCandidate(forecasters.robust, seriesOf(grain));
+    if (!candidates.some((c) => c.name === robust.name)) candidates.push(robust);
+    const scoredOrigins: SelectionOriginInput[] = models.length > 1
+      ? pastHistories.map((past, i) => ({
+          input: { history: past, horizon: SELECTION.scoredDays, ...(mqlsAt ? { mqls: mqlsAt.atOrigins[i]! } : {}) } satisfies StageInput,
+          actual: actualsOf(history.daily, grain, past.asOf, SELECTION.scoredDays),
+        }))
+      : [];
+    const final: StageInput = {
+      history,
+      horizon,
+      ...(mqlsAt ? { mqls: mqlsAt.series } : {}),
+      onProgress: (done, total) => input.onProgress?.({ phase: progressPhase, done, total }),
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    const selection = await selectStage({
+      // A single configured model competes with nobody: the robust model only stands by for the guardrails.
+      candidates: models.length > 1 ? candidates : candidates.slice(0, 1),
+      final,
+      origins: scoredOrigins,
+      groupOf: grain.groupOf,
+      rule: RULE,
+    });
+    const robustSeries = selection.byCandidate.get(robust.name) ?? (await robust.forecast(final));
+    const histories = new Map(seriesOf(grain)(history).map((s) => [s.key, s.values]));
+    const guarded = applyGuardrails({ stage: grain.stage, label: grain.label, series: selection.series, history: histories, robust: { name: robust.name, series: robustSeries } });
+    warnings.push(...guarded.warnings);
+    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins };
+  };
+
+  let started = performance.now();
+  const mqls = await run(mqlGrain, forecasters.mqls, 'fit_mqls');
+  const fitMqls = performance.now() - started;
+  started = performance.now();
+  const sqls = await run(sqlGrain, forecasters.sqls, 'fit_sqls', mqls);
+  return { mqls, sqls, warnings, timings: { fit_mqls: fitMqls, fit_sqls: performance.now() - started } };
+}

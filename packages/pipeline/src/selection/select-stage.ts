@@ -1,0 +1,113 @@
+import {
+  blendSeries,
+  selectCandidates,
+  type CandidateScore,
+  type PredictiveSeries,
+  type SelectionOrigin,
+  type SelectionRule,
+} from '@funnelcast/core';
+import type { Candidate, StageInput } from './candidate.js';
+
+/** One origin of a stage's selection backtest: what the candidates forecast from, and what then happened. */
+export interface SelectionOriginInput {
+  readonly input: StageInput;
+  /** Actual daily counts per unit over the scored days (`input.horizon` of them). */
+  readonly actual: ReadonlyMap<string, readonly number[]>;
+}
+
+/** The evidence of one selection: a group of units (a super-segment, or the whole stage when `null`). */
+export interface GroupScores {
+  readonly group: string | null;
+  readonly scores: readonly CandidateScore[];
+}
+
+/** A stage forecast by its selected models. */
+export interface StageSelection {
+  /** The forecast per unit: each unit's group's winner, or the blend of its two best. */
+  readonly series: PredictiveSeries[];
+  readonly groups: readonly GroupScores[];
+  /** Every candidate's own forecast at the as-of date that was computed (the winners and `alsoFinal`). */
+  readonly byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>;
+  /** The selected forecast at each selection origin, in order: what a later stage sees there. */
+  readonly atOrigins: readonly PredictiveSeries[][];
+}
+
+/** What {@link selectStage} works on. */
+export interface StageSelectionInput {
+  /** Competing models; the first is the default, kept unless another is clearly better. */
+  readonly candidates: readonly Candidate[];
+  /** The real forecast's input, at the as-of date. */
+  readonly final: StageInput;
+  /** Origins of the selection backtest, oldest first; none keeps the default without scoring. */
+  readonly origins: readonly SelectionOriginInput[];
+  /** Which selection a unit belongs to: one per super-segment for SQLs, one for the whole stage (`null`) for MQLs. */
+  readonly groupOf: (key: string) => string | null;
+  readonly rule: SelectionRule;
+  /** Candidates to forecast at the as-of date even when they lose (the guardrails' robust fallback). */
+  readonly alsoFinal?: readonly string[];
+}
+
+/** Each unit's forecast as its group's weighted blend of the candidates' forecasts. */
+function combine(
+  byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>,
+  weightsOf: (group: string | null) => readonly { readonly model: string; readonly weight: number }[],
+  groupOf: (key: string) => string | null,
+  name: (group: string | null) => string,
+): PredictiveSeries[] {
+  const indexes = new Map([...byCandidate].map(([model, list]) => [model, new Map(list.map((s) => [s.key, s]))]));
+  const units = byCandidate.values().next().value ?? [];
+  return units.map((unit) => {
+    const group = groupOf(unit.key);
+    const parts = weightsOf(group).map(({ model, weight }) => ({ series: indexes.get(model)?.get(unit.key) ?? unit, weight }));
+    return parts.length === 1 ? parts[0]!.series : blendSeries(parts, name(group));
+  });
+}
+
+/**
+ * Forecasts a stage with the models its own history prefers: every candidate forecasts from each origin, is scored
+ * per group against what happened, and the winners (or blends) forecast at the as-of date. Only the candidates that
+ * carry weight somewhere (and `alsoFinal`) are fitted at the as-of date.
+ */
+export async function selectStage(input: StageSelectionInput): Promise<StageSelection> {
+  const { candidates, origins, groupOf, rule } = input;
+  const names = candidates.map((c) => c.name);
+  const atOrigin: Map<string, PredictiveSeries[]>[] = [];
+  for (const origin of origins) {
+    const forecasts = new Map<string, PredictiveSeries[]>();
+    for (const candidate of candidates) forecasts.set(candidate.name, await candidate.forecast(origin.input));
+    atOrigin.push(forecasts);
+  }
+
+  const groupNames = new Set<string | null>();
+  for (const origin of origins) for (const key of origin.actual.keys()) groupNames.add(groupOf(key));
+  const groups: GroupScores[] = [];
+  for (const group of groupNames) {
+    const inGroup = (key: string) => groupOf(key) === group;
+    const scored: SelectionOrigin[] = origins.map((origin, i) => ({
+      actual: new Map([...origin.actual].filter(([key]) => inGroup(key))),
+      forecasts: new Map([...atOrigin[i]!].map(([name, list]) => [name, list.filter((s) => inGroup(s.key))])),
+    }));
+    groups.push({ group, scores: selectCandidates(names, scored, rule) });
+  }
+  const defaultWeights = [{ model: names[0]!, weight: 1 }];
+  const weightsOf = (group: string | null) => {
+    const found = groups.find((g) => g.group === group);
+    return found ? found.scores.filter((s) => s.weight > 0).map((s) => ({ model: s.candidate, weight: s.weight })) : defaultWeights;
+  };
+  const nameOf = (group: string | null) => groups.find((g) => g.group === group)?.scores.find((s) => s.chosen)?.candidate ?? names[0]!;
+
+  const needed = new Set([names[0]!, ...(input.alsoFinal ?? [])]);
+  for (const { scores } of groups) for (const s of scores) if (s.weight > 0) needed.add(s.candidate);
+  const byCandidate = new Map<string, PredictiveSeries[]>();
+  for (const candidate of candidates) {
+    if (needed.has(candidate.name)) byCandidate.set(candidate.name, await candidate.forecast(input.final));
+  }
+  // The default first, so `combine` walks its units.
+  const ordered = new Map([[names[0]!, byCandidate.get(names[0]!)!], ...byCandidate]);
+  return {
+    series: combine(ordered, weightsOf, groupOf, nameOf),
+    groups: groups.length > 0 ? groups : [{ group: null, scores: [{ candidate: names[0]!, origins: 0, wape: null, pinball: null, weight: 1, chosen: true }] }],
+    byCandidate,
+    atOrigins: atOrigin.map((forecasts) => combine(new Map([[names[0]!, forecasts.get(names[0]!)!], ...forecasts]), weightsOf, groupOf, nameOf)),
+  };
+}
