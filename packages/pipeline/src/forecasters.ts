@@ -1,4 +1,4 @@
-import { ConfigError, IN_WAREHOUSE_MODELS, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import { ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, V3_RIDGE, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
 import type { StageForecasters } from './compute-forecast.js';
 
 const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
@@ -8,7 +8,7 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
     const forecaster = warehouse.forecaster?.(model);
     if (!forecaster) {
       throw new ConfigError([
-        { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: mstl-ets, sqls: v3-ridge)` },
+        { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: ${MSTL_ETS}, sqls: ${V3_RIDGE})` },
       ]);
     }
     return forecaster;

@@ -1,6 +1,6 @@
-import { addDays, toDayNumber } from '@funnelcast/core';
+import { addDays, toDayNumber, V1_AUTO_ARIMA } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { createAutoArimaForecaster, V1_AUTO_ARIMA } from './auto-arima-forecaster.js';
+import { createAutoArimaForecaster } from './auto-arima-forecaster.js';
 import { countInterval, drawSeries, poisson, seededRandom, weekday } from '../testing/synthetic.js';
 import { ALL_ZERO_METHOD, INTERMITTENT_METHOD } from '../series/with-fallback.js';
 

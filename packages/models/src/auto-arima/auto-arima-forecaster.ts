@@ -1,4 +1,4 @@
-import type { Forecaster } from '@funnelcast/core';
+import { V1_AUTO_ARIMA, type Forecaster } from '@funnelcast/core';
 import { forecastWeeklyAutoArima } from './weekly-auto-arima.js';
 import { forecastEachSeries } from '../series/forecast-each-series.js';
 import { momentsFromVariances } from '../dispersion/interval-moments.js';
@@ -6,8 +6,6 @@ import type { Moments } from '../series/predictive-series.js';
 import { DEFAULT_RECENT_RATE } from '../recent-rate/recent-rate.js';
 import { forecastWithFallback } from '../series/with-fallback.js';
 
-/** The forecaster's name: the old "V1", an automatic ARIMA per series. */
-export const V1_AUTO_ARIMA = 'v1-auto-arima';
 
 /** Fewer days than this cannot show a weekly pattern and a level's dynamics apart, so the recent rate stands in. */
 const MIN_HISTORY_DAYS = 28;

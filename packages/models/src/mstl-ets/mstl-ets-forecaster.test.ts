@@ -1,6 +1,6 @@
-import { addDays, ConfigError, toDayNumber } from '@funnelcast/core';
+import { addDays, ConfigError, MSTL_ETS, toDayNumber } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { createMstlEtsForecaster, MSTL_ETS } from './mstl-ets-forecaster.js';
+import { createMstlEtsForecaster } from './mstl-ets-forecaster.js';
 import { catchError } from '../testing/catch-error.js';
 import { countInterval, drawSeries, negativeBinomial, seededRandom, weekday } from '../testing/synthetic.js';
 import { ALL_ZERO_METHOD, INTERMITTENT_METHOD } from '../series/with-fallback.js';

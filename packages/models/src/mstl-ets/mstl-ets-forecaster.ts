@@ -1,4 +1,4 @@
-import { toDayNumber, type Forecaster } from '@funnelcast/core';
+import { MSTL_ETS, toDayNumber, type Forecaster } from '@funnelcast/core';
 import { z } from 'zod';
 import { forecastEtsLevel } from './ets-level.js';
 import { forecastEachSeries } from '../series/forecast-each-series.js';
@@ -8,8 +8,6 @@ import { intermittencyFields, isIntermittent, recentRateFields, type DayShape, t
 import { seriesShape } from '../calendar/series-shape.js';
 import { forecastWithFallback } from '../series/with-fallback.js';
 
-/** The forecaster's name, as shown in `mql_model`. */
-export const MSTL_ETS = 'mstl-ets';
 
 /** Options of {@link createMstlEtsForecaster}: which series count as intermittent, and how their rate is smoothed. */
 export interface MstlEtsOptions extends IntermittencyRule, RecentRateOptions {}

@@ -1,6 +1,6 @@
-import { ConfigError, toDayNumber } from '@funnelcast/core';
+import { ConfigError, toDayNumber, V3_RIDGE } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { createPoissonRidgeForecaster, V3_RIDGE } from './poisson-ridge-forecaster.js';
+import { createPoissonRidgeForecaster } from './poisson-ridge-forecaster.js';
 import { catchError } from '../testing/catch-error.js';
 import { countInterval, drawSeries, poisson, seededRandom, weekday } from '../testing/synthetic.js';
 import { ALL_ZERO_METHOD, INTERMITTENT_METHOD } from '../series/with-fallback.js';

@@ -1,4 +1,4 @@
-import { toDayNumber, type Forecaster } from '@funnelcast/core';
+import { V3_RIDGE, toDayNumber, type Forecaster } from '@funnelcast/core';
 import { z } from 'zod';
 import { forecastEachSeries } from '../series/forecast-each-series.js';
 import { horizonDispersion, type HorizonResidual } from '../dispersion/horizon-dispersion.js';
@@ -11,8 +11,6 @@ import { fitV3Ridge, predictV3Ridge, type V3RidgeModel } from './v3-ridge-model.
 import { forecastWithFallback } from '../series/with-fallback.js';
 import { yearAgoFactor } from '../calendar/year-ago-factor.js';
 
-/** The forecaster's name, as shown in `sql_model`. */
-export const V3_RIDGE = 'v3-ridge';
 
 /** Options of {@link createPoissonRidgeForecaster}. */
 export interface PoissonRidgeOptions extends RecentRateOptions {

@@ -1,6 +1,6 @@
-import { toDayNumber } from '@funnelcast/core';
+import { SEASONAL_NAIVE, toDayNumber } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { createSeasonalNaiveForecaster, SEASONAL_NAIVE } from './seasonal-naive-forecaster.js';
+import { createSeasonalNaiveForecaster } from './seasonal-naive-forecaster.js';
 import { weekday } from '../testing/synthetic.js';
 
 describe('createSeasonalNaiveForecaster', () => {

@@ -1,12 +1,10 @@
-import type { Forecaster } from '@funnelcast/core';
+import { SEASONAL_NAIVE, type Forecaster } from '@funnelcast/core';
 import { dayOfWeek } from '../calendar/day-of-week.js';
 import { forecastEachSeries } from '../series/forecast-each-series.js';
 import type { Moments } from '../series/predictive-series.js';
 import { DEFAULT_RECENT_RATE } from '../recent-rate/recent-rate.js';
 import { forecastWithFallback } from '../series/with-fallback.js';
 
-/** The forecaster's name. */
-export const SEASONAL_NAIVE = 'seasonal-naive';
 
 /** How many past same-weekdays the forecast averages. */
 const WEEKS = 8;
