@@ -3,7 +3,7 @@
 // The published forecast and two peers — per-combination AutoARIMA on each stage (the old "V1" way) and a
 // same-weekday 8-week mean — are scored on other independent futures, at the Channel × Source grain, over the first
 // 30 days.
-import { combinationKey, countBounds, coverage, meanPinball, parseConfig, wape, addDays, daysBetween } from '@funnelcast/core';
+import { combinationKey, countBounds, coverage, meanPinball, parseConfig, wape, addDays, daysBetween, SEASONAL_NAIVE, V1_AUTO_ARIMA } from '@funnelcast/core';
 import { drawFutures, generateLeads, sumByCombination } from '@funnelcast/demo';
 import { createForecaster } from '@funnelcast/models';
 import { historyRequest, refresh } from '@funnelcast/pipeline';
@@ -170,8 +170,8 @@ for (const { name, profile, scale } of PROFILES) {
     const forecasts = {
       floor: floorForecast(floorDraws),
       production,
-      v1: await peerForecast('v1-auto-arima', history, keys),
-      naive: await peerForecast('seasonal-naive', history, keys),
+      v1: await peerForecast(V1_AUTO_ARIMA, history, keys),
+      naive: await peerForecast(SEASONAL_NAIVE, history, keys),
     };
     const scores = Object.fromEntries(Object.entries(forecasts).map(([model, f]) => [model, score(f, scoring, keys)]));
     const ratios = {};

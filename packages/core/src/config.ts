@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, type Problem } from './errors.js';
-import { DEFAULT_SUPER_SEGMENTS } from './vocabulary.js';
+import { ARIMA_PLUS, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V31_BQML, V3_RIDGE } from './vocabulary.js';
 
 /**
  * The configuration schema. Every key has a default that works out of the box (an embedded DuckDB target named
@@ -13,12 +13,12 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const identifier = z.string().regex(IDENTIFIER, 'must be letters, digits and underscores, not starting with a digit');
 
 /** MQL models, by stage. `arima-plus` runs in BigQuery (`ML.FORECAST`); the others run embedded. */
-export const MQL_MODELS = ['mstl-ets', 'arima-plus', 'seasonal-naive'] as const;
+export const MQL_MODELS = [MSTL_ETS, ARIMA_PLUS, SEASONAL_NAIVE] as const;
 /** SQL models. `v3.1-bqml` is the BigQuery boosted tree; `v3-ridge` its embedded counterpart on the same features. */
-export const SQL_MODELS = ['v3-ridge', 'v3.1-bqml', 'seasonal-naive'] as const;
+export const SQL_MODELS = [V3_RIDGE, V31_BQML, SEASONAL_NAIVE] as const;
 
 /** The models that run inside BigQuery (`ML.FORECAST`, `ML.PREDICT`); every other model runs embedded. */
-export const IN_WAREHOUSE_MODELS = ['arima-plus', 'v3.1-bqml'] as const;
+export const IN_WAREHOUSE_MODELS = [ARIMA_PLUS, V31_BQML] as const;
 
 const duckdbTarget = z
   .object({
@@ -108,12 +108,12 @@ export const configSchema = z
     models: z
       .object({
         /** @defaultValue `mstl-ets` */
-        mqls: z.enum(MQL_MODELS).default('mstl-ets'),
+        mqls: z.enum(MQL_MODELS).default(MSTL_ETS),
         /** @defaultValue `v3-ridge` */
-        sqls: z.enum(SQL_MODELS).default('v3-ridge'),
+        sqls: z.enum(SQL_MODELS).default(V3_RIDGE),
       })
       .strict()
-      .default({ mqls: 'mstl-ets', sqls: 'v3-ridge' }),
+      .default({ mqls: MSTL_ETS, sqls: V3_RIDGE }),
     schedule: z
       .object({
         /** Cron pattern of the scheduled refresh. @defaultValue `0 6 * * *` (daily 06:00) */

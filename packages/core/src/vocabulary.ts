@@ -79,3 +79,20 @@ export function parseCombinationKey(key: string): Combination {
 export function combinationLabel(combination: Combination): string {
   return `${combination.channel} / ${combination.source}`;
 }
+
+/*
+ * The model names, each declared once here: configuration validates against them, the models package and the
+ * warehouses register their forecasters under them, and a forecast's `method` carries them.
+ */
+/** Embedded: an MSTL weekly shape with an ETS level (the MQL default). */
+export const MSTL_ETS = 'mstl-ets';
+/** Embedded: the Poisson ridge regressor on the V3.1 features (the SQL default). */
+export const V3_RIDGE = 'v3-ridge';
+/** Embedded: the same-weekday mean of recent weeks, the baseline every model must beat. */
+export const SEASONAL_NAIVE = 'seasonal-naive';
+/** Embedded: an automatic ARIMA with a weekly term, V1's method where the warehouse cannot run ARIMA_PLUS. */
+export const V1_AUTO_ARIMA = 'v1-auto-arima';
+/** In BigQuery: ARIMA_PLUS per series (`ML.FORECAST`). */
+export const ARIMA_PLUS = 'arima-plus';
+/** In BigQuery: the V3.1 boosted tree (`ML.PREDICT`). */
+export const V31_BQML = 'v3.1-bqml';

@@ -1,8 +1,8 @@
-import { ConfigError, type Forecaster } from '@funnelcast/core';
-import { createAutoArimaForecaster, V1_AUTO_ARIMA } from './auto-arima-forecaster.js';
-import { createMstlEtsForecaster, MSTL_ETS } from './mstl-ets-forecaster.js';
-import { createPoissonRidgeForecaster, V3_RIDGE } from './poisson-ridge-forecaster.js';
-import { createSeasonalNaiveForecaster, SEASONAL_NAIVE } from './seasonal-naive-forecaster.js';
+import { ConfigError, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE, type Forecaster } from '@funnelcast/core';
+import { createAutoArimaForecaster } from './auto-arima/auto-arima-forecaster.js';
+import { createMstlEtsForecaster } from './mstl-ets/mstl-ets-forecaster.js';
+import { createPoissonRidgeForecaster } from './poisson-ridge/poisson-ridge-forecaster.js';
+import { createSeasonalNaiveForecaster } from './seasonal-naive/seasonal-naive-forecaster.js';
 
 const FACTORIES: Readonly<Record<string, () => Forecaster>> = {
   [MSTL_ETS]: () => createMstlEtsForecaster(),

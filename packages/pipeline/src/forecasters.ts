@@ -1,4 +1,4 @@
-import { ConfigError, IN_WAREHOUSE_MODELS, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import { ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, SEASONAL_NAIVE, V3_RIDGE, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
 import type { StageForecasters } from './selection/forecast-stages.js';
 
 const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
@@ -8,7 +8,7 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
     const forecaster = warehouse.forecaster?.(model);
     if (!forecaster) {
       throw new ConfigError([
-        { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: mstl-ets, sqls: v3-ridge)` },
+        { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: ${MSTL_ETS}, sqls: ${V3_RIDGE})` },
       ]);
     }
     return forecaster;
@@ -17,14 +17,12 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
   return createForecaster(model);
 }
 
-/** The robust model guardrails fall back to: what the same weekday did over the last weeks. */
-const ROBUST_MODEL = 'seasonal-naive';
 
 /** The candidates of each modelled stage, the configured (default) model first, and the guardrails' robust model. */
 export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse): Promise<StageForecasters> {
   return {
     mqls: [await resolve('mqls', config.models.mqls, warehouse)],
     sqls: [await resolve('sqls', config.models.sqls, warehouse)],
-    robust: await resolve('mqls', ROBUST_MODEL, warehouse),
+    robust: await resolve('mqls', SEASONAL_NAIVE, warehouse),
   };
 }

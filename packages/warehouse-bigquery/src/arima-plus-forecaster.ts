@@ -1,4 +1,4 @@
-import { addDays, daysBetween, InputError, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
+import { addDays, ARIMA_PLUS, daysBetween, InputError, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
 import { chunks } from './chunks.js';
 import { checkRequest, throwIfAborted, type ModelRef } from './forecast-request.js';
 import type { JobRunner } from './job-runner.js';
@@ -65,7 +65,7 @@ export function intervalVariance(lower95: number, upper95: number, lower50: numb
  */
 export function createArimaPlusForecaster(jobs: JobRunner, model: ModelRef): Forecaster {
   return {
-    name: 'arima-plus',
+    name: ARIMA_PLUS,
     async forecast(request) {
       checkRequest(request);
       const { asOf, horizon, series } = request;
@@ -99,7 +99,7 @@ export function createArimaPlusForecaster(jobs: JobRunner, model: ModelRef): For
         );
       }
       request.onProgress?.(series.length, series.length);
-      return [...byKey].map(([key, out]): PredictiveSeries => ({ key, mean: out.mean, variance: out.variance, method: 'arima-plus' }));
+      return [...byKey].map(([key, out]): PredictiveSeries => ({ key, mean: out.mean, variance: out.variance, method: ARIMA_PLUS }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
-import { todayUtc, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
+import { ARIMA_PLUS, todayUtc, V31_BQML, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
@@ -72,8 +72,8 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
   const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
   const forecasters: Record<(typeof IN_WAREHOUSE_MODELS)[number], Forecaster> = {
-    'arima-plus': createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
-    'v3.1-bqml': createV31BqmlForecaster(jobs, modelRef(target.sqlModelName)),
+    [ARIMA_PLUS]: createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
+    [V31_BQML]: createV31BqmlForecaster(jobs, modelRef(target.sqlModelName)),
   };
 
   return {

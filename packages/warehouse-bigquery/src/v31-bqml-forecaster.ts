@@ -1,4 +1,4 @@
-import { addDays, calendarParts, InputError, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
+import { addDays, calendarParts, InputError, V31_BQML, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
 import { checkRequest, throwIfAborted, type ModelRef } from './forecast-request.js';
 import type { JobRunner } from './job-runner.js';
 import { rowsParamType } from './row-values.js';
@@ -71,7 +71,7 @@ export function v31Features(segment: string, date: string, past: readonly number
 export function createV31BqmlForecaster(jobs: JobRunner, model: ModelRef): Forecaster {
   const sql = v31PredictSql(model);
   return {
-    name: 'v3.1-bqml',
+    name: V31_BQML,
     async forecast(request) {
       checkRequest(request);
       const { asOf, horizon, series } = request;
@@ -97,7 +97,7 @@ export function createV31BqmlForecaster(jobs: JobRunner, model: ModelRef): Forec
       }
       return series.map((s, i): PredictiveSeries => {
         const mean = predictions[i] ?? [];
-        return { key: s.key, mean, variance: [...mean], method: 'v3.1-bqml' };
+        return { key: s.key, mean, variance: [...mean], method: V31_BQML };
       });
     },
   };

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core';
 import type { Argv, CommandModule } from 'yargs';
 import type { BacktestReport, BacktestTable } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
@@ -84,7 +85,7 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
       .option('from', { type: 'string', describe: 'First period to backtest (YYYY-MM), with --to; instead of --origins' })
       .option('to', { type: 'string', describe: 'Last period to backtest (YYYY-MM), with --from' })
       .option('period', { choices: ['month', 'quarter'] as const, default: 'month' as const, describe: 'Each origin forecasts the rest of its month or quarter' })
-      .option('models', { type: 'string', describe: 'Models to compare, comma-separated: production, v1, naive or a registry model (mstl-ets, v3-ridge, seasonal-naive, v1-auto-arima)', defaultDescription: 'production,v1,naive' })
+      .option('models', { type: 'string', describe: `Models to compare, comma-separated: production, v1, naive or a registry model (${MSTL_ETS}, ${V3_RIDGE}, ${SEASONAL_NAIVE}, ${V1_AUTO_ARIMA})`, defaultDescription: 'production,v1,naive' })
       .option('out', { type: 'string', describe: 'Also write the report as Markdown to this file' })
       .example('$0 backtest', 'The last 6 full months: production vs v1 vs naive')
       .example('$0 backtest --from 2025-04 --to 2025-09 --out backtest.md', 'April–September 2025, with a Markdown report')

@@ -1,4 +1,4 @@
-import { ConfigError, type Forecaster, type Warehouse } from '@funnelcast/core';
+import { ARIMA_PLUS, ConfigError, SEASONAL_NAIVE, V1_AUTO_ARIMA, type Forecaster, type Warehouse } from '@funnelcast/core';
 import type { BacktestModel } from './backtest-types.js';
 
 /** The configured pipeline: segment SQL model + distribution, MQL model per combination, SQOs by conversion. */
@@ -16,8 +16,8 @@ export type ResolvedModel = { readonly name: string; readonly production: true }
  * ARIMA_PLUS would decompose the week.
  */
 async function peer(name: string, warehouse: Warehouse): Promise<Forecaster> {
-  if (name === 'v1') return warehouse.forecaster?.('arima-plus') ?? (await import('@funnelcast/models')).createForecaster('v1-auto-arima');
-  if (name === 'naive') return (await import('@funnelcast/models')).createForecaster('seasonal-naive');
+  if (name === 'v1') return warehouse.forecaster?.(ARIMA_PLUS) ?? (await import('@funnelcast/models')).createForecaster(V1_AUTO_ARIMA);
+  if (name === 'naive') return (await import('@funnelcast/models')).createForecaster(SEASONAL_NAIVE);
   const inWarehouse = warehouse.forecaster?.(name);
   if (inWarehouse) return inWarehouse;
   const { createForecaster, EMBEDDED_MODELS } = await import('@funnelcast/models');

@@ -1,0 +1,136 @@
+import { minimiseNelderMead } from '../numerics/nelder-mead.js';
+import type { ArimaOrder } from './arima-order.js';
+import { differencingPolynomial, stationaryCoefficients } from './lag-polynomial.js';
+
+/**
+ * A fitted ARIMA(p,d,q) model: the differenced series `w_t = (1 − B)^d y_t`, less its mean, follows
+ * `φ(B) w_t = θ(B) e_t` with `e_t` white noise of variance `σ²`.
+ */
+export interface ArimaFit {
+  readonly order: ArimaOrder;
+  /** AR coefficients `φ_1…φ_p` of `φ(B) = 1 − Σ φ_i Bⁱ`; stationary. */
+  readonly phi: number[];
+  /** MA coefficients `θ_1…θ_q` of `θ(B) = 1 + Σ θ_j Bʲ`; invertible. */
+  readonly theta: number[];
+  /** The series mean when it is not differenced; 0 when it is (the model has no drift). */
+  readonly mean: number;
+  /** The one-step noise variance: the conditional sum of squares per day it was summed over. */
+  readonly sigma2: number;
+  /** The corrected Akaike information criterion; comparable between fits with the same `d` and conditioning. */
+  readonly aicc: number;
+  /** One-step residuals `e_t` on the differenced series (zero on the conditioning days). */
+  readonly residuals: Float64Array;
+  /** The optimiser's unconstrained parameters, `p` AR then `q` MA: a start for a neighbouring order. */
+  readonly raw: number[];
+}
+
+/** Options of {@link fitArima}. */
+export interface ArimaFitOptions {
+  /**
+   * Unconstrained starting parameters (as in {@link ArimaFit.raw}).
+   * @defaultValue all zero: white noise
+   */
+  readonly start?: readonly number[];
+  /**
+   * Days of the differenced series the sum of squares is conditioned on rather than summed over (at least `p`).
+   * Fits compared by AICc must share it, so that they are scored on the same days.
+   * @defaultValue `p`
+   */
+  readonly conditioning?: number;
+}
+
+/** The optimiser's first steps in the unconstrained space: wide from white noise, narrow from a neighbour's fit. */
+const COLD_STEP = 0.5;
+const WARM_STEP = 0.15;
+/** Enough for Nelder–Mead to settle in the few dimensions an ARIMA has. */
+const EVALUATIONS_PER_PARAMETER = 100;
+/**
+ * Relative tolerance on the sum of squares: 1e-5 moves `−2 log L = n log σ²` by about `n·1e-5`, well under the AICc
+ * differences that decide an order.
+ */
+const TOLERANCE = 1e-5;
+
+/** `(1 − B)^d y`: the series an ARIMA(p,d,q) describes, shorter by `d` days. */
+export function difference(values: readonly number[], d: number): Float64Array {
+  const polynomial = differencingPolynomial(d);
+  const out = new Float64Array(Math.max(0, values.length - d));
+  for (let t = 0; t < out.length; t++) {
+    let sum = 0;
+    for (let k = 0; k <= d; k++) sum += (polynomial[k] ?? 0) * (values[t + d - k] ?? 0);
+    out[t] = sum;
+  }
+  return out;
+}
+
+/**
+ * The conditional residuals `e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j}` from day `start` on, with the residuals
+ * before it taken as zero; returns their sum of squares. The innermost loop of the whole search.
+ */
+function conditionalSumOfSquares(
+  w: Float64Array,
+  phi: readonly number[],
+  theta: readonly number[],
+  start: number,
+  residuals: Float64Array,
+): number {
+  residuals.fill(0);
+  let sum = 0;
+  for (let t = start; t < w.length; t++) {
+    let e = w[t] ?? 0;
+    for (let i = 0; i < phi.length; i++) e -= (phi[i] ?? 0) * (w[t - i - 1] ?? 0);
+    for (let j = 0; j < theta.length; j++) e -= (theta[j] ?? 0) * (residuals[t - j - 1] ?? 0);
+    residuals[t] = e;
+    sum += e * e;
+  }
+  return sum;
+}
+
+/** The constrained coefficients an order's unconstrained parameters stand for. */
+function coefficientsOf(raw: readonly number[], order: ArimaOrder): { phi: number[]; theta: number[] } {
+  return {
+    phi: stationaryCoefficients(raw.slice(0, order.p)),
+    theta: stationaryCoefficients(raw.slice(order.p, order.p + order.q)).map((c) => -c),
+  };
+}
+
+/**
+ * Fits an ARIMA(p,d,q) by conditional sum of squares (Box & Jenkins): the coefficients minimise the squared
+ * one-step residuals, found by Nelder–Mead over the unconstrained parameters of {@link stationaryCoefficients}, so
+ * every fit is stationary and invertible. An undifferenced series is centred on its sample mean first; a
+ * differenced one gets no constant, because a drift would extrapolate a noisy slope over the whole horizon. The AICc
+ * treats the sum of squares as a Gaussian likelihood, counting the coefficients, the mean if any and `σ²`; it is +∞
+ * when the days summed over cannot support that many parameters.
+ */
+export function fitArima(values: readonly number[], order: ArimaOrder, options: ArimaFitOptions = {}): ArimaFit {
+  const differenced = difference(values, order.d);
+  const centred = order.d === 0;
+  const mean = centred && differenced.length > 0 ? differenced.reduce((a, b) => a + b, 0) / differenced.length : 0;
+  const w = centred ? differenced.map((x) => x - mean) : differenced;
+  const start = Math.min(w.length, Math.max(order.p, options.conditioning ?? order.p));
+  const residuals = new Float64Array(w.length);
+  const sumOfSquares = (raw: readonly number[]): number => {
+    const { phi, theta } = coefficientsOf(raw, order);
+    return conditionalSumOfSquares(w, phi, theta, start, residuals);
+  };
+
+  const dimension = order.p + order.q;
+  const initial = options.start?.slice(0, dimension) ?? [];
+  while (initial.length < dimension) initial.push(0);
+  const best = minimiseNelderMead(sumOfSquares, initial, {
+    step: options.start ? WARM_STEP : COLD_STEP,
+    maxEvaluations: EVALUATIONS_PER_PARAMETER * (dimension + 1),
+    tolerance: TOLERANCE,
+  });
+  // Leave the residuals of the optimum, not of the optimiser's last trial point.
+  const sum = sumOfSquares(best.x);
+
+  const used = w.length - start;
+  const sigma2 = used > 0 ? sum / used : 0;
+  const parameters = dimension + (centred ? 1 : 0) + 1;
+  const minusTwoLogLikelihood = used * (Math.log(2 * Math.PI * Math.max(sigma2, Number.MIN_VALUE)) + 1);
+  const aicc =
+    used - parameters - 1 > 0
+      ? minusTwoLogLikelihood + 2 * parameters + (2 * parameters * (parameters + 1)) / (used - parameters - 1)
+      : Number.POSITIVE_INFINITY;
+  return { order, ...coefficientsOf(best.x, order), mean, sigma2, aicc, residuals, raw: best.x };
+}
