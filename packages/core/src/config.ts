@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { ConfigError, type Problem } from './errors.js';
-import { ARIMA_PLUS, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V31_BQML, V3_RIDGE } from './vocabulary.js';
+import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V31_BQML, V3_RIDGE } from './vocabulary.js';
 
 /**
  * The configuration schema. Every key has a default that works out of the box (an embedded DuckDB target named
  * `local`), so an empty file — or no file — is a valid configuration.
  */
+
+/** The longest forecast, in days: every stage, model and command accepts up to this. */
+export const MAX_HORIZON = 1000;
 
 /** A name BigQuery and LookML both accept: letters, digits and underscores, not starting with a digit. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -16,6 +19,15 @@ const identifier = z.string().regex(IDENTIFIER, 'must be letters, digits and und
 export const MQL_MODELS = [MSTL_ETS, ARIMA_PLUS, SEASONAL_NAIVE] as const;
 /** SQL models. `v3.1-bqml` is the BigQuery boosted tree; `v3-ridge` its embedded counterpart on the same features. */
 export const SQL_MODELS = [V3_RIDGE, V31_BQML, SEASONAL_NAIVE] as const;
+
+/**
+ * What `auto` chooses among, the default first: it keeps a stage unless another candidate (or the equal blend of the
+ * two best) clearly beats it on the team's own recent history.
+ */
+export const AUTO_CANDIDATES = {
+  mqls: [MSTL_ETS, SEASONAL_NAIVE],
+  sqls: [V3_RIDGE, SEASONAL_NAIVE],
+} as const satisfies Record<'mqls' | 'sqls', readonly string[]>;
 
 /** The models that run inside BigQuery (`ML.FORECAST`, `ML.PREDICT`); every other model runs embedded. */
 export const IN_WAREHOUSE_MODELS = [ARIMA_PLUS, V31_BQML] as const;
@@ -79,7 +91,7 @@ export const configSchema = z
     /** The target used when none is named. @defaultValue `local` */
     defaultTarget: identifier.default('local'),
     /** Forecast days from the as-of date. @defaultValue 90 */
-    horizon: z.number().int().min(1).max(1000).default(90),
+    horizon: z.number().int().min(1).max(MAX_HORIZON).default(90),
     /** How many days of history the models see. @defaultValue 730 */
     historyDays: z.number().int().min(56).max(3650).default(730),
     /** The super-segments the SQL model forecasts; leads in any other segment are refused. */
@@ -107,13 +119,13 @@ export const configSchema = z
     intervals: intervalsSchema.default({ levels: [0.5, 0.95] }),
     models: z
       .object({
-        /** @defaultValue `mstl-ets` */
-        mqls: z.enum(MQL_MODELS).default(MSTL_ETS),
-        /** @defaultValue `v3-ridge` */
-        sqls: z.enum(SQL_MODELS).default(V3_RIDGE),
+        /** `auto` picks among {@link AUTO_CANDIDATES} at every refresh. @defaultValue `auto` */
+        mqls: z.enum([AUTO_MODEL, ...MQL_MODELS]).default(AUTO_MODEL),
+        /** `auto` picks per super-segment among {@link AUTO_CANDIDATES}. @defaultValue `auto` */
+        sqls: z.enum([AUTO_MODEL, ...SQL_MODELS]).default(AUTO_MODEL),
       })
       .strict()
-      .default({ mqls: MSTL_ETS, sqls: V3_RIDGE }),
+      .default({ mqls: AUTO_MODEL, sqls: AUTO_MODEL }),
     schedule: z
       .object({
         /** Cron pattern of the scheduled refresh. @defaultValue `0 6 * * *` (daily 06:00) */

@@ -96,3 +96,7 @@ export const V1_AUTO_ARIMA = 'v1-auto-arima';
 export const ARIMA_PLUS = 'arima-plus';
 /** In BigQuery: the V3.1 boosted tree (`ML.PREDICT`). */
 export const V31_BQML = 'v3.1-bqml';
+/** Embedded SQLs: open MQLs by age and forecast MQLs, times conversion, spread by the MQL→SQL lag. */
+export const FUNNEL_COHORT = 'funnel-cohort';
+/** Not a model: each refresh picks the stage's model (or a blend) by a short backtest on the team's own history. */
+export const AUTO_MODEL = 'auto';

@@ -152,6 +152,7 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     history,
     horizon,
     earliest: (at) => addDays(at, -config.historyDays),
+    minSeriesDays: config.mapping.minExposureDays,
     combinationKeys: keys,
     superSegments: config.superSegments,
     forecasters,

@@ -1,4 +1,4 @@
-import { ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, SEASONAL_NAIVE, V3_RIDGE, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import { AUTO_CANDIDATES, AUTO_MODEL, ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, SEASONAL_NAIVE, V3_RIDGE, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
 import type { StageForecasters } from './selection/forecast-stages.js';
 
 const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
@@ -18,11 +18,19 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
 }
 
 
-/** The candidates of each modelled stage, the configured (default) model first, and the guardrails' robust model. */
+async function candidates(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse): Promise<Forecaster[]> {
+  const names = model === AUTO_MODEL ? AUTO_CANDIDATES[stage] : [model];
+  return Promise.all(names.map((name) => resolve(stage, name, warehouse)));
+}
+
+/**
+ * The candidates of each modelled stage — the configured model alone, or `auto`'s list with its default first — and
+ * the guardrails' robust model.
+ */
 export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse): Promise<StageForecasters> {
   return {
-    mqls: [await resolve('mqls', config.models.mqls, warehouse)],
-    sqls: [await resolve('sqls', config.models.sqls, warehouse)],
+    mqls: await candidates('mqls', config.models.mqls, warehouse),
+    sqls: await candidates('sqls', config.models.sqls, warehouse),
     robust: await resolve('mqls', SEASONAL_NAIVE, warehouse),
   };
 }

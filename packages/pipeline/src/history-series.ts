@@ -13,7 +13,9 @@ import {
 
 /**
  * Dense daily series from the warehouse's sparse aggregates: a missing day is a zero, and a series starts on its
- * first event (a combination launched last month has no leading zeros that would drag its level down).
+ * first event (a combination launched last month has no leading zeros that would drag its level down) — but never
+ * later than `minDays` before the end: one lead yesterday is not a rate of one a day, as the mapping's exposure floor
+ * already says (design.md, step 2).
  */
 export function denseSeries(
   daily: readonly DailyCounts[],
@@ -22,6 +24,7 @@ export function denseSeries(
   keys: readonly string[],
   end: IsoDate,
   earliest: IsoDate,
+  minDays: number,
 ): DailySeries[] {
   // Keys and day numbers are worked out once per row and per distinct date: parsing a date is far dearer than a
   // lookup, and a long history repeats each date once per grain.
@@ -40,9 +43,11 @@ export function denseSeries(
   });
   const series = new Map<string, { start: IsoDate; startDay: number; values: number[] }>();
   for (const key of keys) {
-    // A series with no events at all still gets a short run of zeros, so the model can say "zero".
-    const first = firstByKey.get(key) ?? addDays(end, -28);
-    const start = first < earliest ? earliest : first;
+    // A series with no events at all still gets its run of zeros, so the model can say "zero".
+    const floor = addDays(end, -minDays);
+    const first = firstByKey.get(key) ?? floor;
+    const latest = first < floor ? first : floor;
+    const start = latest < earliest ? earliest : latest;
     series.set(key, { start, startDay: dayOf(start), values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) });
   }
   daily.forEach((row, i) => {

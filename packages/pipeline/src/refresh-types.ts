@@ -1,4 +1,5 @@
-import type { IsoDate, Stage, Warehouse } from '@funnelcast/core';
+import type { DataEnd, IsoDate, Stage, Warehouse } from '@funnelcast/core';
+import type { ComputedForecast } from './compute-forecast.js';
 import type { ProgressListener, RefreshPhase } from './progress.js';
 
 /** Options of {@link refresh}. */
@@ -43,7 +44,13 @@ export interface RefreshSummary {
   readonly runId: string;
   readonly target: string;
   readonly warehouse: string;
+  /** The forecast's first day: the as-of date asked for, or the day after stale data ends. */
   readonly asOf: IsoDate;
+  /** The as-of date asked for (today by default). */
+  readonly requestedAsOf: IsoDate;
+  /** Where the data stops, and whether the silence before the as-of date means the export stopped. */
+  readonly dataEnd: DataEnd;
+  /** Forecast days from `asOf` (extended over the silent days of stale data). */
   readonly horizon: number;
   /** False for a dry run. */
   readonly published: boolean;
@@ -52,6 +59,8 @@ export interface RefreshSummary {
   readonly combinations: number;
   readonly superSegments: readonly string[];
   readonly models: { readonly mqls: string; readonly sqls: string };
+  /** How each stage's model was chosen: every candidate's backtest score, weight and whether it won. */
+  readonly selection: ComputedForecast['selection'];
   /** Landing for the current month and quarter, per stage. */
   readonly landings: readonly PeriodLanding[];
   /** Milliseconds per phase. */

@@ -1,5 +1,9 @@
 import {
   ConfigError,
+  daysBetween,
+  detectDataEnd,
+  effectiveAsOf,
+  MAX_HORIZON,
   forecastSettings,
   InvariantViolationError,
   isIsoDate,
@@ -33,8 +37,8 @@ export function runIdFor(config: FunnelcastConfig, asOf: IsoDate, horizon: numbe
 function validateOptions(asOf: string, horizon: number): void {
   const problems = [];
   if (!isIsoDate(asOf)) problems.push({ where: 'as-of', message: `${JSON.stringify(asOf)} is not a calendar date written YYYY-MM-DD` });
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1000) {
-    problems.push({ where: 'horizon', message: `${horizon} is out of range: a whole number of days from 1 to 1000` });
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
+    problems.push({ where: 'horizon', message: `${horizon} is out of range: a whole number of days from 1 to ${MAX_HORIZON}` });
   }
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid refresh options:');
 }
@@ -46,20 +50,34 @@ function validateOptions(asOf: string, horizon: number): void {
  */
 export async function refresh(config: FunnelcastConfig, options: RefreshOptions = {}): Promise<RefreshSummary> {
   const now = options.now ?? (() => new Date());
-  const asOf = options.asOf ?? todayUtc(now());
-  const horizon = options.horizon ?? config.horizon;
-  validateOptions(asOf, horizon);
+  const requestedAsOf = options.asOf ?? todayUtc(now());
+  const requestedHorizon = options.horizon ?? config.horizon;
+  validateOptions(requestedAsOf, requestedHorizon);
   const { name: target } = resolveTarget(config, options.target);
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
   const opened = options.warehouse ? undefined : await openWarehouse(config, target);
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
-  const runId = runIdFor(config, asOf, horizon);
+  let runId = runIdFor(config, requestedAsOf, requestedHorizon);
   let recorded = false;
   try {
     let started = performance.now();
     options.onProgress?.({ phase: 'aggregate', done: 0, total: 1 });
     await warehouse.ensureSchema();
-    const history = await warehouse.readHistory(historyRequest(config, asOf));
+    let history = await warehouse.readHistory(historyRequest(config, requestedAsOf));
+    const dataEnd = detectDataEnd(history.daily, requestedAsOf);
+    // Days after stale data are unknown, not zero demand: forecast from the day after the data's last one, over the
+    // same end date, instead of reading the silent days as zeros in levels and lags.
+    const asOf = effectiveAsOf(dataEnd, requestedAsOf);
+    const horizon = Math.min(MAX_HORIZON, requestedHorizon + daysBetween(asOf, requestedAsOf));
+    const warnings: string[] = [];
+    if (asOf !== requestedAsOf) {
+      warnings.push(
+        `stale data: the leads end on ${dataEnd.lastDay}, ${dataEnd.silentDays} day(s) before the as-of date ${requestedAsOf} ` +
+          `(about ${Math.round(dataEnd.expectedEvents)} events were expected over them); forecasting from ${asOf}, so those days are forecast, not counted as zero — load the missing leads and refresh again`,
+      );
+      history = await warehouse.readHistory(historyRequest(config, asOf));
+      runId = runIdFor(config, asOf, horizon);
+    }
     validateHistory(config, history);
     options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
     timings.aggregate = performance.now() - started;
@@ -131,6 +149,8 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       target,
       warehouse: warehouse.kind,
       asOf,
+      requestedAsOf,
+      dataEnd,
       horizon,
       published: !options.dryRun,
       rows: computed.rows.length,
@@ -138,9 +158,10 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       combinations: computed.combinations.length,
       superSegments: config.superSegments,
       models: computed.models,
+      selection: computed.selection,
       landings: periodLandings(computed.rows, computed.fine, asOf, horizon),
       timings,
-      warnings: computed.warnings,
+      warnings: [...warnings, ...computed.warnings],
     };
   } catch (error) {
     if (recorded) await warehouse.failRun(runId, (error as Error).message, now().toISOString()).catch(() => undefined);

@@ -3,6 +3,9 @@ import { dayOfWeek } from '../calendar/day-of-week.js';
 import { zeroMoments, type Moments } from '../series/predictive-series.js';
 import { weekdayProfile } from '../calendar/weekday-profile.js';
 
+/** The least exposure a rate is measured over, in ordinary days (the mapping's floor for new combinations). */
+const MIN_EXPOSURE_DAYS = 28;
+
 /** How the recent-rate model weighs the past. */
 export interface RecentRateOptions {
   /**
@@ -72,6 +75,9 @@ export function forecastRecentRate(
     sumWP += (weights[t] ?? 0) * factor(t);
   }
   if (!(sumWP > 0)) return zeroMoments(horizon);
+  // A rate needs exposure: a few days (or days whose shape factor is tiny, a holiday) are not weeks of evidence, and
+  // one lead over them is not a rate of one a day. Never less than MIN_EXPOSURE_DAYS ordinary days of weight.
+  sumWP = Math.max(sumWP, (1 - (1 - alpha) ** MIN_EXPOSURE_DAYS) / alpha);
   const rate = sumWY / sumWP;
 
   let excess = 0;

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   InputError,
   isIsoDate,
+  MAX_HORIZON,
   toDayNumber,
   type DailySeries,
   type ForecastRequest,
@@ -10,8 +11,6 @@ import {
 } from '@funnelcast/core';
 import { z } from 'zod';
 
-/** The longest horizon a forecaster accepts: ten years of days, far beyond any sensible request. */
-const MAX_HORIZON = 3660;
 
 const isoDate = z.string().refine(isIsoDate, { message: 'must be an ISO date (YYYY-MM-DD)' });
 

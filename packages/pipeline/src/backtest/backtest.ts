@@ -88,7 +88,7 @@ async function forecastModel(
   const fine = {} as Record<Stage, PredictiveSeries[]>;
   for (const stage of STAGES) {
     // Each stage on its own per-combination series: SQLs and SQOs are not derived from MQLs, as in the old pipeline.
-    fine[stage] = await model.forecaster.forecast({ asOf: origin, horizon, series: denseSeries(history.daily, stage, byCombination, keys, origin, earliest) });
+    fine[stage] = await model.forecaster.forecast({ asOf: origin, horizon, series: denseSeries(history.daily, stage, byCombination, keys, origin, earliest, config.mapping.minExposureDays) });
   }
   return { levels: forecastsByLevel({ horizon, fine, segments: null, shares }), warnings: [] };
 }

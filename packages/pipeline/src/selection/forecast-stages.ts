@@ -27,9 +27,13 @@ export interface StageForecasters {
   readonly robust: Forecaster;
 }
 
-/** The selection backtest: origins a month apart, each scored on its next four weeks, week by week. */
+/**
+ * The selection backtest: origins four weeks apart, each scored on the totals of its next four weeks per unit — the
+ * month-ahead Channel × Source (or super-segment) totals dashboards read. Daily or weekly errors of a few leads
+ * would be mostly Poisson noise, and absolute errors of noise favour whichever model forecasts low.
+ */
 export const SELECTION = { origins: 3, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
-const RULE: SelectionRule = { bucketDays: 7, margin: 0.05 };
+const RULE: SelectionRule = { bucketDays: SELECTION.scoredDays, margin: 0.05 };
 
 /** Which series a stage forecasts, cut from a history. */
 interface StageGrain {
@@ -45,6 +49,8 @@ export interface StagesInput {
   readonly history: FunnelHistory;
   readonly horizon: number;
   readonly earliest: (asOf: IsoDate) => IsoDate;
+  /** The shortest exposure a series is read over (the mapping's exposure floor), however recent its first event. */
+  readonly minSeriesDays: number;
   readonly combinationKeys: readonly string[];
   readonly superSegments: readonly string[];
   readonly forecasters: StageForecasters;
@@ -106,7 +112,7 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
   const { history, horizon, forecasters } = input;
   const warnings: string[] = [];
   const seriesOf = (grain: StageGrain) => (h: FunnelHistory): DailySeries[] =>
-    denseSeries(h.daily, grain.stage, grain.keyOf, grain.keys, h.asOf, input.earliest(h.asOf));
+    denseSeries(h.daily, grain.stage, grain.keyOf, grain.keys, h.asOf, input.earliest(h.asOf), input.minSeriesDays);
   const mqlGrain: StageGrain = {
     stage: 'mqls',
     keys: input.combinationKeys,
