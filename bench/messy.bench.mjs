@@ -24,8 +24,9 @@ const END = '2026-12-01';
 const MODELS = ['production', 'v1', 'naive'];
 const STAGES = ['mqls', 'sqls', 'sqos'];
 const LEVELS = ['total', 'channel_source'];
-// An origin needs this much history before it (the issue's "once three months exist").
-const MIN_HISTORY_DAYS = 90;
+// An origin needs data in each of the calendar months before it, the first perhaps partial (the issue's "once three
+// months of history exist").
+const MIN_HISTORY_MONTHS = 3;
 // Hotel MQLs (bookings) are incomplete after 2016: bookings made in 2017 for arrivals after August 2017 are missing.
 const HOTEL_ORIGINS = Array.from({ length: 12 }, (_, m) => `2016-${String(m + 1).padStart(2, '0')}-01`);
 
@@ -59,8 +60,10 @@ const DATASETS = {
 
 /** The last `count` month starts whose month is complete before `dataEnd`, with enough history before them. */
 function monthlyOrigins(firstDate, dataEnd, count) {
+  let first = startOfMonth(firstDate);
+  for (let i = 0; i < MIN_HISTORY_MONTHS; i++) first = startOfNextMonth(first);
   const origins = [];
-  for (let m = startOfMonth(addDays(firstDate, MIN_HISTORY_DAYS)); startOfNextMonth(m) <= dataEnd; m = startOfNextMonth(m)) origins.push(m);
+  for (let m = first; startOfNextMonth(m) <= dataEnd; m = startOfNextMonth(m)) origins.push(m);
   return origins.slice(-count);
 }
 
