@@ -16,9 +16,12 @@ const DAYS = 30;
 const FLOOR_DRAWS = 400;
 const SCORE_DRAWS = 60;
 const STAGES = ['mqls', 'sqls', 'sqos'];
+// The messy profiles come after the clean ones, each in its own warehouse: the clean figures do not change.
 const PROFILES = [
   { name: 'large', profile: 'large', scale: 1 },
   { name: 'small', profile: 'small', scale: 1 },
+  { name: 'ramp', profile: 'ramp', scale: 1 },
+  { name: 'sparse', profile: 'sparse', scale: 1 },
 ];
 
 /** Per combination key: for each draw, the daily counts of each stage. */

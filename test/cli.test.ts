@@ -59,6 +59,17 @@ describe('funnelcast demo', () => {
     expect(result.stdout).toContain('Where we land');
     expect(result.stdout).toMatch(/SQLs/);
   });
+
+  it('generates the messy profiles: ramp with 300 days of history, sparse with 200+ combinations', async () => {
+    const run = (profile: string) =>
+      runCliJson<{ demo: { firstDate: string; combinations: number } }>(['demo', '--db', join(dir.path, `${profile}.duckdb`), '--as-of', AS_OF, '--profile', profile, '--dry-run', '--horizon', '30']);
+    const ramp = await run('ramp');
+    expect(ramp.code, ramp.stderr).toBe(0);
+    expect(ramp.json.demo.firstDate).toBe('2025-01-05');
+    const sparse = await run('sparse');
+    expect(sparse.code, sparse.stderr).toBe(0);
+    expect(sparse.json.demo.combinations).toBeGreaterThanOrEqual(200);
+  });
 });
 
 describe('funnelcast refresh', () => {

@@ -2,10 +2,19 @@ import { ConfigError, addDays, compareDates, isIsoDate, toDayNumber, zodProblems
 import { z } from 'zod';
 
 /**
- * How big the demo is: `small` ≈ 6 MQLs and 2 SQLs a day in total (one modest team), `large` ≈ 70 MQLs and
- * 25 SQLs a day (tens of SQLs a day, a mid-size revenue org).
+ * The demo's funnels: `small` ≈ 6 MQLs and 2 SQLs a day in total (one modest team), `large` ≈ 70 MQLs and 25 SQLs
+ * a day (a mid-size revenue org); and two messy ones. `ramp`: 300 days of history, a quiet month, then MQLs four
+ * times their earlier level two months before `end`, MQL→SQL conversion rising from half to 1.5× its base as sales
+ * ramps up, channels launched recently (one days before `end`). `sparse`: 240 Channel × Source combinations, most
+ * under a lead a week, launched and retired throughout the history, beside a few big ones.
  */
-export type DemoProfile = 'small' | 'large';
+export const DEMO_PROFILES = ['small', 'large', 'ramp', 'sparse'] as const;
+
+/** One of {@link DEMO_PROFILES}. */
+export type DemoProfile = (typeof DEMO_PROFILES)[number];
+
+/** Days of history before `end` by default (and, for `ramp`, at most: its funnel starts then). */
+export const DEMO_HISTORY_DAYS: Readonly<Record<DemoProfile, number>> = { small: 730, large: 730, ramp: 300, sparse: 730 };
 
 /** Options of every demo function. Dates are arguments: nothing reads the clock. */
 export interface DemoOptions {
@@ -17,7 +26,7 @@ export interface DemoOptions {
   readonly seed?: number;
   /**
    * First day with leads.
-   * @defaultValue `end` − 730 days
+   * @defaultValue `end` − 730 days (`ramp`: − 300 days, before which it has no leads whatever `start` says)
    */
   readonly start?: IsoDate;
   /**
@@ -58,7 +67,7 @@ const optionsSchema = z.object({
   seed: z.number().int().min(-2147483648).max(4294967295).optional(),
   start: isoDate.optional(),
   end: isoDate,
-  profile: z.enum(['small', 'large']).optional(),
+  profile: z.enum(DEMO_PROFILES).optional(),
   scale: z.number().positive().max(10_000).optional(),
   futureDays: z.number().int().min(0).max(3650).optional(),
 });
@@ -68,7 +77,8 @@ export function resolveDemoOptions(options: DemoOptions): ResolvedDemoOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error), 'Invalid demo options:');
   const { end } = parsed.data;
-  const start = parsed.data.start ?? addDays(end, -730);
+  const profile = parsed.data.profile ?? 'small';
+  const start = parsed.data.start ?? addDays(end, -DEMO_HISTORY_DAYS[profile]);
   const problems: Problem[] = [];
   if (compareDates(start, end) >= 0) problems.push({ where: 'start', message: `must be before end (${end})` });
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid demo options:');
@@ -76,7 +86,7 @@ export function resolveDemoOptions(options: DemoOptions): ResolvedDemoOptions {
     seed: parsed.data.seed ?? 42,
     start,
     end,
-    profile: parsed.data.profile ?? 'small',
+    profile,
     scale: parsed.data.scale ?? 1,
     futureDays: parsed.data.futureDays ?? 0,
   };

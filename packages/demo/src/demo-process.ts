@@ -1,13 +1,8 @@
 import { NotFoundError, combinationKey, combinationLabel, fromDayNumber, toDayNumber, type Combination, type IsoDate } from '@funnelcast/core';
 import { lagPmf } from './lag-pmf.js';
 import { resolveDemoOptions, type DemoOptions, type DemoProfile } from './demo-options.js';
+import { demoProfileShape, type DemoSegmentShare } from './demo-profile-shape.js';
 import { usHolidayDays } from './us-holidays.js';
-
-/** A super-segment a combination's leads fall into, and the share of its leads that do. */
-export interface DemoSegmentShare {
-  readonly superSegment: string;
-  readonly share: number;
-}
 
 /** One Channel × Source of the demo process. */
 export interface DemoCombination extends Combination {
@@ -71,60 +66,6 @@ export interface DemoProcess {
   sqlRateAt(day: number, combination: number): number;
 }
 
-interface Spec {
-  readonly channel: string;
-  readonly source: string;
-  readonly segments: readonly DemoSegmentShare[];
-  /** MQLs a day in the small profile. */
-  readonly mqls: number;
-  readonly sqlRate: number;
-  readonly sqoRate: number;
-  /** Weekend level relative to an average weekday (web traffic keeps some, sales-driven channels almost none). */
-  readonly weekend: number;
-  /** Channel-mix drift: amplitude (log scale), period in days and phase in radians. */
-  readonly drift: readonly [number, number, number];
-  readonly sparse?: boolean;
-  readonly launchDaysBeforeEnd?: number;
-  readonly retireDaysBeforeEnd?: number;
-  /** Trade-show weeks: MQLs multiply on these days of every year. */
-  readonly bursts?: boolean;
-}
-
-const only = (superSegment: string): DemoSegmentShare[] => [{ superSegment, share: 1 }];
-const INBOUND = only('Inbound_Marketing');
-const OUTBOUND = only('Outbound');
-const PARTNERS = only('Partnerships_Referrals');
-const OTHER = only('Other');
-
-const SPECS: readonly Spec[] = [
-  { channel: 'Paid Search', source: 'google', segments: INBOUND, mqls: 0.85, sqlRate: 0.27, sqoRate: 0.42, weekend: 0.45, drift: [0.15, 610, 0.3] },
-  { channel: 'Paid Search', source: 'bing', segments: INBOUND, mqls: 0.2, sqlRate: 0.24, sqoRate: 0.38, weekend: 0.4, drift: [0.2, 430, 2.1] },
-  { channel: 'Paid Social', source: 'linkedin', segments: INBOUND, mqls: 0.5, sqlRate: 0.3, sqoRate: 0.4, weekend: 0.25, drift: [0.25, 720, 4.0] },
-  { channel: 'Paid Social', source: 'facebook', segments: INBOUND, mqls: 0.22, sqlRate: 0.16, sqoRate: 0.3, weekend: 0.6, drift: [0.2, 520, 1.2] },
-  { channel: 'Paid Social', source: 'tiktok', segments: INBOUND, mqls: 0.3, sqlRate: 0.14, sqoRate: 0.28, weekend: 0.7, drift: [0, 365, 0], launchDaysBeforeEnd: 61 },
-  { channel: 'Display', source: 'adroll', segments: INBOUND, mqls: 0.2, sqlRate: 0.12, sqoRate: 0.3, weekend: 0.5, drift: [0.1, 400, 5.0], retireDaysBeforeEnd: 243 },
-  { channel: 'Organic Search', source: 'google', segments: INBOUND, mqls: 0.95, sqlRate: 0.3, sqoRate: 0.45, weekend: 0.5, drift: [0.12, 800, 3.3] },
-  { channel: 'Direct', source: 'direct', segments: OTHER, mqls: 0.55, sqlRate: 0.34, sqoRate: 0.48, weekend: 0.45, drift: [0.1, 900, 0.8] },
-  { channel: 'Email', source: 'hubspot', segments: INBOUND, mqls: 0.35, sqlRate: 0.25, sqoRate: 0.4, weekend: 0.15, drift: [0.18, 365, 2.6] },
-  {
-    channel: 'Events', source: 'trade_show',
-    segments: [{ superSegment: 'Inbound_Marketing', share: 0.6 }, { superSegment: 'Outbound', share: 0.4 }],
-    mqls: 0.25, sqlRate: 0.33, sqoRate: 0.5, weekend: 0.05, drift: [0.15, 700, 1.7], bursts: true,
-  },
-  { channel: 'Webinar', source: 'on24', segments: INBOUND, mqls: 0.22, sqlRate: 0.22, sqoRate: 0.4, weekend: 0.05, drift: [0.2, 480, 4.4] },
-  { channel: 'Outbound', source: 'sales_prospecting', segments: OUTBOUND, mqls: 0.6, sqlRate: 0.5, sqoRate: 0.55, weekend: 0.04, drift: [0.15, 560, 0.1] },
-  { channel: 'Outbound', source: 'sdr_email', segments: OUTBOUND, mqls: 0.4, sqlRate: 0.42, sqoRate: 0.5, weekend: 0.04, drift: [0.25, 660, 5.5] },
-  { channel: 'Partners', source: 'partner_referral', segments: PARTNERS, mqls: 0.3, sqlRate: 0.55, sqoRate: 0.6, weekend: 0.1, drift: [0.2, 750, 2.9] },
-  { channel: 'Partners', source: 'reseller', segments: PARTNERS, mqls: 0.1, sqlRate: 0.5, sqoRate: 0.55, weekend: 0.1, drift: [0.1, 500, 1.0], sparse: true },
-  { channel: 'Referral', source: 'customer', segments: PARTNERS, mqls: 0.2, sqlRate: 0.58, sqoRate: 0.62, weekend: 0.2, drift: [0.15, 680, 3.9] },
-  { channel: 'Review Sites', source: 'g2', segments: INBOUND, mqls: 0.12, sqlRate: 0.35, sqoRate: 0.45, weekend: 0.4, drift: [0.1, 450, 0.5], sparse: true },
-  { channel: 'Content Syndication', source: 'integrate', segments: INBOUND, mqls: 0.3, sqlRate: 0.1, sqoRate: 0.25, weekend: 0.1, drift: [0.3, 390, 2.2] },
-  { channel: 'Other', source: 'unknown', segments: OTHER, mqls: 0.08, sqlRate: 0.2, sqoRate: 0.3, weekend: 0.5, drift: [0, 365, 0], sparse: true },
-];
-
-/** How much a non-sparse channel grows from the small to the large profile. */
-const PROFILE_FACTOR: Record<DemoProfile, number> = { small: 1, large: 12 };
-
 // Mon … Fri shape; weekends come from each channel's own level.
 const WEEKDAY_SHAPE = [1.08, 1.12, 1.1, 1.04, 0.86];
 const HOLIDAY_FACTOR = 0.25;
@@ -164,15 +105,17 @@ function yearlyFactor(dayOfYear: number): number {
 /** The demo's process for these options (the seed is ignored: the process is the same for every realisation). */
 export function demoProcess(options: DemoOptions): DemoProcess {
   const resolved = resolveDemoOptions(options);
-  const startDay = toDayNumber(resolved.start);
   const endDay = toDayNumber(resolved.end);
+  const shape = demoProfileShape(resolved.profile, endDay);
+  const specs = shape.specs;
+  const startDay = Math.max(toDayNumber(resolved.start), shape.firstDay ?? -Infinity);
   const trendAnchor = endDay - 365;
 
-  const combinations: DemoCombination[] = SPECS.map((spec) => ({
+  const combinations: DemoCombination[] = specs.map((spec) => ({
     channel: spec.channel,
     source: spec.source,
     segments: spec.segments,
-    baseMqlsPerDay: spec.sparse ? spec.mqls : spec.mqls * PROFILE_FACTOR[resolved.profile] * resolved.scale,
+    baseMqlsPerDay: spec.sparse ? spec.mqls : spec.mqls * shape.factor * resolved.scale,
     sqlRate: spec.sqlRate,
     sqoRate: spec.sqoRate,
     sparse: spec.sparse ?? false,
@@ -188,7 +131,7 @@ export function demoProcess(options: DemoOptions): DemoProcess {
       share: segment.share,
     })),
   );
-  const weekly = SPECS.map((spec) => weeklyFactors(spec.weekend));
+  const weekly = specs.map((spec) => weeklyFactors(spec.weekend));
   const indexByKey = new Map(combinations.map((combination, index) => [combinationKey(combination), index]));
 
   // Calendar effects shared by every channel, cached per day number.
@@ -226,7 +169,7 @@ export function demoProcess(options: DemoOptions): DemoProcess {
     let level = 1;
     if (launch !== null && launch !== undefined) {
       if (day < launch) return 0;
-      level = Math.min(level, (day - launch + 1) / LAUNCH_RAMP_DAYS);
+      level = Math.min(level, (day - launch + 1) / (specs[index]?.launchRampDays ?? LAUNCH_RAMP_DAYS));
     }
     if (retire !== null && retire !== undefined) {
       if (day >= retire) return 0;
@@ -236,7 +179,7 @@ export function demoProcess(options: DemoOptions): DemoProcess {
   };
 
   const mqlMean = (day: number, index: number): number => {
-    const spec = SPECS[index];
+    const spec = specs[index];
     const combination = combinations[index];
     if (!spec || !combination) throw new RangeError(`no demo combination #${index}`);
     if (day < startDay) return 0;
@@ -246,14 +189,16 @@ export function demoProcess(options: DemoOptions): DemoProcess {
     const [amplitude, period, phase] = spec.drift;
     const drift = Math.exp(amplitude * Math.sin((2 * Math.PI * (day - endDay)) / period + phase));
     const bursts = spec.bursts && burst ? BURST_FACTOR : 1;
-    return combination.baseMqlsPerDay * (weekly[index]?.[dow] ?? 1) * common * drift * bursts * life;
+    const mean = combination.baseMqlsPerDay * (weekly[index]?.[dow] ?? 1) * common * drift * bursts * life;
+    return shape.mqlLevel ? mean * shape.mqlLevel(day) : mean;
   };
 
   const sqlRateAt = (day: number, index: number): number => {
-    const spec = SPECS[index];
+    const spec = specs[index];
     if (!spec) throw new RangeError(`no demo combination #${index}`);
     const wobble = 1 + SQL_RATE_WOBBLE * Math.sin((2 * Math.PI * (day - endDay)) / SQL_RATE_PERIOD + spec.drift[2]);
-    return Math.min(0.95, spec.sqlRate * wobble);
+    const rate = spec.sqlRate * wobble;
+    return Math.min(0.95, shape.sqlRateFactor ? rate * shape.sqlRateFactor(day) : rate);
   };
 
   return {

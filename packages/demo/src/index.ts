@@ -6,6 +6,7 @@
  */
 export * from './demo-options.js';
 export * from './demo-process.js';
+export type { DemoSegmentShare } from './demo-profile-shape.js';
 export * from './generate-leads.js';
 export * from './count-grid.js';
 export * from './expected-daily-counts.js';

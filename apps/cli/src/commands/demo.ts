@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { todayUtc } from '@funnelcast/core';
+import type { DemoSeedOptions } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { emit, note } from '../output.js';
@@ -7,22 +8,37 @@ import { createProgressDisplay } from '../progress.js';
 import { renderRefreshSummary } from '../render-summary.js';
 import { refreshOptions, type RefreshArgs } from './refresh.js';
 
+type Profile = NonNullable<DemoSeedOptions['profile']>;
+
+// Every profile of @funnelcast/demo must be described here (the Record is checked against its list).
+const PROFILES: Record<Profile, string> = {
+  small: '≈ 6 MQLs and 2 SQLs a day, 19 combinations, two years',
+  large: '≈ 70 MQLs and 25 SQLs a day, the same combinations',
+  ramp: 'messy: 300 days, a quiet month then MQLs ×4 two months before the as-of, conversion rising, channels launched days ago',
+  sparse: 'messy: 240 combinations, most under a lead a week, channels launched and retired throughout, a few big ones',
+};
+
 /** Options of `funnelcast demo`. */
 export interface DemoArgs extends RefreshArgs {
   readonly seed: number;
-  readonly profile: 'small' | 'large';
+  readonly profile: Profile;
 }
 
 /** `funnelcast demo`: generate a realistic data set, import it and run the whole job on it. */
 export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
   command: 'demo',
-  describe: 'Generate two years of realistic demo leads, import them and refresh: the whole job, no cloud account',
+  describe: 'Generate realistic demo leads (a clean or a messy funnel), import them and refresh: the whole job, no cloud account',
   builder: (yargs) =>
     refreshOptions(yargs)
       .option('seed', { type: 'number', default: 42, describe: 'Seed of the generator: the same seed gives the same leads' })
-      .option('profile', { choices: ['small', 'large'] as const, default: 'small' as const, describe: 'small ≈ 6 MQLs and 2 SQLs a day; large ≈ tens of SQLs a day' })
+      .option('profile', {
+        choices: Object.keys(PROFILES) as Profile[],
+        default: 'small' as Profile,
+        describe: `The demo funnel: ${Object.entries(PROFILES).map(([name, what]) => `${name} (${what})`).join('; ')}`,
+      })
       .example('$0 demo', 'Demo data in .funnelcast/funnelcast.duckdb, forecast published')
-      .example("$0 demo --db /tmp/demo.duckdb --seed 7 --profile large", "A larger team in another file") as unknown as Argv<DemoArgs>,
+      .example("$0 demo --db /tmp/demo.duckdb --seed 7 --profile large", "A larger team in another file")
+      .example('$0 demo --db /tmp/ramp.duckdb --profile ramp', 'A young, messy funnel to test forecasts against') as unknown as Argv<DemoArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { refresh, seedDemo } = await import('@funnelcast/pipeline');
