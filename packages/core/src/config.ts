@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, type Problem } from './errors.js';
-import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V31_BQML, V3_RIDGE } from './vocabulary.js';
+import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE } from './vocabulary.js';
 
 /**
  * The configuration schema. Every key has a default that works out of the box (an embedded DuckDB target named
@@ -25,7 +25,7 @@ export const SQL_MODELS = [V3_RIDGE, V31_BQML, SEASONAL_NAIVE] as const;
  * two best) clearly beats it on the team's own recent history.
  */
 export const AUTO_CANDIDATES = {
-  mqls: [MSTL_ETS, SEASONAL_NAIVE],
+  mqls: [MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA],
   sqls: [V3_RIDGE, SEASONAL_NAIVE],
 } as const satisfies Record<'mqls' | 'sqls', readonly string[]>;
 

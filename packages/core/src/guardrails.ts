@@ -19,8 +19,14 @@ export interface GuardrailRule {
   readonly minEvents: number;
 }
 
-/** The default rule: three times the busiest recent month, a quarter of the quietest one. */
+/** The rule for one series: three times the busiest recent month, a quarter of the quietest one. */
 export const DEFAULT_GUARDRAIL: GuardrailRule = { windowDays: 30, lookbackDays: 91, maxRatio: 3, minRatio: 4, minEvents: 20 };
+
+/**
+ * The rule for a stage's total: twice the busiest recent month, half the quietest. A total sums many series' noise
+ * away, so it moves less than any of them; a month outside that range needs a cause the model cannot have seen.
+ */
+export const TOTAL_GUARDRAIL: GuardrailRule = { ...DEFAULT_GUARDRAIL, maxRatio: 2, minRatio: 2 };
 
 /** Why a forecast was refused: its month and the range the history supports. */
 export interface Implausibility {

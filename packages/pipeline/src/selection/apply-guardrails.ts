@@ -1,4 +1,4 @@
-import { checkPlausible, type Implausibility, type PredictiveSeries, type Stage } from '@funnelcast/core';
+import { checkPlausible, TOTAL_GUARDRAIL, type Implausibility, type PredictiveSeries, type Stage } from '@funnelcast/core';
 
 /** What a guardrail check is given: a stage's forecasts, their histories and a robust stand-in. */
 export interface GuardrailInput {
@@ -66,7 +66,7 @@ export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeri
   });
   const longest = Math.max(0, ...[...history.values()].map((v) => v.length));
   const horizon = series[0]?.mean.length ?? 0;
-  const total = checkPlausible(sumAlignedToEnd([...history.values()], longest), sumAlignedToEnd(series.map((s) => s.mean), horizon));
+  const total = checkPlausible(sumAlignedToEnd([...history.values()], longest), sumAlignedToEnd(series.map((s) => s.mean), horizon), TOTAL_GUARDRAIL);
   if (!total) return { series, warnings };
   const models = [...new Set(series.map((s) => s.method))].sort().join(', ');
   warnings.push(`${describe(stage, 'the total', models, total)}; every series fell back to ${robust.name}`);
