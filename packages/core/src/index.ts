@@ -17,3 +17,4 @@ export * from './assembly.js';
 export * from './invariants.js';
 export * from './metrics.js';
 export * from './published-run.js';
+export * from './run-warnings.js';
