@@ -11,11 +11,24 @@ interface RunRow {
   status: string;
   as_of: string;
   row_count: number | null;
+  warnings: string[];
+}
+
+interface SelectionRow {
+  run_id: string;
+  stage: string;
+  super_segment: string | null;
+  candidate: string;
+  weight: number;
+  chosen: boolean;
 }
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let db: string;
-let demoSummary: { demo: { leads: number }; refresh: { runId: string; rows: number; published: boolean; combinations: number } };
+let demoSummary: {
+  demo: { leads: number };
+  refresh: { runId: string; rows: number; published: boolean; combinations: number; warnings: string[] };
+};
 
 /** The published forecast and run list, to prove a failed command left them exactly as they were. */
 async function publishedState(database: string) {
@@ -170,10 +183,52 @@ describe('funnelcast forecast, mapping, runs', () => {
     expect(result.stderr).toMatch(/Unknown super-segment "Nope"; known: Inbound_Marketing, Other, Outbound, Partnerships_Referrals/);
   });
 
-  it('runs lists the published run', async () => {
+  it('runs lists the published run with the warnings its refresh reported, as an array', async () => {
     const result = await runCliJson<RunRow[]>(['runs', '--db', db]);
     expect(result.code).toBe(0);
-    expect(result.json.find((r) => r.run_id === demoSummary.refresh.runId)?.status).toBe('published');
+    const run = result.json.find((r) => r.run_id === demoSummary.refresh.runId);
+    expect(run?.status).toBe('published');
+    expect(run?.warnings).toEqual(demoSummary.refresh.warnings);
+    for (const listed of result.json) expect(listed).not.toHaveProperty('warnings_json');
+  });
+
+  it('runs prints each warning indented under its run', async () => {
+    const result = await runCli(['runs', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    const at = lines.findIndex((line) => line.startsWith(demoSummary.refresh.runId));
+    expect(at).toBeGreaterThan(1);
+    const warnings = demoSummary.refresh.warnings.map((warning) => `    ! ${warning}`);
+    expect(lines.slice(at + 1, at + 1 + warnings.length)).toEqual(warnings);
+    expect(lines[at + 1 + warnings.length] ?? '').not.toMatch(/^ {4}! /);
+  });
+
+  it('models shows the published run\'s candidates: one chosen per stage × super-segment, weights summing to 1', async () => {
+    const result = await runCliJson<SelectionRow[]>(['models', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const groups = new Map<string, SelectionRow[]>();
+    for (const row of result.json) {
+      expect(row.run_id).toBe(demoSummary.refresh.runId);
+      const key = `${row.stage} ${row.super_segment ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    for (const rows of groups.values()) {
+      expect(rows.filter((row) => row.chosen)).toHaveLength(1);
+      expect(rows.reduce((sum, row) => sum + row.weight, 0)).toBeCloseTo(1, 9);
+    }
+    const text = await runCli(['models', '--db', db]);
+    expect(text.code, text.stderr).toBe(0);
+    if (result.json.length === 0) expect(text.stdout).toMatch(/^No model selection published/);
+    else for (const row of result.json) expect(text.stdout).toContain(row.candidate);
+  });
+
+  it('models --stage keeps one stage and refuses a stage that is not chosen by backtest', async () => {
+    const sqls = await runCliJson<SelectionRow[]>(['models', '--db', db, '--stage', 'sqls']);
+    expect(sqls.code, sqls.stderr).toBe(0);
+    for (const row of sqls.json) expect(row.stage).toBe('sqls');
+    const sqos = await runCli(['models', '--db', db, '--stage', 'sqos']);
+    expect(sqos.code).toBe(2);
+    expect(sqos.stderr).toMatch(/mqls.*sqls/);
   });
 
   it('an unknown command is a usage error with a suggestion', async () => {

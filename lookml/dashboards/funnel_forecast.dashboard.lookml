@@ -99,3 +99,17 @@
     col: 0
     width: 24
     height: 10
+  - name: model_selection
+    title: "Models chosen by backtest"
+    note_text: "Rolling-origin backtest at refresh: lower WAPE and pinball loss are better; a stage × super-segment weighs to 100%."
+    note_display: hover
+    model: funnelcast
+    explore: model_selection
+    type: looker_grid
+    fields: ["vw_model_selection.stage", "vw_model_selection.super_segment", "vw_model_selection.candidate", "vw_model_selection.chosen", "vw_model_selection.origins", "vw_model_selection.average_wape", "vw_model_selection.average_pinball", "vw_model_selection.total_weight"]
+    sorts: ["vw_model_selection.stage asc", "vw_model_selection.super_segment asc", "vw_model_selection.average_wape asc"]
+    limit: 500
+    row: 48
+    col: 0
+    width: 24
+    height: 10

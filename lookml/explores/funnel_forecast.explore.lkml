@@ -25,3 +25,11 @@ explore: forecast_vs_actual {
   label: "Forecast vs actual"
   description: "Each published run's forecast days that have passed, beside what happened."
 }
+
+# Evidence of the published run, one row per stage × super-segment × candidate.
+explore: model_selection {
+  view_name: vw_model_selection
+  group_label: "funnelcast"
+  label: "Model selection"
+  description: "Which models the published forecast uses, and the backtest errors and weights that chose them."
+}

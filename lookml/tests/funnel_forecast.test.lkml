@@ -39,3 +39,21 @@ test: mapping_shares_sum_to_one {
     expression: abs(${vw_super_segment_to_channel_source_mapping.total_normalized_fraction} - 1) < 0.000001 ;;
   }
 }
+
+# The candidate weights of each stage × super-segment sum to 1.
+test: model_selection_weights_sum_to_one {
+  explore_source: model_selection {
+    column: stage {
+      field: vw_model_selection.stage
+    }
+    column: super_segment {
+      field: vw_model_selection.super_segment
+    }
+    column: weight {
+      field: vw_model_selection.total_weight
+    }
+  }
+  assert: every_stage_and_segment_sums_to_one {
+    expression: abs(${vw_model_selection.total_weight} - 1) < 0.000001 ;;
+  }
+}

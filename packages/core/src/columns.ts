@@ -6,10 +6,10 @@ import type { IntervalLevel, Stage } from './vocabulary.js';
  */
 
 /** Warehouse-neutral column types, named as BigQuery names them. */
-export type ColumnType = 'STRING' | 'DATE' | 'TIMESTAMP' | 'INT64' | 'FLOAT64';
+export type ColumnType = 'STRING' | 'DATE' | 'TIMESTAMP' | 'INT64' | 'FLOAT64' | 'BOOL';
 
 /** Every column type, for the type tables of the DDL and LookML generators (a test checks each is covered). */
-export const COLUMN_TYPES: readonly ColumnType[] = ['STRING', 'DATE', 'TIMESTAMP', 'INT64', 'FLOAT64'];
+export const COLUMN_TYPES: readonly ColumnType[] = ['STRING', 'DATE', 'TIMESTAMP', 'INT64', 'FLOAT64', 'BOOL'];
 
 /**
  * How a numeric column may be aggregated by a BI tool:
@@ -31,13 +31,19 @@ export interface ColumnDeclaration<N extends string = string, T extends ColumnTy
   readonly description: string;
   /** `dimension` for grain, calendar and run columns; `measure` for numeric facts. */
   readonly role: 'dimension' | 'measure';
-  readonly group: Stage | 'grain' | 'calendar' | 'run' | 'mapping' | 'backtest';
+  readonly group: Stage | 'grain' | 'calendar' | 'run' | 'mapping' | 'backtest' | 'selection';
   /** For measures: how they aggregate. */
   readonly aggregation?: Aggregation;
   /** For stage columns: which stage. */
   readonly stage?: Stage;
   /** For interval bounds: the level and the side. */
   readonly bound?: { readonly level: IntervalLevel; readonly side: 'lower' | 'upper' };
+  /**
+   * Set on a column added after its table first shipped: `ensureSchema` adds it to a table created without it. Such a
+   * column is nullable (old rows have no value, and BigQuery cannot add a REQUIRED column) and declared after every
+   * original column, where `ADD COLUMN` puts it.
+   */
+  readonly addedLater?: true;
 }
 
 /** A table or view: its columns and the columns that identify one row. */
@@ -49,10 +55,10 @@ export interface RelationDeclaration<C extends readonly ColumnDeclaration[] = re
   readonly primaryKey: readonly C[number]['name'][];
 }
 
-type TsValue<T extends ColumnType> = T extends 'INT64' | 'FLOAT64' ? number : string;
+type TsValue<T extends ColumnType> = T extends 'INT64' | 'FLOAT64' ? number : T extends 'BOOL' ? boolean : string;
 
 /**
- * The TypeScript row type of a relation: numbers for INT64/FLOAT64, ISO strings for STRING, DATE (`YYYY-MM-DD`)
+ * The TypeScript row type of a relation: numbers for INT64/FLOAT64, booleans for BOOL, ISO strings for STRING, DATE (`YYYY-MM-DD`)
  * and TIMESTAMP (ISO 8601 with `Z`), `null` allowed exactly where the declaration says nullable.
  */
 export type RowOf<R extends RelationDeclaration> = {
@@ -65,7 +71,7 @@ function column<N extends string, T extends ColumnType, Null extends boolean>(
   nullable: Null,
   label: string,
   description: string,
-  rest: Pick<ColumnDeclaration, 'role' | 'group'> & Partial<Pick<ColumnDeclaration, 'aggregation' | 'stage' | 'bound'>>,
+  rest: Pick<ColumnDeclaration, 'role' | 'group'> & Partial<Pick<ColumnDeclaration, 'aggregation' | 'stage' | 'bound' | 'addedLater'>>,
 ): ColumnDeclaration<N, T, Null> {
   return { name, type, nullable, label, description, ...rest };
 }
@@ -223,6 +229,47 @@ export const FORECAST_VS_ACTUAL = {
 /** One row of {@link FORECAST_VS_ACTUAL}. */
 export type ForecastVsActualRow = RowOf<typeof FORECAST_VS_ACTUAL>;
 
+const selection = { role: 'dimension', group: 'selection' } as const;
+
+/**
+ * `vw_model_selection`: the evidence behind the models a run forecast with. At each refresh the candidates of a
+ * stage (per super-segment where the stage is forecast per segment) are scored by a short rolling-origin backtest on
+ * the run's own history; the run forecasts with the winner or a weighted blend.
+ */
+export const MODEL_SELECTION = {
+  name: 'vw_model_selection',
+  kind: 'view',
+  description:
+    'The candidate models of each stage (and super-segment) scored by a rolling-origin backtest at refresh, their ' +
+    'errors, weights and which one the forecast used, from the latest published run.',
+  columns: [
+    runIdColumn,
+    column('stage', 'STRING', false, 'Stage', 'mqls or sqls: the stage the candidate forecasts.', selection),
+    column('super_segment', 'STRING', true, 'Super-segment',
+      'The super-segment the candidate was scored on; NULL when the stage is chosen for all its series at once.',
+      selection),
+    column('candidate', 'STRING', false, 'Candidate',
+      'A model name (e.g. mstl-ets, v3-ridge), or a weighted blend of models written blend:<model>+<model>.', selection),
+    column('origins', 'INT64', false, 'Origins', 'How many rolling origins the candidate was scored over.', selection),
+    column('wape', 'FLOAT64', true, 'WAPE',
+      "Weighted absolute percentage error over the origins (Σ|forecast − actual| / Σ actual); NULL when it is " +
+        'undefined (no actuals) or was not scored.',
+      { role: 'measure', group: 'selection', aggregation: 'rate' }),
+    column('pinball', 'FLOAT64', true, 'Pinball loss',
+      'Mean pinball (quantile) loss of the interval quantiles over the origins; NULL when not scored.',
+      { role: 'measure', group: 'selection', aggregation: 'rate' }),
+    column('weight', 'FLOAT64', false, 'Weight',
+      "The candidate's weight in the forecast (0–1); the weights of one stage × super-segment sum to 1.",
+      { role: 'measure', group: 'selection', aggregation: 'rate' }),
+    column('chosen', 'BOOL', false, 'Chosen', 'Whether the run forecast with this candidate (a model or a blend).',
+      selection),
+  ],
+  primaryKey: ['stage', 'super_segment', 'candidate'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link MODEL_SELECTION}. */
+export type ModelSelectionRow = RowOf<typeof MODEL_SELECTION>;
+
 /** Run lifecycle: `running` while computing, `published` once visible, `failed` with a reason. */
 export type RunStatus = 'running' | 'published' | 'failed';
 
@@ -246,6 +293,10 @@ export const FORECAST_RUNS = {
     column('row_count', 'INT64', true, 'Rows', 'Rows written to the forecast.', run),
     column('mapping_row_count', 'INT64', true, 'Mapping rows', 'Rows written to the mapping.', run),
     column('error', 'STRING', true, 'Error', 'Why a failed run failed.', run),
+    column('warnings_json', 'STRING', true, 'Warnings',
+      'What the run warns about (guardrail fallbacks, data that ends before the as-of date), as a JSON array of ' +
+        'strings; NULL when there are none.',
+      { ...run, addedLater: true }),
   ],
   primaryKey: ['run_id'],
 } as const satisfies RelationDeclaration;
@@ -297,13 +348,14 @@ export const RELATIONS: readonly RelationDeclaration[] = [
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   FORECAST_VS_ACTUAL,
+  MODEL_SELECTION,
   FORECAST_RUNS,
   BACKTEST_RUNS,
   BACKTEST_RESULTS,
 ];
 
-/** The relations Looker reads: the three published views. */
-export const PUBLISHED_VIEWS: readonly RelationDeclaration[] = [PRODUCTION_FORECAST, SEGMENT_MAPPING, FORECAST_VS_ACTUAL];
+/** The relations Looker reads: the published views. */
+export const PUBLISHED_VIEWS: readonly RelationDeclaration[] = [PRODUCTION_FORECAST, SEGMENT_MAPPING, FORECAST_VS_ACTUAL, MODEL_SELECTION];
 
 /**
  * The table behind each published view. A view reads its table's rows of the latest published run, so writing a
@@ -312,4 +364,5 @@ export const PUBLISHED_VIEWS: readonly RelationDeclaration[] = [PRODUCTION_FOREC
 export const BACKING_TABLES = {
   [PRODUCTION_FORECAST.name]: 'forecast_rows',
   [SEGMENT_MAPPING.name]: 'mapping_rows',
+  [MODEL_SELECTION.name]: 'model_selection',
 } as const;

@@ -20,3 +20,4 @@ export * from './published-run.js';
 export * from './data-end.js';
 export * from './guardrails.js';
 export * from './model-selection.js';
+export * from './run-warnings.js';

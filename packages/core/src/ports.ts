@@ -1,4 +1,4 @@
-import type { BacktestResultRow, BacktestRunRecord, MappingRow, ProductionRow, RunRecord } from './columns.js';
+import type { BacktestResultRow, BacktestRunRecord, MappingRow, ModelSelectionRow, ProductionRow, RunRecord } from './columns.js';
 import type { IsoDate } from './vocabulary.js';
 
 /**
@@ -100,6 +100,16 @@ export interface PublishedFilter {
   readonly to?: IsoDate;
 }
 
+/** Everything a run publishes besides its record, all keyed by the record's `run_id`. */
+export interface RunRows {
+  /** The rows of `vw_production_forecast`. */
+  readonly rows: readonly ProductionRow[];
+  /** The rows of `vw_super_segment_to_channel_source_mapping`. */
+  readonly mapping: readonly MappingRow[];
+  /** The rows of `vw_model_selection`: the backtest evidence behind the run's models (empty when none was run). */
+  readonly selection: readonly ModelSelectionRow[];
+}
+
 /**
  * A place funnelcast reads leads from and publishes forecasts to. Implemented by the embedded DuckDB warehouse and
  * by BigQuery; conformance tests run the same suite against both.
@@ -110,7 +120,10 @@ export interface PublishedFilter {
 export interface Warehouse {
   /** `duckdb` or `bigquery`, for summaries and logs. */
   readonly kind: string;
-  /** Creates missing tables and views from core's declarations; safe to call on every start. */
+  /**
+   * Creates missing tables and views from core's declarations, and adds the columns declared `addedLater` to tables
+   * created before them; safe to call on every start.
+   */
   ensureSchema(): Promise<void>;
   /** What the leads look like, or `null` when there are none. */
   describeData(): Promise<DataSummary | null>;
@@ -119,10 +132,11 @@ export interface Warehouse {
   /** Records a run as `running` (replacing an earlier unpublished record of the same id). */
   startRun(record: RunRecord): Promise<void>;
   /**
-   * Writes the run's rows and mapping, then marks it `published`, in one step: a crash at any point leaves the
-   * previously published run visible. Rows of an earlier run with the same id are replaced, never duplicated.
+   * Writes the run's rows, mapping and model selection, then marks it `published`, in one step: a crash at any point
+   * leaves the previously published run visible. Rows of an earlier run with the same id are replaced, never
+   * duplicated.
    */
-  publishRun(record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]): Promise<void>;
+  publishRun(record: RunRecord, rows: RunRows): Promise<void>;
   /** Marks a run `failed` with its reason; the published run is untouched. */
   failRun(runId: string, error: string, finishedAt: string): Promise<void>;
   /** Runs, newest first. */
@@ -131,6 +145,11 @@ export interface Warehouse {
   readPublished(filter?: PublishedFilter): Promise<ProductionRow[]>;
   /** Mapping rows of the latest published run, optionally for one super-segment. */
   readMapping(filter?: { readonly superSegment?: string }): Promise<MappingRow[]>;
+  /**
+   * Model-selection rows of the latest published run (what `vw_model_selection` shows), ordered by stage,
+   * super-segment (the stage-wide rows, NULL, first) and candidate.
+   */
+  readModelSelection(): Promise<ModelSelectionRow[]>;
   /** Stores a backtest and its results (never touches the published forecast). */
   saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
   /**

@@ -17,6 +17,7 @@ const RUNNING: RunRecord = {
   row_count: null,
   mapping_row_count: null,
   error: 'an earlier attempt failed',
+  warnings_json: null,
 };
 
 describe('publishedRunRecord', () => {

@@ -45,6 +45,7 @@ describe('generateLookml', () => {
       'manifest.lkml',
       'tests/funnel_forecast.test.lkml',
       'views/vw_forecast_vs_actual.view.lkml',
+      'views/vw_model_selection.view.lkml',
       'views/vw_production_forecast.view.lkml',
       'views/vw_super_segment_to_channel_source_mapping.view.lkml',
     ]);
@@ -61,15 +62,16 @@ describe('generateLookml', () => {
     for (const [path, dashboard] of dashboards) expect(Array.isArray(dashboard), path).toBe(true);
   });
 
-  it('assembles the thin model from its includes: three explores, three views, the data tests', () => {
+  it('assembles the thin model from its includes: an explore per view, the views, the data tests', () => {
     const model = project.model?.['funnelcast'];
     expect(model?.['connection']).toBe('@{CONNECTION_NAME}');
-    expect(Object.keys(child(model, 'explore')).sort()).toEqual(['forecast_vs_actual', 'funnel_forecast', 'segment_mapping']);
+    expect(Object.keys(child(model, 'explore')).sort()).toEqual(['forecast_vs_actual', 'funnel_forecast', 'model_selection', 'segment_mapping']);
     expect(Object.keys(child(model, 'view')).sort()).toEqual(PUBLISHED_VIEWS.map((view) => view.name).sort());
     expect(Object.keys(child(model, 'test')).sort()).toEqual([
       'forecast_bounds_are_ordered',
       'forecast_vs_actual_bounds_are_ordered',
       'mapping_shares_sum_to_one',
+      'model_selection_weights_sum_to_one',
     ]);
   });
 
@@ -130,7 +132,7 @@ describe('generateLookml', () => {
       const keys = Object.values(child(view(), 'dimension')).filter((field) => field['primary_key'] === true);
       expect(keys).toHaveLength(1);
       expect(keys[0]?.['hidden']).toBe(true);
-      for (const column of relation.primaryKey) expect(String(keys[0]?.['sql'])).toContain(`\${TABLE}.${column} `);
+      for (const column of relation.primaryKey) expect(String(keys[0]?.['sql'])).toMatch(new RegExp(`\\$\\{TABLE\\}\\.${column}\\b`));
     });
 
     it('gives every measure a value format and drill fields, and every stage field its group label', () => {
@@ -197,7 +199,7 @@ describe('generateLookml', () => {
     const explores = exploreViews();
     const fields = qualifiedFields();
     const tests = child(project.file['tests/funnel_forecast.test'], 'test');
-    expect(Object.keys(tests)).toHaveLength(3);
+    expect(Object.keys(tests)).toHaveLength(4);
     for (const [name, test] of Object.entries(tests)) {
       const sources = Object.entries(child(test, 'explore_source'));
       expect(sources, name).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { FORECAST_VS_ACTUAL, PRODUCTION_FORECAST, SEGMENT_MAPPING, STAGES, type RelationDeclaration } from '@funnelcast/core';
+import { FORECAST_VS_ACTUAL, MODEL_SELECTION, PRODUCTION_FORECAST, SEGMENT_MAPPING, STAGES, type RelationDeclaration } from '@funnelcast/core';
 import { fieldRef, GROUP_LABELS, type LookmlView } from './view-model.js';
 
 /** An explore over one generated view. */
@@ -68,8 +68,10 @@ export function buildProjectModel(views: ReadonlyMap<string, LookmlView>): Proje
   const forecast = view(PRODUCTION_FORECAST);
   const mapping = view(SEGMENT_MAPPING);
   const versus = view(FORECAST_VS_ACTUAL);
+  const selection = view(MODEL_SELECTION);
   const f = (field: string) => fieldRef(forecast, field);
   const m = (field: string) => fieldRef(mapping, field);
+  const s = (field: string) => fieldRef(selection, field);
 
   const explores: LookmlExplore[] = [
     {
@@ -94,6 +96,13 @@ export function buildProjectModel(views: ReadonlyMap<string, LookmlView>): Proje
       label: 'Forecast vs actual',
       description: "Each published run's forecast days that have passed, beside what happened.",
       why: 'Accuracy over past runs, one row per run × day × Channel × Source.',
+    },
+    {
+      name: 'model_selection',
+      view: selection.name,
+      label: 'Model selection',
+      description: 'Which models the published forecast uses, and the backtest errors and weights that chose them.',
+      why: 'Evidence of the published run, one row per stage × super-segment × candidate.',
     },
   ];
 
@@ -173,6 +182,20 @@ export function buildProjectModel(views: ReadonlyMap<string, LookmlView>): Proje
         width: 24,
         height: 10,
       },
+      {
+        name: 'model_selection',
+        title: 'Models chosen by backtest',
+        note: 'Rolling-origin backtest at refresh: lower WAPE and pinball loss are better; a stage × super-segment weighs to 100%.',
+        explore: 'model_selection',
+        type: 'looker_grid',
+        fields: [s('stage'), s('super_segment'), s('candidate'), s('chosen'), s('origins'), s('average_wape'), s('average_pinball'), s('total_weight')],
+        sorts: [`${s('stage')} asc`, `${s('super_segment')} asc`, `${s('average_wape')} asc`],
+        limit: 500,
+        row: 48,
+        col: 0,
+        width: 24,
+        height: 10,
+      },
     ],
   };
 
@@ -200,6 +223,17 @@ export function buildProjectModel(views: ReadonlyMap<string, LookmlView>): Proje
         { name: 'share', field: m('total_normalized_fraction') },
       ],
       assert: { name: 'every_segment_sums_to_one', expression: `abs(${'$'}{${m('total_normalized_fraction')}} - 1) < 0.000001` },
+    },
+    {
+      name: 'model_selection_weights_sum_to_one',
+      description: 'The candidate weights of each stage × super-segment sum to 1.',
+      explore: 'model_selection',
+      columns: [
+        { name: 'stage', field: s('stage') },
+        { name: 'super_segment', field: s('super_segment') },
+        { name: 'weight', field: s('total_weight') },
+      ],
+      assert: { name: 'every_stage_and_segment_sums_to_one', expression: `abs(${'$'}{${s('total_weight')}} - 1) < 0.000001` },
     },
   ];
   return { explores, dashboard, tests };

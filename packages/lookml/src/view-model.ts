@@ -45,6 +45,7 @@ export const GROUP_LABELS: Readonly<Record<ColumnDeclaration['group'], string>> 
   run: 'Run',
   mapping: 'Mapping',
   backtest: 'Backtest',
+  selection: 'Model selection',
 };
 
 /** Standard-normal quantiles of the central interval levels: Φ⁻¹(0.75) and Φ⁻¹(0.975). */
@@ -62,8 +63,17 @@ const RUNNING_TOTAL_PERIODS: Readonly<Record<string, { readonly part: 'MONTH' | 
  */
 const RATE_WEIGHTS: Readonly<Record<string, string>> = { sql_to_sqo_rate: 'sqls_combined' };
 
-/** Shares that add up within a partition: a super-segment's `normalized_fraction`s sum to 1. */
-const SHARE_PARTITIONS: Readonly<Record<string, string>> = { normalized_fraction: 'super_segment' };
+/** Rates averaged without a weight that are compared in hundredths (backtest errors), rather than read as counts. */
+const FINE_RATES: ReadonlySet<string> = new Set(['wape', 'pinball']);
+
+/**
+ * Shares that add up within a partition: a super-segment's `normalized_fraction`s sum to 1, and so do the candidate
+ * `weight`s of one stage × super-segment.
+ */
+const SHARE_PARTITIONS: Readonly<Record<string, readonly string[]>> = {
+  normalized_fraction: ['super_segment'],
+  weight: ['stage', 'super_segment'],
+};
 
 const ref = (field: string) => `\${${field}}`;
 const table = (column: string) => `\${TABLE}.${column}`;
@@ -113,8 +123,12 @@ function columnField(column: ColumnDeclaration): LookmlField {
 }
 
 function primaryKey(relation: RelationDeclaration): LookmlField {
-  // A JSON array cannot collide the way a delimiter-joined string can when a name contains the delimiter.
-  const parts = relation.primaryKey.map((column) => `CAST(${table(column)} AS STRING)`).join(', ');
+  // A JSON array cannot collide the way a delimiter-joined string can when a name contains the delimiter. BigQuery
+  // refuses a NULL array element, so a nullable part goes in as its own JSON text: `null`, or the quoted value.
+  const nullable = new Set(relation.columns.filter((c) => c.nullable).map((c) => c.name));
+  const parts = relation.primaryKey
+    .map((column) => (nullable.has(column) ? `TO_JSON_STRING(${table(column)})` : `CAST(${table(column)} AS STRING)`))
+    .join(', ');
   return {
     kind: 'dimension',
     name: PRIMARY_KEY_FIELD,
@@ -192,13 +206,14 @@ class ViewBuilder {
         groupLabel: group,
         valueFormatName: 'percent_1',
       });
-    } else if (partition !== undefined && this.has(partition)) {
+    } else if (partition !== undefined && partition.every((name) => this.has(name))) {
+      const within = partition.join(' × ');
       this.measure({
         name: `total_${column.name}`,
         type: 'sum',
         sql: ref(column.name),
         label: `Total ${column.label}`,
-        description: `${column.description} Shares add up within one ${partition} only (a whole ${partition} sums to 1).`,
+        description: `${column.description} Shares add up within one ${within} only (a whole ${within} sums to 1).`,
         groupLabel: group,
         valueFormatName: 'percent_1',
       });
@@ -210,7 +225,7 @@ class ViewBuilder {
         label: `Average ${column.label}`,
         description: `${column.description} Not additive: the unweighted mean over the rows of the query.`,
         groupLabel: group,
-        valueFormatName: 'decimal_1',
+        valueFormatName: FINE_RATES.has(column.name) ? 'decimal_2' : 'decimal_1',
       });
     }
   }

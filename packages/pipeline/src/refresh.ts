@@ -10,6 +10,7 @@ import {
   resolveTarget,
   stableHash,
   todayUtc,
+  warningsJson,
   type FunnelcastConfig,
   type IsoDate,
   type RunRecord,
@@ -101,6 +102,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       row_count: null,
       mapping_row_count: null,
       error: null,
+      warnings_json: null,
     };
     if (!options.dryRun && previous?.status !== 'published') {
       await warehouse.startRun(record);
@@ -136,9 +138,9 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
           timings_json: JSON.stringify(timings),
           row_count: computed.rows.length,
           mapping_row_count: computed.mappingRows.length,
+          warnings_json: warningsJson(computed.warnings),
         },
-        computed.rows,
-        computed.mappingRows,
+        { rows: computed.rows, mapping: computed.mappingRows, selection: [] },
       );
       timings.publish = performance.now() - started;
       options.onProgress?.({ phase: 'publish', done: computed.rows.length, total: computed.rows.length });

@@ -21,6 +21,10 @@ describeWarehouseConformance('bigquery (local fake endpoint)', {
     );
     await fake?.exec(`INSERT INTO "fc"."leads" VALUES ${values.join(', ')}`);
   },
+  async dropColumn(warehouse, table, column) {
+    await fake?.exec(`ALTER TABLE "fc"."${table}" DROP COLUMN "${column}"`);
+    return warehouse;
+  },
   async cleanup() {
     await fake?.close();
     fake = undefined;

@@ -1,5 +1,5 @@
 import { ConfigError, InputError, TransientError, type ProductionRow } from '@funnelcast/core';
-import { HISTORY_REQUEST, mappingRows, productionRows, runRecord } from '@funnelcast/warehouse-conformance';
+import { HISTORY_REQUEST, mappingRows, productionRows, runRecord, selectionRows } from '@funnelcast/warehouse-conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROWS_PER_STATEMENT } from './publish.js';
 import type { FakeBigQuery } from './testing/fake-bigquery.js';
@@ -26,12 +26,13 @@ describe('BigQuery warehouse on a local endpoint', () => {
     await warehouse.ensureSchema();
     const record = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
     await warehouse.startRun(record);
-    await warehouse.publishRun(record, productionRows('run-1', '2024-03-01'), mappingRows('run-1', '2024-03-01'));
+    await warehouse.publishRun(record, { rows: productionRows('run-1', '2024-03-01'), mapping: mappingRows('run-1', '2024-03-01'), selection: selectionRows('run-1') });
     await warehouse.failRun('run-2', 'boom', '2024-03-02T06:00:00.000Z');
     await warehouse.readHistory(HISTORY_REQUEST);
     await warehouse.describeData();
     await warehouse.readPublished({ channel: 'Web', from: '2024-03-01', to: '2024-03-02' });
     await warehouse.readMapping({ superSegment: 'Outbound' });
+    await warehouse.readModelSelection();
     await warehouse.listRuns(5);
 
     expect(fake.jobs.length).toBeGreaterThan(20);
@@ -54,13 +55,17 @@ describe('BigQuery warehouse on a local endpoint', () => {
     expect(rows.length).toBeGreaterThan(ROWS_PER_STATEMENT);
     await warehouse.startRun(record);
     const before = fake.jobs.length;
-    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    await warehouse.publishRun(record, { rows, mapping: mappingRows('run-1', '2024-03-01'), selection: selectionRows('run-1') });
     const publishJobs = fake.jobs.slice(before);
     expect(publishJobs.filter((j) => SQL_ROWS.test(j.sql))).toHaveLength(Math.ceil(rows.length / ROWS_PER_STATEMENT));
     const transaction = publishJobs.at(-1)?.sql ?? '';
     expect(transaction).toMatch(/^BEGIN TRANSACTION;\n/);
     expect(transaction).toMatch(/\nCOMMIT TRANSACTION;$/);
-    expect(transaction).toContain('DELETE FROM `test-project.fc.forecast_rows_staging` WHERE STARTS_WITH(publish_id, @publish_prefix)');
+    for (const table of ['forecast_rows', 'mapping_rows', 'model_selection']) {
+      expect(transaction).toContain(`INSERT INTO \`test-project.fc.${table}\``);
+      expect(transaction).toContain(`DELETE FROM \`test-project.fc.${table}_staging\` WHERE STARTS_WITH(publish_id, @publish_prefix)`);
+    }
+    expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-1'));
     expect(await warehouse.readPublished()).toHaveLength(rows.length);
     expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_rows_staging"')).toEqual([{ n: 0n }]);
   });
@@ -71,19 +76,19 @@ describe('BigQuery warehouse on a local endpoint', () => {
     const first = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
     await warehouse.startRun(first);
     const firstRows = productionRows('run-1', '2024-03-01');
-    await warehouse.publishRun(first, firstRows, mappingRows('run-1', '2024-03-01'));
+    await warehouse.publishRun(first, { rows: firstRows, mapping: mappingRows('run-1', '2024-03-01'), selection: [] });
     const shown = await warehouse.readPublished();
 
     const second = runRecord('run-2', '2024-03-02', '2024-03-02T06:00:00.000Z');
     await warehouse.startRun(second);
     fake.failStatement(/^INSERT INTO "fc"\."forecast_runs"/);
-    await expect(warehouse.publishRun(second, productionRows('run-2', '2024-03-02'), mappingRows('run-2', '2024-03-02'))).rejects.toBeInstanceOf(TransientError);
+    await expect(warehouse.publishRun(second, { rows: productionRows('run-2', '2024-03-02'), mapping: mappingRows('run-2', '2024-03-02'), selection: [] })).rejects.toBeInstanceOf(TransientError);
     expect(await warehouse.readPublished()).toEqual(shown);
     expect(await fake.exec(`SELECT count(*) AS n FROM "fc"."forecast_rows" WHERE run_id = 'run-2'`)).toEqual([{ n: 0n }]);
 
     fake.failStatement(null);
     const rows = productionRows('run-2', '2024-03-02');
-    await warehouse.publishRun(second, rows, mappingRows('run-2', '2024-03-02'));
+    await warehouse.publishRun(second, { rows, mapping: mappingRows('run-2', '2024-03-02'), selection: [] });
     expect((await warehouse.readPublished()).map((r) => r.run_id)).toEqual(rows.map(() => 'run-2'));
     // The failed attempt's staged rows were cleared by the next publish of the run, not left behind.
     expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_rows_staging"')).toEqual([{ n: 0n }]);
@@ -97,7 +102,7 @@ describe('BigQuery warehouse on a local endpoint', () => {
     const rows = productionRows('run-1', '2024-03-01', 300);
     // The first staging chunk and then the transaction each run, but their responses are lost once.
     fake.failMatching(SQL_ROWS, { status: 503, reason: 'backendError', afterRun: true }, 1);
-    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    await warehouse.publishRun(record, { rows, mapping: mappingRows('run-1', '2024-03-01'), selection: [] });
     const keys = (published: readonly ProductionRow[]) => new Set(published.map((r) => `${r.date_day} ${r.Channel_Grouping_Name} ${r.Original_source}`));
     expect(await warehouse.readPublished()).toHaveLength(rows.length);
     expect(keys(await warehouse.readPublished()).size).toBe(rows.length);
@@ -105,7 +110,7 @@ describe('BigQuery warehouse on a local endpoint', () => {
     const publishTransaction = /STARTS_WITH\(publish_id, @publish_prefix\)/;
     fake.failMatching(publishTransaction, { status: 503, reason: 'backendError', afterRun: true }, 1);
     await warehouse.startRun(record);
-    await warehouse.publishRun(record, rows, mappingRows('run-1', '2024-03-01'));
+    await warehouse.publishRun(record, { rows, mapping: mappingRows('run-1', '2024-03-01'), selection: [] });
     expect(fake.jobs.filter((j) => publishTransaction.test(j.sql))).toHaveLength(3);
     expect(await warehouse.readPublished()).toHaveLength(rows.length);
     expect(keys(await warehouse.readPublished()).size).toBe(rows.length);

@@ -7,7 +7,7 @@ import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } f
 import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
-import { listRuns, readMapping, readPublished } from './read.js';
+import { listRuns, readMapping, readModelSelection, readPublished } from './read.js';
 import { createV31BqmlForecaster } from './v31-bqml-forecaster.js';
 
 /** Options of {@link createBigQueryWarehouse}. */
@@ -91,6 +91,7 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     listRuns: (limit) => listRuns(jobs, ref, limit),
     readPublished: (filter) => readPublished(jobs, ref, filter),
     readMapping: (filter) => readMapping(jobs, ref, filter),
+    readModelSelection: () => readModelSelection(jobs, ref),
     forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
     estimateBytes: (sql, input) => jobs.dryRun(sql, input),
     async estimateHistoryBytes(request) {

@@ -32,7 +32,7 @@ describe('BigQuery DDL', () => {
   });
 
   it('declares every column of every table and view, typed and nullable as core declares', () => {
-    const statements = schemaStatements(ref, leadsSource(target({ table: 'leads' })));
+    const statements = schemaStatements(ref, leadsSource(target({ table: 'leads' }))).filter((s) => s.startsWith('CREATE'));
     const byName = new Map(statements.map((s) => [/`my-project\.funnelcast\.(\w+)`/.exec(s)?.[1], s]));
     for (const table of TABLES) {
       const sql = byName.get(table.name) ?? '';
@@ -48,6 +48,16 @@ describe('BigQuery DDL', () => {
     }
     // Each relation core declares is created here: tables as tables, published views as views.
     for (const relation of RELATIONS) expect(byName.has(relation.name) || TABLES.some((t) => t.name === relation.name)).toBe(true);
+  });
+
+  it('adds the columns declared later to tables created before them, after creating the tables', () => {
+    const statements = schemaStatements(ref, leadsSource(target({ table: 'leads' })));
+    const added = statements.filter((s) => s.startsWith('ALTER TABLE'));
+    expect(added).toEqual([
+      'ALTER TABLE `my-project.funnelcast.forecast_runs` ADD COLUMN IF NOT EXISTS `warnings_json` STRING ' +
+        `OPTIONS(description = ${stringLiteral(FORECAST_RUNS.columns.at(-1)?.description ?? '')})`,
+    ]);
+    expect(statements.indexOf(added[0]!)).toBeGreaterThan(statements.findLastIndex((s) => s.startsWith('CREATE TABLE')));
   });
 
   it('partitions the forecast rows by as-of date and clusters by run', () => {

@@ -4,6 +4,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   STAGES,
@@ -21,6 +22,7 @@ export const BIGQUERY_TYPES: Readonly<Record<ColumnType, string>> = {
   TIMESTAMP: 'TIMESTAMP',
   INT64: 'INT64',
   FLOAT64: 'FLOAT64',
+  BOOL: 'BOOL',
 };
 
 /** A table funnelcast writes: its declared columns and how BigQuery lays it out. */
@@ -45,14 +47,16 @@ export const PUBLISH_ID: ColumnDeclaration = {
   group: 'run',
 };
 
-/** The backing tables of a run's rows and its mapping, behind the two latest-run views. */
+/** The backing tables of a run's rows, its mapping and its model selection, behind the latest-run views. */
 export const ROWS_TABLE = BACKING_TABLES[PRODUCTION_FORECAST.name];
 export const MAPPING_TABLE = BACKING_TABLES[SEGMENT_MAPPING.name];
+export const SELECTION_TABLE = BACKING_TABLES[MODEL_SELECTION.name];
 
 /** Where publish stages a run's rows before one transaction moves them into the backing tables. */
 export const STAGING_TABLES = {
   [ROWS_TABLE]: `${ROWS_TABLE}_staging`,
   [MAPPING_TABLE]: `${MAPPING_TABLE}_staging`,
+  [SELECTION_TABLE]: `${SELECTION_TABLE}_staging`,
 } as const;
 
 /** Every table of the BigQuery warehouse, in creation order. */
@@ -72,6 +76,12 @@ export const TABLES: readonly TableSpec[] = [
     clusterBy: ['run_id'],
   },
   {
+    name: SELECTION_TABLE,
+    description: `Model-selection rows of every run behind ${MODEL_SELECTION.name}.`,
+    columns: MODEL_SELECTION.columns,
+    clusterBy: ['run_id'],
+  },
+  {
     name: STAGING_TABLES[ROWS_TABLE],
     description: 'Rows staged by a publish in progress (emptied by the publish transaction).',
     columns: [PUBLISH_ID, ...PRODUCTION_FORECAST.columns],
@@ -81,6 +91,12 @@ export const TABLES: readonly TableSpec[] = [
     name: STAGING_TABLES[MAPPING_TABLE],
     description: 'Mapping rows staged by a publish in progress (emptied by the publish transaction).',
     columns: [PUBLISH_ID, ...SEGMENT_MAPPING.columns],
+    clusterBy: ['publish_id'],
+  },
+  {
+    name: STAGING_TABLES[SELECTION_TABLE],
+    description: 'Model-selection rows staged by a publish in progress (emptied by the publish transaction).',
+    columns: [PUBLISH_ID, ...MODEL_SELECTION.columns],
     clusterBy: ['publish_id'],
   },
   { ...BACKTEST_RUNS, clusterBy: ['backtest_id'] },
@@ -101,19 +117,30 @@ export interface DatasetRef {
 /** The backquoted path of one of the warehouse's own relations. */
 export const relationPath = (ref: DatasetRef, name: string) => tablePath(ref.projectId, ref.dataset, name);
 
+// A column as CREATE TABLE and ADD COLUMN write it: name, type, NOT NULL where not nullable, description.
+const columnDefinition = (c: ColumnDeclaration) =>
+  `${columnName(c.name)} ${BIGQUERY_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'} OPTIONS(description = ${stringLiteral(c.description)})`;
+
 /** `CREATE TABLE IF NOT EXISTS` for a declared table: declared order, BigQuery types, NOT NULL where not nullable. */
 export function createTableSql(ref: DatasetRef, table: TableSpec): string {
-  const columns = table.columns.map(
-    (c) =>
-      `  ${columnName(c.name)} ${BIGQUERY_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}` +
-      ` OPTIONS(description = ${stringLiteral(c.description)})`,
-  );
+  const columns = table.columns.map((c) => `  ${columnDefinition(c)}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${relationPath(ref, table.name)} (\n${columns.join(',\n')}\n)`,
     ...(table.partitionBy ? [`PARTITION BY ${columnName(table.partitionBy)}`] : []),
     ...(table.clusterBy ? [`CLUSTER BY ${table.clusterBy.map(columnName).join(', ')}`] : []),
     `OPTIONS(description = ${stringLiteral(table.description)})`,
   ].join('\n');
+}
+
+/**
+ * `ALTER TABLE … ADD COLUMN IF NOT EXISTS` for each column of a table declared `addedLater`: brings a table created by
+ * an earlier version up to date, and does nothing to one created with the column. Only those columns get a
+ * statement: each is a job of its own on every `ensureSchema`.
+ */
+export function addColumnsSql(ref: DatasetRef, table: TableSpec): string[] {
+  return table.columns
+    .filter((c) => c.addedLater)
+    .map((c) => `ALTER TABLE ${relationPath(ref, table.name)} ADD COLUMN IF NOT EXISTS ${columnDefinition(c)}`);
 }
 
 /**
@@ -160,8 +187,10 @@ WHERE r.data_type = 'FORECAST'
 export function schemaStatements(ref: DatasetRef, leads: LeadsSource): string[] {
   return [
     ...TABLES.map((table) => createTableSql(ref, table)),
+    ...TABLES.flatMap((table) => addColumnsSql(ref, table)),
     latestRunViewSql(ref, PRODUCTION_FORECAST, ROWS_TABLE),
     latestRunViewSql(ref, SEGMENT_MAPPING, MAPPING_TABLE),
+    latestRunViewSql(ref, MODEL_SELECTION, SELECTION_TABLE),
     forecastVsActualSql(ref, leads),
   ];
 }

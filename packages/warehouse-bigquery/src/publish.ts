@@ -3,18 +3,18 @@ import {
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
   FORECAST_RUNS,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   publishedRunRecord,
   SEGMENT_MAPPING,
   type BacktestResultRow,
   type BacktestRunRecord,
   type ColumnDeclaration,
-  type MappingRow,
-  type ProductionRow,
   type RunRecord,
+  type RunRows,
 } from '@funnelcast/core';
 import { chunks } from './chunks.js';
-import { MAPPING_TABLE, PUBLISH_ID, relationPath, ROWS_TABLE, STAGING_TABLES, type DatasetRef } from './ddl.js';
+import { MAPPING_TABLE, PUBLISH_ID, relationPath, ROWS_TABLE, SELECTION_TABLE, STAGING_TABLES, type DatasetRef } from './ddl.js';
 import type { JobRunner, QueryInput } from './job-runner.js';
 import { decodeValue, rowsParamType, toStruct } from './row-values.js';
 import { columnList } from './sql-names.js';
@@ -68,7 +68,7 @@ const merge = (inputs: readonly QueryInput[]): Required<QueryInput> => ({
 /** The publish side of the BigQuery warehouse. */
 export interface Publisher {
   startRun(record: RunRecord): Promise<void>;
-  publishRun(record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]): Promise<void>;
+  publishRun(record: RunRecord, rows: RunRows): Promise<void>;
   failRun(runId: string, error: string, finishedAt: string): Promise<void>;
   saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
 }
@@ -111,13 +111,17 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
       await jobs.query(transactionScript(statements), input);
     },
 
-    async publishRun(record, rows, mapping) {
+    async publishRun(record, { rows, mapping, selection }) {
       const prefix = `${record.run_id}/${randomUUID()}#`;
-      for (const table of [ROWS_TABLE, MAPPING_TABLE]) {
+      const parts = [
+        { table: ROWS_TABLE, columns: PRODUCTION_FORECAST.columns, rows },
+        { table: MAPPING_TABLE, columns: SEGMENT_MAPPING.columns, rows: mapping },
+        { table: SELECTION_TABLE, columns: MODEL_SELECTION.columns, rows: selection },
+      ];
+      for (const { table } of parts) {
         await jobs.query(`DELETE FROM ${relationPath(ref, STAGING_TABLES[table])} WHERE run_id = @run_id`, byRun(record.run_id));
       }
-      await stage(ROWS_TABLE, PRODUCTION_FORECAST.columns, prefix, rows);
-      await stage(MAPPING_TABLE, SEGMENT_MAPPING.columns, prefix, mapping);
+      for (const part of parts) await stage(part.table, part.columns, prefix, part.rows);
 
       // published_at strictly after every other run's, so the newest publish is the one the views show.
       const [latest] = await jobs.query(`SELECT MAX(published_at) AS latest FROM ${runs} WHERE run_id <> @run_id`, byRun(record.run_id));
@@ -137,11 +141,7 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
           `DELETE FROM ${staging} WHERE ${staged}`,
         ];
       };
-      const script = transactionScript([
-        ...move(ROWS_TABLE, PRODUCTION_FORECAST.columns),
-        ...move(MAPPING_TABLE, SEGMENT_MAPPING.columns),
-        ...replaced.statements,
-      ]);
+      const script = transactionScript([...parts.flatMap((part) => move(part.table, part.columns)), ...replaced.statements]);
       await jobs.query(
         script,
         merge([

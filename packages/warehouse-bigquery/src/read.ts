@@ -1,8 +1,10 @@
 import {
   FORECAST_RUNS,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   type MappingRow,
+  type ModelSelectionRow,
   type ProductionRow,
   type PublishedFilter,
   type RunRecord,
@@ -61,6 +63,16 @@ ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
     input,
   );
   return rows.map((r) => decodeRow<MappingRow>(SEGMENT_MAPPING.columns, r));
+}
+
+/** Model-selection rows of the latest published run: by stage, the stage-wide rows (NULL segment) first, candidate. */
+export async function readModelSelection(jobs: JobRunner, ref: DatasetRef): Promise<ModelSelectionRow[]> {
+  // `super_segment IS NOT NULL` puts the NULLs first under any engine's default null order.
+  const rows = await jobs.query(
+    `SELECT ${columnList(MODEL_SELECTION.columns)} FROM ${relationPath(ref, MODEL_SELECTION.name)}
+ORDER BY stage, super_segment IS NOT NULL, super_segment, candidate`,
+  );
+  return rows.map((r) => decodeRow<ModelSelectionRow>(MODEL_SELECTION.columns, r));
 }
 
 /** Runs, newest start first. */

@@ -23,16 +23,18 @@ function unwrap(value: unknown): unknown {
   return typeof value === 'object' && value !== null && 'value' in value ? (value as { value: unknown }).value : value;
 }
 
-const DECODE: Readonly<Record<ColumnType, (value: unknown) => string | number>> = {
+const DECODE: Readonly<Record<ColumnType, (value: unknown) => string | number | boolean>> = {
   STRING: (v) => String(v),
   DATE: (v) => String(v).slice(0, 10),
   TIMESTAMP: (v) => new Date(String(v)).toISOString(),
   INT64: (v) => Number(v),
   FLOAT64: (v) => Number(v),
+  // The client parses BOOL cells to booleans; text is what the REST API itself carries.
+  BOOL: (v) => v === true || v === 'true',
 };
 
 /** A value the client returned, as core's row types hold it (ISO text for dates and timestamps, numbers). */
-export function decodeValue(type: ColumnType, value: unknown): string | number | null {
+export function decodeValue(type: ColumnType, value: unknown): string | number | boolean | null {
   const plain = unwrap(value);
   return plain === null || plain === undefined ? null : DECODE[type](plain);
 }

@@ -1,4 +1,4 @@
-import type { ProductionRow, Warehouse } from '@funnelcast/core';
+import { FORECAST_RUNS, warningsJson, type ModelSelectionRow, type ProductionRow, type Warehouse } from '@funnelcast/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   EXPECTED_HISTORY,
@@ -7,6 +7,7 @@ import {
   mappingRows,
   productionRows,
   runRecord,
+  selectionRows,
   sortHistory,
   type ConformanceLead,
 } from './fixtures.js';
@@ -17,6 +18,11 @@ export interface WarehouseConformanceSetup {
   open(): Promise<Warehouse>;
   /** Loads leads into it, the way that implementation takes them. */
   loadLeads(warehouse: Warehouse, leads: readonly ConformanceLead[]): Promise<void>;
+  /**
+   * Drops a column behind the warehouse's back, leaving the table as an earlier version of funnelcast created it, and
+   * returns the warehouse to go on with (reopened, if the implementation brings its schema up to date on open).
+   */
+  dropColumn(warehouse: Warehouse, table: string, column: string): Promise<Warehouse>;
   /** Releases what `open` created, after the warehouse is closed. */
   cleanup?(): Promise<void>;
 }
@@ -44,11 +50,11 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       await setup.cleanup?.();
     });
 
-    const publish = async (runId: string, asOf: string, startedAt: string, scale = 1) => {
+    const publish = async (runId: string, asOf: string, startedAt: string, scale = 1, selection: readonly ModelSelectionRow[] = []) => {
       const record = runRecord(runId, asOf, startedAt);
       await warehouse.startRun(record);
       const rows = productionRows(runId, asOf, 3, scale);
-      await warehouse.publishRun(record, rows, mappingRows(runId, asOf));
+      await warehouse.publishRun(record, { rows, mapping: mappingRows(runId, asOf), selection });
       return rows.sort(byGrainAndDate);
     };
 
@@ -63,6 +69,7 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect(await warehouse.describeData()).toBeNull();
       expect(await warehouse.readPublished()).toEqual([]);
       expect(await warehouse.readMapping()).toEqual([]);
+      expect(await warehouse.readModelSelection()).toEqual([]);
       expect(await warehouse.listRuns()).toEqual([]);
     });
 
@@ -150,12 +157,69 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       const rows = productionRows('run-b', '2024-03-02');
       // A row breaking NOT NULL halfway through the write.
       rows[3] = { ...rows[3], mqls_combined: null } as unknown as ProductionRow;
-      await expect(warehouse.publishRun(record, rows, mappingRows('run-b', '2024-03-02'))).rejects.toThrow();
+      await expect(
+        warehouse.publishRun(record, { rows, mapping: mappingRows('run-b', '2024-03-02'), selection: selectionRows('run-b') }),
+      ).rejects.toThrow();
       expect(await warehouse.readPublished()).toEqual(a);
       expect(new Set((await warehouse.readMapping()).map((r) => r.run_id))).toEqual(new Set(['run-a']));
+      expect(await warehouse.readModelSelection()).toEqual([]);
       const runs = await warehouse.listRuns();
       expect(runs.find((r) => r.run_id === 'run-b')?.status).toBe('running');
       expect(runs.find((r) => r.run_id === 'run-a')?.status).toBe('published');
+    });
+
+    it('publishes the model selection with the run and reads it back exactly', async () => {
+      await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z', 1, selectionRows('run-a'));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-a'));
+    });
+
+    it('shows only the production run\'s model selection, replaced on a re-run of the same run id', async () => {
+      await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z', 1, selectionRows('run-a'));
+      await publish('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', 1, selectionRows('run-b').slice(0, 3));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b').slice(0, 3));
+      // A re-run of run-b in progress still shows its published selection; its publish replaces it whole.
+      await warehouse.startRun(runRecord('run-b', '2024-03-02', '2024-03-02T07:00:00.000Z'));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b').slice(0, 3));
+      await publish('run-b', '2024-03-02', '2024-03-02T07:00:00.000Z', 2, selectionRows('run-b', 2));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b', 2));
+    });
+
+    it('publishes no part of a run whose model selection breaks a rule', async () => {
+      const a = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z', 1, selectionRows('run-a'));
+      const record = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z');
+      await warehouse.startRun(record);
+      const selection = selectionRows('run-b');
+      selection[2] = { ...selection[2], candidate: null } as unknown as ModelSelectionRow;
+      const publishing = warehouse.publishRun(record, { rows: productionRows('run-b', '2024-03-02'), mapping: mappingRows('run-b', '2024-03-02'), selection });
+      await expect(publishing).rejects.toThrow();
+      expect(await warehouse.readPublished()).toEqual(a);
+      expect(await warehouse.readMapping()).toEqual(mappingRows('run-a', '2024-03-01'));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-a'));
+      expect((await warehouse.listRuns()).find((r) => r.run_id === 'run-b')?.status).toBe('running');
+    });
+
+    it('stores the warnings a run is published with and lists them', async () => {
+      const warnings = ['Guardrail: Web × organic MQLs from mstl-ets fell back to seasonal-naive', 'Data ends 2024-02-28, before the as-of date'];
+      const record = runRecord('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      await warehouse.startRun(record);
+      await warehouse.publishRun({ ...record, warnings_json: warningsJson(warnings) }, { rows: productionRows('run-a', '2024-03-01'), mapping: [], selection: [] });
+      const [run] = await warehouse.listRuns();
+      expect(run?.status).toBe('published');
+      expect(JSON.parse(run?.warnings_json ?? 'null')).toEqual(warnings);
+    });
+
+    it('adds warnings_json to a forecast_runs table created without it, keeping its runs', async () => {
+      await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      warehouse = await setup.dropColumn(warehouse, FORECAST_RUNS.name, 'warnings_json');
+      await warehouse.ensureSchema();
+      expect(await warehouse.listRuns()).toMatchObject([{ run_id: 'run-a', status: 'published', warnings_json: null }]);
+      const record = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', { warnings_json: warningsJson(['stale data']) });
+      await warehouse.startRun(record);
+      await warehouse.publishRun(record, { rows: productionRows('run-b', '2024-03-02'), mapping: [], selection: [] });
+      expect((await warehouse.listRuns()).map((r) => [r.run_id, r.warnings_json])).toEqual([
+        ['run-b', '["stale data"]'],
+        ['run-a', null],
+      ]);
     });
 
     it('marks a run failed without touching the published one', async () => {

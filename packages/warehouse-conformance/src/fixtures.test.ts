@@ -1,6 +1,6 @@
 import { daysBetween } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_HISTORY, HISTORY_REQUEST, LEADS, productionRows, sortHistory } from './fixtures.js';
+import { EXPECTED_HISTORY, HISTORY_REQUEST, LEADS, productionRows, selectionRows, sortHistory } from './fixtures.js';
 
 // A plain recount of the hand-worked answer, so a slip in EXPECTED_HISTORY cannot pass as an adapter bug.
 describe('conformance fixtures', () => {
@@ -48,6 +48,21 @@ describe('conformance fixtures', () => {
         expect([l95, l50, f, u50, u95]).toEqual([...[l95, l50, f, u50, u95]].sort((a, b) => (a ?? 0) - (b ?? 0)));
         expect(row.sqls_combined).toBe(f);
       }
+    }
+  });
+});
+
+describe('selection fixture', () => {
+  it('weights of each stage × super-segment sum to 1, with one chosen candidate', () => {
+    const groups = new Map<string, ReturnType<typeof selectionRows>>();
+    for (const row of selectionRows('run-a')) {
+      const key = `${row.stage}|${row.super_segment ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    expect(groups.size).toBe(3);
+    for (const rows of groups.values()) {
+      expect(rows.reduce((sum, r) => sum + r.weight, 0)).toBe(1);
+      expect(rows.filter((r) => r.chosen)).toHaveLength(1);
     }
   });
 });

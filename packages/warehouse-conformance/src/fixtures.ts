@@ -6,6 +6,7 @@ import {
   type FunnelHistory,
   type HistoryRequest,
   type MappingRow,
+  type ModelSelectionRow,
   type ProductionRow,
   type RunRecord,
 } from '@funnelcast/core';
@@ -143,6 +144,7 @@ export function runRecord(runId: string, asOf: string, startedAt: string, overri
     row_count: null,
     mapping_row_count: null,
     error: null,
+    warnings_json: null,
     ...overrides,
   };
 }
@@ -212,5 +214,24 @@ export function mappingRows(runId: string, asOf: string): MappingRow[] {
       super_segment_total: 40, normalized_fraction: 0.75, weight_method: 'historical', ...window },
     { super_segment: 'Outbound', Channel_Grouping_Name: 'Web', Original_source: 'organic', sql_count: 10,
       super_segment_total: 40, normalized_fraction: 0.25, weight_method: 'exposure_adjusted', ...window },
+  ];
+}
+
+/**
+ * Model-selection rows of a run, in the order `readModelSelection` returns them: MQLs chosen for all series at once
+ * (NULL super-segment) with a blend, SQLs per segment with NULL scores where a candidate could not be scored. `scale`
+ * changes the scores so two versions of a run are told apart.
+ */
+export function selectionRows(runId: string, scale = 1): ModelSelectionRow[] {
+  const row = (stage: string, superSegment: string | null, candidate: string, wape: number | null, pinball: number | null, weight: number, chosen: boolean) =>
+    ({ run_id: runId, stage, super_segment: superSegment, candidate, origins: 3, wape: wape === null ? null : wape * scale, pinball, weight, chosen });
+  return [
+    row('mqls', null, 'blend:mstl-ets+seasonal-naive', 0.25, 0.5, 1, true),
+    row('mqls', null, 'mstl-ets', 0.375, 0.625, 0, false),
+    row('mqls', null, 'seasonal-naive', 0.5, 0.75, 0, false),
+    row('sqls', 'Inbound_Marketing', 'funnel-cohort', null, null, 0, false),
+    row('sqls', 'Inbound_Marketing', 'v3-ridge', 0.625, 1.25, 1, true),
+    row('sqls', 'Outbound', 'funnel-cohort', 0.125, 0.25, 1, true),
+    row('sqls', 'Outbound', 'v3-ridge', 0.75, 1.5, 0, false),
   ];
 }

@@ -9,6 +9,7 @@ export {
   mappingRows,
   productionRows,
   runRecord,
+  selectionRows,
   sortHistory,
   type ConformanceLead,
 } from './fixtures.js';

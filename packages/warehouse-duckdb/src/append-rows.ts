@@ -3,9 +3,9 @@ import { toDayNumber, type ColumnDeclaration, type ColumnType } from '@funnelcas
 import type { Db } from './connection.js';
 import { sqlIdentifier } from './sql-text.js';
 
-type Cell = string | number | null | undefined;
+type Cell = string | number | boolean | null | undefined;
 
-type AppendCell = (appender: DuckDBAppender, value: string | number) => void;
+type AppendCell = (appender: DuckDBAppender, value: string | number | boolean) => void;
 
 // How each type is appended. A DATE goes in as its day number, worked out once per distinct ISO date of a write: a
 // table of 10^5 rows repeats a few hundred dates, and as text DuckDB would parse every cell. A TIMESTAMP goes in as
@@ -26,12 +26,18 @@ const APPEND: Readonly<Record<ColumnType, () => AppendCell>> = {
   TIMESTAMP: () => (a, v) => a.appendVarchar(typeof v === 'string' ? v : String(v)),
   INT64: () => (a, v) => a.appendDouble(wholeNumber(v)),
   FLOAT64: () => (a, v) => a.appendDouble(typeof v === 'number' ? v : Number(v)),
+  BOOL: () => (a, v) => a.appendBoolean(trueOrFalse(v)),
 };
 
-function wholeNumber(v: string | number): number {
+function wholeNumber(v: string | number | boolean): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n)) throw new RangeError(`${JSON.stringify(v)} is not a whole number for an INT64 column`);
   return n;
+}
+
+function trueOrFalse(v: string | number | boolean): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${JSON.stringify(v)} is not true or false for a BOOL column`);
+  return v;
 }
 
 /** A row's cells in the order of its table's declared columns. */

@@ -4,6 +4,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   STAGES,
@@ -22,6 +23,7 @@ export const DUCKDB_TYPES: Readonly<Record<ColumnType, string>> = {
   TIMESTAMP: 'TIMESTAMP',
   INT64: 'BIGINT',
   FLOAT64: 'DOUBLE',
+  BOOL: 'BOOLEAN',
 };
 
 /** A table funnelcast writes, and the declaration its columns come from. */
@@ -36,6 +38,7 @@ export const TABLES: readonly TableSpec[] = [
   FORECAST_RUNS,
   { name: BACKING_TABLES[PRODUCTION_FORECAST.name], columns: PRODUCTION_FORECAST.columns },
   { name: BACKING_TABLES[SEGMENT_MAPPING.name], columns: SEGMENT_MAPPING.columns },
+  { name: BACKING_TABLES[MODEL_SELECTION.name], columns: MODEL_SELECTION.columns },
   BACKTEST_RUNS,
   BACKTEST_RESULTS,
 ];
@@ -46,6 +49,16 @@ export function createTableSql(table: TableSpec): string {
     (c) => `  ${sqlIdentifier(c.name)} ${DUCKDB_TYPES[c.type]}${c.nullable ? '' : ' NOT NULL'}`,
   );
   return `CREATE TABLE IF NOT EXISTS ${sqlIdentifier(table.name)} (\n${columns.join(',\n')}\n)`;
+}
+
+/**
+ * `ALTER TABLE … ADD COLUMN IF NOT EXISTS` for each column of a table declared `addedLater`: brings a table created by
+ * an earlier version up to date, and does nothing to one created with the column. Added last, as declared.
+ */
+export function addColumnsSql(table: TableSpec): string[] {
+  return table.columns
+    .filter((c) => c.addedLater)
+    .map((c) => `ALTER TABLE ${sqlIdentifier(table.name)} ADD COLUMN IF NOT EXISTS ${sqlIdentifier(c.name)} ${DUCKDB_TYPES[c.type]}`);
 }
 
 /**
@@ -93,8 +106,10 @@ WHERE r.data_type = 'FORECAST'
 export function schemaStatements(): string[] {
   return [
     ...TABLES.map(createTableSql),
+    ...TABLES.flatMap(addColumnsSql),
     latestRunViewSql(PRODUCTION_FORECAST, BACKING_TABLES[PRODUCTION_FORECAST.name]),
     latestRunViewSql(SEGMENT_MAPPING, BACKING_TABLES[SEGMENT_MAPPING.name]),
+    latestRunViewSql(MODEL_SELECTION, BACKING_TABLES[MODEL_SELECTION.name]),
     forecastVsActualSql(),
   ];
 }

@@ -57,7 +57,7 @@ describe('DuckDB warehouse', () => {
     const record = runRecord('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
     await warehouse.startRun(record);
     const rows = productionRows('run-a', '2024-03-01');
-    await warehouse.publishRun(record, rows, mappingRows('run-a', '2024-03-01'));
+    await warehouse.publishRun(record, { rows, mapping: mappingRows('run-a', '2024-03-01'), selection: [] });
     await warehouse.startRun(runRecord('run-x', '2024-03-01', '2024-03-01T07:00:00.000Z'));
     await warehouse.close();
 
@@ -91,7 +91,7 @@ describe('DuckDB warehouse', () => {
     for (const id of ['run-a', 'run-b']) {
       const record = runRecord(id, '2024-03-01', '2024-03-01T06:00:00.000Z');
       await warehouse.startRun(record);
-      await warehouse.publishRun(record, productionRows(id, '2024-03-01'), []);
+      await warehouse.publishRun(record, { rows: productionRows(id, '2024-03-01'), mapping: [], selection: [] });
     }
     const runs = await warehouse.listRuns();
     expect(runs.map((r) => [r.run_id, r.published_at])).toEqual([
@@ -108,7 +108,7 @@ describe('DuckDB warehouse', () => {
       template.map((r) => ({ ...r, Original_source: `${r.Original_source}-${i}` })),
     ).flat();
     await warehouse.startRun(record);
-    await warehouse.publishRun(record, rows, []);
+    await warehouse.publishRun(record, { rows, mapping: [], selection: [] });
     const published = await warehouse.readPublished({ channel: 'Web', from: '2024-03-10', to: '2024-03-10' });
     expect(published).toHaveLength(100);
     expect((await warehouse.listRuns())[0]?.row_count).toBe(rows.length);
@@ -119,7 +119,7 @@ describe('DuckDB warehouse', () => {
     const record = runRecord('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
     await warehouse.startRun(record);
     const rows = productionRows('run-a', '2024-03-01');
-    await warehouse.publishRun(record, rows, []);
+    await warehouse.publishRun(record, { rows, mapping: [], selection: [] });
     await warehouse.close();
     expect(await second.readPublished()).toHaveLength(rows.length);
     await second.close();

@@ -4,10 +4,9 @@ import type {
   DataSummary,
   FunnelHistory,
   HistoryRequest,
-  MappingRow,
-  ProductionRow,
   PublishedFilter,
   RunRecord,
+  RunRows,
   Warehouse,
 } from '@funnelcast/core';
 import { openDatabase } from './connection.js';
@@ -16,7 +15,7 @@ import { readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary } from './import-leads.js';
 import type { LeadRecord } from './lead-rules.js';
 import { failRun, publishRun, saveBacktest, startRun } from './publish.js';
-import { describeData, listRuns, readMapping, readPublished } from './read.js';
+import { describeData, listRuns, readMapping, readModelSelection, readPublished } from './read.js';
 
 /** Options of {@link createDuckDbWarehouse}. */
 export interface DuckDbWarehouseOptions {
@@ -75,13 +74,13 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     describeData: (): Promise<DataSummary | null> => database.exclusive(describeData),
     readHistory: (request: HistoryRequest): Promise<FunnelHistory> => database.exclusive((db) => readHistory(db, request)),
     startRun: (record: RunRecord) => database.exclusive((db) => startRun(db, record)),
-    publishRun: (record: RunRecord, rows: readonly ProductionRow[], mapping: readonly MappingRow[]) =>
-      database.exclusive((db) => publishRun(db, record, rows, mapping, now())),
+    publishRun: (record: RunRecord, rows: RunRows) => database.exclusive((db) => publishRun(db, record, rows, now())),
     failRun: (runId: string, error: string, finishedAt: string) =>
       database.exclusive((db) => failRun(db, runId, error, finishedAt)),
     listRuns: (limit?: number) => database.exclusive((db) => listRuns(db, limit)),
     readPublished: (filter?: PublishedFilter) => database.exclusive((db) => readPublished(db, filter)),
     readMapping: (filter?: { readonly superSegment?: string }) => database.exclusive((db) => readMapping(db, filter)),
+    readModelSelection: () => database.exclusive(readModelSelection),
     saveBacktest: (run: BacktestRunRecord, results: readonly BacktestResultRow[]) =>
       database.exclusive((db) => saveBacktest(db, run, results)),
     importLeads: (file, load = {}) => database.exclusive((db) => importLeads(db, file, { ...load, superSegments })),

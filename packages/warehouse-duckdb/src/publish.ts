@@ -3,15 +3,15 @@ import {
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
   FORECAST_RUNS,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   productionRowValues,
   publishedRunRecord,
   SEGMENT_MAPPING,
   type BacktestResultRow,
   type BacktestRunRecord,
-  type MappingRow,
-  type ProductionRow,
   type RunRecord,
+  type RunRows,
 } from '@funnelcast/core';
 import { appendRows, deleteWhere } from './append-rows.js';
 import type { Db } from './connection.js';
@@ -19,6 +19,7 @@ import { TIMESTAMP_FORMAT } from './read.js';
 
 const ROWS_TABLE = BACKING_TABLES[PRODUCTION_FORECAST.name];
 const MAPPING_TABLE = BACKING_TABLES[SEGMENT_MAPPING.name];
+const SELECTION_TABLE = BACKING_TABLES[MODEL_SELECTION.name];
 
 async function replaceRunRecord(db: Db, record: RunRecord): Promise<void> {
   await deleteWhere(db, FORECAST_RUNS.name, 'run_id', record.run_id);
@@ -45,22 +46,21 @@ export async function startRun(db: Db, record: RunRecord): Promise<void> {
 }
 
 /**
- * Writes a run's rows and mapping and marks it published, in one transaction: any failure rolls everything back,
+ * Writes a run's rows, mapping and model selection and marks it published, in one transaction: any failure rolls everything back,
  * so the previously published run stays visible. `published_at` is stamped here, strictly after every earlier
  * publish, so the newest publish is always the one the views show.
  */
 export async function publishRun(
   db: Db,
   record: RunRecord,
-  rows: readonly ProductionRow[],
-  mapping: readonly MappingRow[],
+  { rows, mapping, selection }: RunRows,
   now: Date,
 ): Promise<void> {
   await db.transaction(async () => {
-    await deleteWhere(db, ROWS_TABLE, 'run_id', record.run_id);
-    await deleteWhere(db, MAPPING_TABLE, 'run_id', record.run_id);
+    for (const table of [ROWS_TABLE, MAPPING_TABLE, SELECTION_TABLE]) await deleteWhere(db, table, 'run_id', record.run_id);
     await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows, productionRowValues);
     await appendRows(db, MAPPING_TABLE, SEGMENT_MAPPING.columns, mapping);
+    await appendRows(db, SELECTION_TABLE, MODEL_SELECTION.columns, selection);
     const [latest] = await db.all<{ ms: number | null }>(
       `SELECT CAST(epoch_ms(max(published_at)) AS DOUBLE) AS ms FROM forecast_runs WHERE run_id <> $runId`,
       { runId: record.run_id },

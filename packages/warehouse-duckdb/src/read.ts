@@ -1,11 +1,13 @@
 import {
   FORECAST_RUNS,
+  MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   type ColumnDeclaration,
   type ColumnType,
   type DataSummary,
   type MappingRow,
+  type ModelSelectionRow,
   type ProductionRow,
   type PublishedFilter,
   type RunRecord,
@@ -23,6 +25,7 @@ const READ: Readonly<Record<ColumnType, (column: string) => string>> = {
   TIMESTAMP: (c) => `strftime(${c}, '${TIMESTAMP_FORMAT}')`,
   INT64: (c) => `CAST(${c} AS DOUBLE)`,
   FLOAT64: (c) => c,
+  BOOL: (c) => c,
 };
 
 /** A select list returning every declared column under its own name as a plain JS value. */
@@ -67,6 +70,14 @@ export async function readMapping(db: Db, filter: { readonly superSegment?: stri
      WHERE ${one ? 'super_segment = $segment' : 'TRUE'}
      ORDER BY super_segment, "Channel_Grouping_Name", "Original_source"`,
     one ? { segment: filter.superSegment ?? null } : {},
+  );
+}
+
+/** Model-selection rows of the latest published run: by stage, the stage-wide rows (NULL segment) first, candidate. */
+export async function readModelSelection(db: Db): Promise<ModelSelectionRow[]> {
+  return db.all<ModelSelectionRow>(
+    `SELECT ${plainSelectList(MODEL_SELECTION.columns)} FROM ${MODEL_SELECTION.name}
+     ORDER BY stage, super_segment NULLS FIRST, candidate`,
   );
 }
 

@@ -7,6 +7,7 @@ import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
 import { lookmlCommand } from './lookml.js';
 import { mappingCommand } from './mapping.js';
+import { modelsCommand } from './models.js';
 import { queueCommand } from './queue.js';
 import { refreshCommand } from './refresh.js';
 import { runsCommand } from './runs.js';
@@ -19,6 +20,7 @@ export const commands = [
   refreshCommand,
   forecastCommand,
   mappingCommand,
+  modelsCommand,
   runsCommand,
   backtestCommand,
   lookmlCommand,

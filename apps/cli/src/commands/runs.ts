@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { runWarnings, type RunRecord } from '@funnelcast/core';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { emit, table } from '../output.js';
@@ -8,37 +9,46 @@ export interface RunsArgs extends GlobalOptions {
   readonly limit: number;
 }
 
+/** A run as `runs --json` prints it: the stored record with its warnings as an array instead of JSON text. */
+export type RunListing = Omit<RunRecord, 'warnings_json'> & { readonly warnings: string[] };
+
+function listing({ warnings_json, ...run }: RunRecord): RunListing {
+  return { ...run, warnings: runWarnings({ warnings_json }) };
+}
+
 /** `funnelcast runs`: the run history of a target. */
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   command: 'runs',
-  describe: 'List forecast runs, newest first: status, as-of date, models, rows and timings',
+  describe: 'List forecast runs, newest first: status, as-of date, models, rows, timings and warnings',
   builder: (yargs) =>
     yargs
       .option('limit', { type: 'number', default: 20, describe: 'How many runs to show' })
-      .example('$0 runs', 'The last 20 runs')
-      .example('$0 runs --json | jq ".[0].status"', 'Status of the newest run') as unknown as Argv<RunsArgs>,
+      .example('$0 runs', 'The last 20 runs, each with its warnings indented under it')
+      .example('$0 runs --json | jq ".[0].warnings"', 'Warnings of the newest run') as unknown as Argv<RunsArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { withWarehouse } = await import('@funnelcast/pipeline');
     const runs = await withWarehouse(config, args.target, async (warehouse) => {
       await warehouse.ensureSchema();
-      return warehouse.listRuns(args.limit);
+      return (await warehouse.listRuns(args.limit)).map(listing);
     });
-    emit(args, runs, () =>
-      runs.length === 0
-        ? 'No runs yet: run `funnelcast refresh` (or `funnelcast demo`).'
-        : table(
-            ['run_id', 'as_of', 'status', 'models', 'rows', 'started_at', 'error'],
-            runs.map((run) => [
-              run.run_id,
-              run.as_of,
-              run.status,
-              `${run.mql_model} / ${run.sql_model}`,
-              run.row_count === null ? '' : String(run.row_count),
-              run.started_at.replace('T', ' ').slice(0, 19),
-              (run.error ?? '').split('\n')[0]!.slice(0, 60),
-            ]),
-          ),
-    );
+    emit(args, runs, () => {
+      if (runs.length === 0) return 'No runs yet: run `funnelcast refresh` (or `funnelcast demo`).';
+      const [header, rule, ...lines] = table(
+        ['run_id', 'as_of', 'status', 'models', 'rows', 'started_at', 'error'],
+        runs.map((run) => [
+          run.run_id,
+          run.as_of,
+          run.status,
+          `${run.mql_model} / ${run.sql_model}`,
+          run.row_count === null ? '' : String(run.row_count),
+          run.started_at.replace('T', ' ').slice(0, 19),
+          (run.error ?? '').split('\n')[0]!.slice(0, 60),
+        ]),
+      ).split('\n');
+      // Each run's warnings go under its own line, indented, so a table row never wraps around a long message.
+      const body = lines.flatMap((line, i) => [line, ...runs[i]!.warnings.map((warning) => `    ! ${warning.replaceAll('\n', ' ')}`)]);
+      return [header!, rule!, ...body].join('\n');
+    });
   },
 };

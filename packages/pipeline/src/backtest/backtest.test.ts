@@ -10,6 +10,7 @@ import {
   type FunnelHistory,
   type HistoryRequest,
   type MappingRow,
+  type ModelSelectionRow,
   type ProductionRow,
   type RunRecord,
   type Warehouse,
@@ -92,7 +93,7 @@ function simulate(segments: readonly SegmentProcess[], from: string, to: string,
  */
 function memoryWarehouse(all: readonly DailyCounts[]) {
   const runs = new Map<string, RunRecord>();
-  const published: { rows: ProductionRow[]; mapping: MappingRow[] } = { rows: [], mapping: [] };
+  const published: { rows: ProductionRow[]; mapping: MappingRow[]; selection: ModelSelectionRow[] } = { rows: [], mapping: [], selection: [] };
   const backtests: { run: BacktestRunRecord; results: readonly BacktestResultRow[] }[] = [];
   const readHistory = async (request: HistoryRequest): Promise<FunnelHistory> => {
     const before = all.filter((row) => row.date < request.asOf);
@@ -125,10 +126,11 @@ function memoryWarehouse(all: readonly DailyCounts[]) {
     },
     readHistory,
     startRun: async (record) => void runs.set(record.run_id, record),
-    publishRun: async (record, rows, mapping) => {
+    publishRun: async (record, { rows, mapping, selection }) => {
       runs.set(record.run_id, record);
       published.rows = [...rows];
       published.mapping = [...mapping];
+      published.selection = [...selection];
     },
     failRun: async (runId, error) => {
       const run = runs.get(runId);
@@ -137,6 +139,7 @@ function memoryWarehouse(all: readonly DailyCounts[]) {
     listRuns: async () => [...runs.values()],
     readPublished: async () => published.rows,
     readMapping: async () => published.mapping,
+    readModelSelection: async () => published.selection,
     saveBacktest: async (run, results) => void backtests.push({ run, results }),
     close: async () => undefined,
   };
