@@ -3,6 +3,8 @@ import {
   forecastSettings,
   InvariantViolationError,
   isIsoDate,
+  landings,
+  periodStart,
   resolveTarget,
   stableHash,
   todayUtc,
@@ -13,7 +15,6 @@ import {
 } from '@funnelcast/core';
 import { computeForecast, historyRequest, validateHistory } from './compute-forecast.js';
 import { resolveForecasters } from './forecasters.js';
-import { periodLandings } from './landings.js';
 import { openWarehouse } from './open-warehouse.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
@@ -135,7 +136,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       combinations: computed.combinations.length,
       superSegments: config.superSegments,
       models: { mqls: forecasters.mqls.name, sqls: forecasters.sqls.name },
-      landings: periodLandings(computed.rows, computed.fine, asOf, horizon),
+      landings: (['month', 'quarter'] as const).flatMap((by) => landings(computed.rows, by).filter((l) => l.periodStart === periodStart(asOf, by))),
       timings,
       warnings: computed.warnings,
     };
