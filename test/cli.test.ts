@@ -25,9 +25,24 @@ interface SelectionRow {
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let db: string;
+/** What a landing reports, as the refresh summary and `forecast --json` both print it. */
+interface LandingJson {
+  stage: string;
+  period: string;
+  periodStart: string;
+  actualToDate: number;
+  forecast: number;
+  landing: number;
+  lower50: number;
+  upper50: number;
+  lower95: number;
+  upper95: number;
+  partial: boolean;
+}
+
 let demoSummary: {
   demo: { leads: number };
-  refresh: { runId: string; rows: number; published: boolean; combinations: number; warnings: string[] };
+  refresh: { runId: string; rows: number; published: boolean; combinations: number; warnings: string[]; landings: LandingJson[] };
 };
 
 /** The published forecast and run list, to prove a failed command left them exactly as they were. */
@@ -160,11 +175,32 @@ describe('funnelcast forecast, mapping, runs', () => {
     }
   });
 
+  it('forecast lands the month and quarter of the as-of date exactly where the refresh summary did', async () => {
+    const fromForecast: LandingJson[] = [];
+    for (const by of ['month', 'quarter']) {
+      const result = await runCliJson<{ landings: LandingJson[] }>(['forecast', '--db', db, '--by', by]);
+      expect(result.code, result.stderr).toBe(0);
+      fromForecast.push(...result.json.landings.filter((l) => l.periodStart === (by === 'month' ? AS_OF : '2025-10-01')));
+    }
+    const summary = demoSummary.refresh.landings;
+    expect(summary.map((l) => `${l.period} ${l.periodStart} ${l.stage}`)).toEqual(fromForecast.map((l) => `${l.period} ${l.periodStart} ${l.stage}`));
+    expect(summary).toHaveLength(6);
+    summary.forEach((l, i) => {
+      const other = fromForecast[i]!;
+      expect(other.partial).toBe(l.partial);
+      for (const field of ['actualToDate', 'forecast', 'landing', 'lower50', 'upper50', 'lower95', 'upper95'] as const) {
+        expect(other[field], `${l.period} ${l.stage} ${field}`).toBeCloseTo(l[field], 6);
+      }
+    });
+    // The quarter of a 90-day horizon from 2025-11-01 ends inside it; the month too.
+    expect(summary.every((l) => !l.partial)).toBe(true);
+  });
+
   it('forecast --csv prints a header and one line per period and stage', async () => {
     const result = await runCli(['forecast', '--db', db, '--by', 'quarter', '--csv']);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('period,stage,actual,forecast,landing,lower_50,upper_50,lower_95,upper_95');
+    expect(lines[0]).toBe('period,stage,actual,forecast,landing,lower_50,upper_50,lower_95,upper_95,partial');
     expect(lines.length - 1).toBeGreaterThanOrEqual(9);
   });
 

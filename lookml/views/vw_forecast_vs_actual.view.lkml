@@ -178,6 +178,60 @@ view: vw_forecast_vs_actual {
     description: "What then happened on the day."
   }
 
+  dimension: mqls_own_var {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.mqls_own_var ;;
+    label: "MQLs own variance"
+    group_label: "MQLs"
+    description: "The part of the day's predictive variance of MQLs no other cell shares: its count noise and most of its over-dispersion. A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
+  dimension: mqls_shared_sd {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.mqls_shared_sd ;;
+    label: "MQLs shared sd"
+    group_label: "MQLs"
+    description: "The standard deviation of the day's share of the level error common to all cells and days (a fixed fraction of its variance beyond the mean). A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
+  dimension: sqls_own_var {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.sqls_own_var ;;
+    label: "SQLs own variance"
+    group_label: "SQLs"
+    description: "The part of the day's predictive variance of SQLs no other cell shares: its count noise and most of its over-dispersion. A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
+  dimension: sqls_shared_sd {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.sqls_shared_sd ;;
+    label: "SQLs shared sd"
+    group_label: "SQLs"
+    description: "The standard deviation of the day's share of the level error common to all cells and days (a fixed fraction of its variance beyond the mean). A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
+  dimension: sqos_own_var {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.sqos_own_var ;;
+    label: "SQOs own variance"
+    group_label: "SQOs"
+    description: "The part of the day's predictive variance of SQOs no other cell shares: its count noise and most of its over-dispersion. A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
+  dimension: sqos_shared_sd {
+    hidden: yes
+    type: number
+    sql: ${TABLE}.sqos_shared_sd ;;
+    label: "SQOs shared sd"
+    group_label: "SQOs"
+    description: "The standard deviation of the day's share of the level error common to all cells and days (a fixed fraction of its variance beyond the mean). A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows."
+  }
+
   measure: count {
     type: count
     label: "Rows"
@@ -246,89 +300,116 @@ view: vw_forecast_vs_actual {
     drill_fields: [detail*]
   }
 
-  measure: mqls_variance {
+  measure: total_mqls_own_var {
     hidden: yes
     type: sum
-    sql: POW((${mqls_upper_95} - ${mqls_lower_95}) / (2 * 1.959964), 2) ;;
-    description: "Σσ² of the forecast cells (see the interval measures)."
+    sql: ${mqls_own_var} ;;
+    description: "SUM(own_var) of the forecast cells (see the interval measures)."
+    value_format_name: decimal_2
+    drill_fields: [detail*]
+  }
+
+  measure: total_mqls_shared_sd {
+    hidden: yes
+    type: sum
+    sql: ${mqls_shared_sd} ;;
+    description: "SUM(shared_sd) of the forecast cells (see the interval measures)."
     value_format_name: decimal_2
     drill_fields: [detail*]
   }
 
   measure: total_mqls_lower_95 {
     type: number
-    sql: GREATEST(0, ${total_mqls_forecast} - 1.959964 * SQRT(COALESCE(${mqls_variance}, 0))) ;;
+    sql: GREATEST(0, ${total_mqls_forecast} - 1.959964 * SQRT(COALESCE(${total_mqls_own_var}, 0) + POW(COALESCE(${total_mqls_shared_sd}, 0), 2))) ;;
     label: "Total MQLs lower 95%"
     group_label: "MQLs"
-    description: "Lower bound of the central 95% interval of the sum of mqls_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Lower bound of the central 95% interval of the sum of mqls_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }
 
   measure: total_mqls_upper_95 {
     type: number
-    sql: ${total_mqls_forecast} + 1.959964 * SQRT(COALESCE(${mqls_variance}, 0)) ;;
+    sql: ${total_mqls_forecast} + 1.959964 * SQRT(COALESCE(${total_mqls_own_var}, 0) + POW(COALESCE(${total_mqls_shared_sd}, 0), 2)) ;;
     label: "Total MQLs upper 95%"
     group_label: "MQLs"
-    description: "Upper bound of the central 95% interval of the sum of mqls_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Upper bound of the central 95% interval of the sum of mqls_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }
 
-  measure: sqls_variance {
+  measure: total_sqls_own_var {
     hidden: yes
     type: sum
-    sql: POW((${sqls_upper_95} - ${sqls_lower_95}) / (2 * 1.959964), 2) ;;
-    description: "Σσ² of the forecast cells (see the interval measures)."
+    sql: ${sqls_own_var} ;;
+    description: "SUM(own_var) of the forecast cells (see the interval measures)."
+    value_format_name: decimal_2
+    drill_fields: [detail*]
+  }
+
+  measure: total_sqls_shared_sd {
+    hidden: yes
+    type: sum
+    sql: ${sqls_shared_sd} ;;
+    description: "SUM(shared_sd) of the forecast cells (see the interval measures)."
     value_format_name: decimal_2
     drill_fields: [detail*]
   }
 
   measure: total_sqls_lower_95 {
     type: number
-    sql: GREATEST(0, ${total_sqls_forecast} - 1.959964 * SQRT(COALESCE(${sqls_variance}, 0))) ;;
+    sql: GREATEST(0, ${total_sqls_forecast} - 1.959964 * SQRT(COALESCE(${total_sqls_own_var}, 0) + POW(COALESCE(${total_sqls_shared_sd}, 0), 2))) ;;
     label: "Total SQLs lower 95%"
     group_label: "SQLs"
-    description: "Lower bound of the central 95% interval of the sum of sqls_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Lower bound of the central 95% interval of the sum of sqls_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }
 
   measure: total_sqls_upper_95 {
     type: number
-    sql: ${total_sqls_forecast} + 1.959964 * SQRT(COALESCE(${sqls_variance}, 0)) ;;
+    sql: ${total_sqls_forecast} + 1.959964 * SQRT(COALESCE(${total_sqls_own_var}, 0) + POW(COALESCE(${total_sqls_shared_sd}, 0), 2)) ;;
     label: "Total SQLs upper 95%"
     group_label: "SQLs"
-    description: "Upper bound of the central 95% interval of the sum of sqls_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Upper bound of the central 95% interval of the sum of sqls_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }
 
-  measure: sqos_variance {
+  measure: total_sqos_own_var {
     hidden: yes
     type: sum
-    sql: POW((${sqos_upper_95} - ${sqos_lower_95}) / (2 * 1.959964), 2) ;;
-    description: "Σσ² of the forecast cells (see the interval measures)."
+    sql: ${sqos_own_var} ;;
+    description: "SUM(own_var) of the forecast cells (see the interval measures)."
+    value_format_name: decimal_2
+    drill_fields: [detail*]
+  }
+
+  measure: total_sqos_shared_sd {
+    hidden: yes
+    type: sum
+    sql: ${sqos_shared_sd} ;;
+    description: "SUM(shared_sd) of the forecast cells (see the interval measures)."
     value_format_name: decimal_2
     drill_fields: [detail*]
   }
 
   measure: total_sqos_lower_95 {
     type: number
-    sql: GREATEST(0, ${total_sqos_forecast} - 1.959964 * SQRT(COALESCE(${sqos_variance}, 0))) ;;
+    sql: GREATEST(0, ${total_sqos_forecast} - 1.959964 * SQRT(COALESCE(${total_sqos_own_var}, 0) + POW(COALESCE(${total_sqos_shared_sd}, 0), 2))) ;;
     label: "Total SQOs lower 95%"
     group_label: "SQOs"
-    description: "Lower bound of the central 95% interval of the sum of sqos_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Lower bound of the central 95% interval of the sum of sqos_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }
 
   measure: total_sqos_upper_95 {
     type: number
-    sql: ${total_sqos_forecast} + 1.959964 * SQRT(COALESCE(${sqos_variance}, 0)) ;;
+    sql: ${total_sqos_forecast} + 1.959964 * SQRT(COALESCE(${total_sqos_own_var}, 0) + POW(COALESCE(${total_sqos_shared_sd}, 0), 2)) ;;
     label: "Total SQOs upper 95%"
     group_label: "SQOs"
-    description: "Upper bound of the central 95% interval of the sum of sqos_forecast, z = 1.959964. Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; cells that move together (one segment forecast feeds many combinations) make the true interval wider. For one day and one Channel × Source, read the published bound columns instead."
+    description: "Upper bound of the central 95% interval of the sum of sqos_forecast, z = 1.959964. The total of cells (days × Channel × Source) that share a level error, by funnelcast's one rule for totals: total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell's predictive variance splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the published bound columns instead."
     value_format_name: decimal_1
     drill_fields: [detail*]
   }

@@ -10,10 +10,10 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
     ? `Published run ${summary.runId} to ${summary.target} (${summary.warehouse}) in ${seconds}s`
     : `Dry run ${summary.runId} on ${summary.target} (${summary.warehouse}): computed and validated in ${seconds}s, nothing published`;
   const rows = summary.landings.map((l) => [
-    `${l.period === 'month' ? l.periodStart.slice(0, 7) : `${l.periodStart.slice(0, 4)}-Q${Math.floor(Number(l.periodStart.slice(5, 7)) / 3) + 1}`}`,
+    `${l.period === 'month' ? l.periodStart.slice(0, 7) : `${l.periodStart.slice(0, 4)}-Q${Math.floor(Number(l.periodStart.slice(5, 7)) / 3) + 1}`}${l.partial ? ' *' : ''}`,
     STAGE_NAMES[l.stage],
     formatNumber(l.actualToDate, 0),
-    formatNumber(l.forecastRemaining),
+    formatNumber(l.forecast),
     formatNumber(l.landing),
     `${formatNumber(l.lower50)} – ${formatNumber(l.upper50)}`,
     `${formatNumber(l.lower95)} – ${formatNumber(l.upper95)}`,
@@ -29,6 +29,7 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
     '',
     'Where we land',
     table(['period', 'stage', 'actual to date', 'forecast rest', 'landing', '50% interval', '95% interval'], rows),
+    ...(summary.landings.some((l) => l.partial) ? ['  * the horizon ends before the period does: its last days are not counted'] : []),
     '',
     `  timings: ${timings}`,
     ...(summary.warnings.length ? ['', ...summary.warnings.map((w) => `  note: ${w}`)] : []),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleProductionRows, landing, productionRowValues, type AssemblyInput } from './assembly.js';
+import { assembleProductionRows, productionRowValues, type AssemblyInput } from './assembly.js';
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
 import { InputError } from './errors.js';
 import type { DailyCounts } from './ports.js';
@@ -64,7 +64,16 @@ describe('assembleProductionRows', () => {
     const forecast = webRows[3];
     // Poisson(1): quantiles 0, 0, 2, 3.
     expect(forecast).toMatchObject({ sqls_forecast: 1, sqls_lower_95: 0, sqls_lower_50: 0, sqls_upper_50: 2, sqls_upper_95: 3, sqls_actual: null });
-    expect(webRows[0]).toMatchObject({ sqls_forecast: null, sqls_lower_95: null, sqls_upper_95: null });
+    expect(webRows[0]).toMatchObject({ sqls_forecast: null, sqls_lower_95: null, sqls_upper_95: null, sqls_own_var: null, sqls_shared_sd: null });
+  });
+
+  it('splits each forecast cell\'s variance into its own part and its share of the common level error', () => {
+    const overdispersed = assembleProductionRows({
+      ...input,
+      forecasts: { mqls: [], sqls: [{ key: webKey, mean: [2, 0.5], variance: [18, 0.25], method: 'm' }], sqos: [] },
+    }).filter((r) => r.Channel_Grouping_Name === 'Web' && r.data_type === 'FORECAST');
+    // 18 = 2 Poisson + 16 excess, a quarter of it shared: own 2 + 12, shared sd √4; an under-dispersed day is all its own.
+    expect(overdispersed.map((r) => [r.sqls_own_var, r.sqls_shared_sd])).toEqual([[14, 2], [0.25, 0]]);
   });
 
   it('gives a stage without a forecast mean 0 and zero-width bounds', () => {
@@ -84,19 +93,6 @@ describe('assembleProductionRows', () => {
     expect(() => assembleProductionRows({ ...input, rates: new Map([[webKey, 0.25]]) })).toThrow(/Email \/ apollo/);
     const stray = { key: combinationKey({ channel: 'Ghost', source: 'x' }), mean: [1, 1], variance: [1, 1], method: 'm' };
     expect(() => assembleProductionRows({ ...input, forecasts: { ...input.forecasts, sqls: [stray] } })).toThrow(/Ghost \/ x/);
-  });
-});
-
-describe('landing', () => {
-  const rows = assembleProductionRows(input);
-
-  it('adds the actual to date to the bounds of the remaining forecast (hand-computed)', () => {
-    // May: actual 2 (Web on 05-01); forecast 1 + 0.5 with variance 1.5 → Poisson(1.5) quantiles 0, 1, 2, 4.
-    const variances = new Map([[`${webKey}|2025-05-02`, 1], [`${webKey}|2025-05-03`, 0.5]]);
-    const may = landing({ rows, stage: 'sqls', from: '2025-05-01', to: '2025-06-01', variances });
-    expect(may).toEqual({ actualToDate: 2, forecastRemaining: 1.5, landing: 3.5, lower50: 3, upper50: 4, lower95: 2, upper95: 6 });
-    // Without the model's variances, the published 95% bounds imply them (here the Poisson floor again).
-    expect(landing({ rows, stage: 'sqls', from: '2025-05-01', to: '2025-06-01', variances: new Map() })).toEqual(may);
   });
 });
 

@@ -1,9 +1,10 @@
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
-import { countBounds, sumBounds, varianceFromInterval } from './count-distribution.js';
+import { countBounds } from './count-distribution.js';
 import { addDays, calendarParts, dateRange, startOfMonth, startOfQuarter, toDayNumber } from './dates.js';
 import { InputError, type Problem } from './errors.js';
 import { compareCombinations } from './mapping.js';
 import type { DailyCounts, PredictiveSeries } from './ports.js';
+import { cellTotalMoments } from './total-distribution.js';
 import { combinationKey, combinationLabel, parseCombinationKey, STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
 
 /** What {@link assembleProductionRows} needs. */
@@ -36,6 +37,8 @@ interface StageCell {
   readonly lower50: number | null;
   readonly upper50: number | null;
   readonly upper95: number | null;
+  readonly ownVar: number | null;
+  readonly sharedSd: number | null;
   readonly combined: number;
   readonly mtd: number;
   readonly qtd: number;
@@ -90,10 +93,13 @@ class StageWalk {
     if (actual !== null) {
       this.mtd += actual;
       this.qtd += actual;
-      return { actual, forecast: null, lower95: null, lower50: null, upper50: null, upper95: null, combined: actual, mtd: this.mtd, qtd: this.qtd };
+      return { actual, forecast: null, lower95: null, lower50: null, upper50: null, upper95: null, ownVar: null, sharedSd: null,
+        combined: actual, mtd: this.mtd, qtd: this.qtd };
     }
     const mean = Math.max(0, this.series?.mean[info.day] ?? 0);
-    const bounds = countBounds(mean, this.series?.variance[info.day] ?? 0);
+    const variance = this.series?.variance[info.day] ?? 0;
+    const bounds = countBounds(mean, variance);
+    const moments = cellTotalMoments(mean, variance);
     this.mtd += mean;
     this.qtd += mean;
     return {
@@ -103,6 +109,8 @@ class StageWalk {
       lower50: bounds.lower50,
       upper50: bounds.upper50,
       upper95: bounds.upper95,
+      ownVar: moments.ownVariance,
+      sharedSd: moments.sharedSd,
       combined: mean,
       mtd: this.mtd,
       qtd: this.qtd,
@@ -200,6 +208,9 @@ export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
           run_id: input.runId,
           as_of: asOf,
           generated_at: input.generatedAt,
+          mqls_own_var: m.ownVar, mqls_shared_sd: m.sharedSd,
+          sqls_own_var: q.ownVar, sqls_shared_sd: q.sharedSd,
+          sqos_own_var: o.ownVar, sqos_shared_sd: o.sharedSd,
         };
       }),
     );
@@ -222,62 +233,6 @@ export function productionRowValues(r: ProductionRow): (string | number | null)[
     r.sqls_actual, r.sqls_forecast, r.sqls_lower_95, r.sqls_lower_50, r.sqls_upper_50, r.sqls_upper_95, r.sqls_combined, r.sqls_mtd, r.sqls_qtd,
     r.sqos_actual, r.sqos_forecast, r.sqos_lower_95, r.sqos_lower_50, r.sqos_upper_50, r.sqos_upper_95, r.sqos_combined, r.sqos_mtd, r.sqos_qtd,
     r.quarter, r.month, r.year, r.sql_to_sqo_rate, r.mql_model, r.sql_model, r.run_id, r.as_of, r.generated_at,
+    r.mqls_own_var, r.mqls_shared_sd, r.sqls_own_var, r.sqls_shared_sd, r.sqos_own_var, r.sqos_shared_sd,
   ];
-}
-
-/** What {@link landing} needs. */
-export interface LandingInput {
-  readonly rows: readonly ProductionRow[];
-  readonly stage: Stage;
-  /** First day of the period. */
-  readonly from: IsoDate;
-  /** End of the period (exclusive). */
-  readonly to: IsoDate;
-  /**
-   * Predictive variance per forecast cell keyed `combinationKey|date`; a cell missing here gets the variance its
-   * published 95% bounds imply ({@link varianceFromInterval}).
-   */
-  readonly variances: ReadonlyMap<string, number>;
-}
-
-/** Where a stage lands over a period, and how sure we are. */
-export interface Landing {
-  readonly actualToDate: number;
-  readonly forecastRemaining: number;
-  readonly landing: number;
-  readonly lower50: number;
-  readonly upper50: number;
-  readonly lower95: number;
-  readonly upper95: number;
-}
-
-/**
- * Actual to date plus the forecast of the rest of a period, with the interval of the total from the cells'
- * predictive variances (cells assumed independent).
- */
-export function landing(input: LandingInput): Landing {
-  const { stage, from, to } = input;
-  let actualToDate = 0;
-  const cells: { mean: number; variance: number }[] = [];
-  for (const row of input.rows) {
-    if (row.date_day < from || row.date_day >= to) continue;
-    const actual = row[`${stage}_actual`];
-    const forecast = row[`${stage}_forecast`];
-    if (actual !== null) actualToDate += actual;
-    if (forecast !== null) {
-      const key = `${combinationKey({ channel: row.Channel_Grouping_Name, source: row.Original_source })}|${row.date_day}`;
-      const variance = input.variances.get(key) ?? varianceFromInterval(forecast, row[`${stage}_lower_95`] ?? forecast, row[`${stage}_upper_95`] ?? forecast);
-      cells.push({ mean: forecast, variance });
-    }
-  }
-  const total = sumBounds(cells);
-  return {
-    actualToDate,
-    forecastRemaining: total.mean,
-    landing: actualToDate + total.mean,
-    lower50: actualToDate + total.lower50,
-    upper50: actualToDate + total.upper50,
-    lower95: actualToDate + total.lower95,
-    upper95: actualToDate + total.upper95,
-  };
 }

@@ -16,9 +16,11 @@ export const COLUMN_TYPES: readonly ColumnType[] = ['STRING', 'DATE', 'TIMESTAMP
  * - `sum`: counts and point forecasts add up over rows;
  * - `bound`: an interval bound; bounds do not add (the LookML layer states its method);
  * - `running_total`: an MTD/QTD running sum; summing it over days is meaningless, take it at the period's last day;
- * - `rate`: a ratio, averaged with weights rather than summed.
+ * - `rate`: a ratio, averaged with weights rather than summed;
+ * - `total_moment`: a part of the variance of totals (`{stage}_own_var`, `{stage}_shared_sd`; see
+ *   total-distribution.ts); summed only inside the interval measures of totals.
  */
-export type Aggregation = 'sum' | 'bound' | 'running_total' | 'rate';
+export type Aggregation = 'sum' | 'bound' | 'running_total' | 'rate' | 'total_moment';
 
 /** What a column is for in a BI tool; `group` is the label Looker shows fields under. */
 export interface ColumnDeclaration<N extends string = string, T extends ColumnType = ColumnType, Null extends boolean = boolean> {
@@ -44,6 +46,8 @@ export interface ColumnDeclaration<N extends string = string, T extends ColumnTy
    * original column, where `ADD COLUMN` puts it.
    */
   readonly addedLater?: true;
+  /** For `total_moment` columns: which part of a total's variance the column holds. */
+  readonly moment?: 'own_variance' | 'shared_sd';
 }
 
 /** A table or view: its columns and the columns that identify one row. */
@@ -71,7 +75,7 @@ function column<N extends string, T extends ColumnType, Null extends boolean>(
   nullable: Null,
   label: string,
   description: string,
-  rest: Pick<ColumnDeclaration, 'role' | 'group'> & Partial<Pick<ColumnDeclaration, 'aggregation' | 'stage' | 'bound' | 'addedLater'>>,
+  rest: Pick<ColumnDeclaration, 'role' | 'group'> & Partial<Pick<ColumnDeclaration, 'aggregation' | 'stage' | 'bound' | 'addedLater' | 'moment'>>,
 ): ColumnDeclaration<N, T, Null> {
   return { name, type, nullable, label, description, ...rest };
 }
@@ -105,6 +109,23 @@ function stageColumns<S extends Stage>(stage: S) {
     column(`${stage}_qtd` as `${S}_qtd`, 'FLOAT64', false, `${noun} quarter to date`,
       `Running sum of ${stage}_combined within the quarter, per Channel × Source, up to and including the day.`,
       { ...measure, aggregation: 'running_total' }),
+  ] as const;
+}
+
+// The moments totals of forecast cells need (total-distribution.ts): added after the view first shipped, so they
+// come last and `ensureSchema` adds them to a table created without them.
+function totalMomentColumns<S extends Stage>(stage: S) {
+  const noun = STAGE_NAMES[stage];
+  const moment = { role: 'measure', group: stage, stage, aggregation: 'total_moment', addedLater: true } as const;
+  return [
+    column(`${stage}_own_var` as `${S}_own_var`, 'FLOAT64', true, `${noun} own variance`,
+      `The part of the day's predictive variance of ${noun} no other cell shares: its count noise and most of its ` +
+        `over-dispersion. A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows.`,
+      { ...moment, moment: 'own_variance' }),
+    column(`${stage}_shared_sd` as `${S}_shared_sd`, 'FLOAT64', true, `${noun} shared sd`,
+      `The standard deviation of the day's share of the level error common to all cells and days (a fixed ` +
+        `fraction of its variance beyond the mean). A total's variance is SUM(own variance) + SUM(shared sd)²; NULL on ACTUAL rows.`,
+      { ...moment, moment: 'shared_sd' }),
   ] as const;
 }
 
@@ -148,6 +169,9 @@ export const PRODUCTION_FORECAST = {
     runIdColumn,
     asOfColumn,
     column('generated_at', 'TIMESTAMP', false, 'Generated at', 'When the run computed the forecast (UTC).', run),
+    ...totalMomentColumns('mqls'),
+    ...totalMomentColumns('sqls'),
+    ...totalMomentColumns('sqos'),
   ],
   primaryKey: ['date_day', 'Channel_Grouping_Name', 'Original_source'],
 } as const satisfies RelationDeclaration;
@@ -222,6 +246,9 @@ export const FORECAST_VS_ACTUAL = {
     ...versusColumns('mqls'),
     ...versusColumns('sqls'),
     ...versusColumns('sqos'),
+    ...totalMomentColumns('mqls'),
+    ...totalMomentColumns('sqls'),
+    ...totalMomentColumns('sqos'),
   ],
   primaryKey: ['run_id', 'date_day', 'Channel_Grouping_Name', 'Original_source'],
 } as const satisfies RelationDeclaration;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countBounds, countQuantile, countQuantiles, logGamma, normalQuantile, sumBounds, varianceFromInterval } from './count-distribution.js';
+import { countBounds, countQuantile, countQuantiles, logGamma, normalQuantile } from './count-distribution.js';
 import { BOUND_PROBABILITIES } from './vocabulary.js';
 
 const quantiles = (mean: number, variance: number) => BOUND_PROBABILITIES.map((p) => countQuantile(mean, variance, p));
@@ -99,31 +99,6 @@ describe('countBounds', () => {
       ),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('sumBounds', () => {
-  it('adds means and variances of independent days, then takes count bounds of the total', () => {
-    const total = sumBounds([
-      { mean: 1, variance: 1 },
-      { mean: 3, variance: 5 },
-      { mean: 6, variance: 54 },
-    ]);
-    expect(total.mean).toBe(10);
-    expect(total.variance).toBe(60);
-    expect(total).toMatchObject({ lower95: 0, lower50: 4, upper50: 14, upper95: 30 });
-  });
-
-  it('is zero for no days', () => {
-    expect(sumBounds([])).toEqual({ mean: 0, variance: 0, lower95: 0, lower50: 0, upper50: 0, upper95: 0 });
-  });
-});
-
-describe('varianceFromInterval', () => {
-  it('recovers the variance of a normal-width interval and floors it at the mean', () => {
-    // sd = (17.68 − 2) / 3.92 = 4.
-    expect(varianceFromInterval(10, 2, 17.68)).toBeCloseTo(16, 10);
-    expect(varianceFromInterval(10, 8, 12)).toBe(10);
   });
 });
 

@@ -219,33 +219,3 @@ export function countBounds(mean: number, variance: number): ForecastBounds {
   const upper50 = Math.max(q75, mean);
   return { lower95: Math.min(q025, lower50), lower50, upper50, upper95: Math.max(q975, upper50) };
 }
-
-/** A day's (or cell's) predictive mean and variance. */
-export interface CountMoments {
-  readonly mean: number;
-  readonly variance: number;
-}
-
-/**
- * Bounds of the total of independent days or cells (a month's landing, a channel's total): means and variances
- * add, then {@link countBounds} of the sum.
- */
-export function sumBounds(days: readonly CountMoments[]): ForecastBounds & CountMoments {
-  let mean = 0;
-  let variance = 0;
-  for (const day of days) {
-    assertMoments(day.mean, day.variance);
-    mean += day.mean;
-    variance += day.variance;
-  }
-  return { mean, variance, ...countBounds(mean, variance) };
-}
-
-/**
- * The variance implied by a published 95% interval, so a reader of the view (or LookML) can aggregate bounds:
- * `((upper95 − lower95) / (2 · 1.96))²`, floored at the mean (a count is at least Poisson-noisy).
- */
-export function varianceFromInterval(mean: number, lower95: number, upper95: number): number {
-  const sd = (upper95 - lower95) / (2 * 1.96);
-  return Math.max(sd * sd, mean);
-}

@@ -159,13 +159,16 @@ describe('generateLookml', () => {
     for (const stage of STAGES) {
       for (const suffix of ['lower_95', 'lower_50', 'upper_50', 'upper_95']) {
         const total = measures[`total_${stage}_${suffix}`];
-        expect(total?.['description']).toMatch(/assuming independent cells/);
-        expect(String(total?.['sql'])).toContain(`\${${stage}_variance}`);
+        expect(total?.['description']).toMatch(/share a level error/);
+        expect(String(total?.['sql'])).toContain(`SQRT(COALESCE(\${total_${stage}_own_var}, 0) + POW(COALESCE(\${total_${stage}_shared_sd}, 0), 2))`);
+        expect(String(measures[`${stage}_landing_quarter_${suffix}`]?.['sql'])).toContain(`POW(COALESCE(\${${stage}_landing_quarter_shared_sd}, 0), 2)`);
         expect(measures[`${stage}_landing_quarter_${suffix}`]).toBeDefined();
       }
       expect(String(measures[`total_${stage}_lower_95`]?.['sql'])).toMatch(/^ GREATEST\(0, \$\{total_\w+_combined\} - 1\.959964 \* SQRT/);
       expect(String(measures[`total_${stage}_upper_50`]?.['sql'])).toMatch(/\+ 0\.67449 \* SQRT/);
-      expect(String(measures[`${stage}_variance`]?.['sql'])).toContain(`POW((\${${stage}_upper_95} - \${${stage}_lower_95}) / (2 * 1.959964), 2)`);
+      expect(String(measures[`total_${stage}_own_var`]?.['sql']).trim()).toBe(`\${${stage}_own_var}`);
+      expect(String(measures[`total_${stage}_shared_sd`]?.['sql']).trim()).toBe(`\${${stage}_shared_sd}`);
+      expect(String(measures[`${stage}_landing_month_shared_sd`]?.['sql'])).toMatch(/^ ?CASE WHEN DATE_TRUNC\(.*MONTH\) THEN \$\{\w+_shared_sd\} END/);
       expect(String(measures[`${stage}_landing_month`]?.['sql'])).toContain('DATE_TRUNC(${date_day_raw}, MONTH) = DATE_TRUNC(${as_of_raw}, MONTH)');
       expect(measures[`${stage}_landing_month`]?.['type']).toBe('sum');
     }

@@ -141,11 +141,12 @@ function primaryKey(relation: RelationDeclaration): LookmlField {
 }
 
 const INTERVAL_METHOD =
-  'Normal approximation of the total, assuming independent cells (days × Channel × Source): total ± z·√(Σσ²), ' +
-  'where each forecast cell has σ = (upper_95 − lower_95) / (2 × 1.959964) and actual days count as known (σ = 0); ' +
-  'the lower bound is clamped at 0. Bounds of single cells do not add, so this is the honest interval for a sum; ' +
-  'cells that move together (one segment forecast feeds many combinations) make the true interval wider. ' +
-  'For one day and one Channel × Source, read the published bound columns instead.';
+  'The total of cells (days × Channel × Source) that share a level error, by funnelcast\'s one rule for totals: ' +
+  'total ± z·√(SUM(own_var) + SUM(shared_sd)²), normal approximation. Each forecast cell\'s predictive variance ' +
+  'splits into its own count noise (own_var, independent between cells) and the excess over the mean, whose ' +
+  'standard deviation (shared_sd) adds across cells as one common error; actual days count as known; the lower ' +
+  'bound is clamped at 0. Bounds of single cells do not add; for one day and one Channel × Source, read the ' +
+  'published bound columns instead.';
 
 /** Builds a view's fields: its columns, totals of additive columns, honest interval totals and landing measures. */
 class ViewBuilder {
@@ -230,26 +231,35 @@ class ViewBuilder {
     }
   }
 
-  /** The stage's bound columns, its 95% pair (for σ) and the column whose total is the interval's centre. */
-  private stageBounds(stage: Stage) {
+  /** The stage's bound columns (one interval measure each), its total-moment columns and the interval's centre. */
+  private stageMoments(stage: Stage) {
     const bounds = this.relation.columns.filter((c) => c.stage === stage && c.bound);
-    const lower95 = bounds.find((c) => c.bound?.level === 0.95 && c.bound.side === 'lower');
-    const upper95 = bounds.find((c) => c.bound?.level === 0.95 && c.bound.side === 'upper');
+    const own = this.relation.columns.find((c) => c.stage === stage && c.moment === 'own_variance');
+    const shared = this.relation.columns.find((c) => c.stage === stage && c.moment === 'shared_sd');
     const centre = [`${stage}_combined`, `${stage}_forecast`].find((name) => this.columns.get(name)?.aggregation === 'sum');
-    if (!lower95 || !upper95 || !centre) {
-      throw new Error(`${this.relation.name}: stage ${stage} needs 95% bounds and a summable forecast for interval measures`);
+    if (!own || !shared || !centre) {
+      throw new Error(`${this.relation.name}: stage ${stage} needs own-variance and shared-sd columns and a summable forecast for interval measures`);
     }
-    const sigma = `(${ref(upper95.name)} - ${ref(lower95.name)}) / (2 * ${Z_SCORES[0.95]})`;
-    return { bounds, centre, variance: (when?: string) => (when ? `CASE WHEN ${when} THEN POW(${sigma}, 2) END` : `POW(${sigma}, 2)`) };
+    const sum = (column: ColumnDeclaration, when?: string) => (when ? `CASE WHEN ${when} THEN ${ref(column.name)} END` : ref(column.name));
+    return { bounds, centre, own: (when?: string) => sum(own, when), shared: (when?: string) => sum(shared, when) };
   }
 
-  /** Interval measures for a sum over rows: mean ± z·√(Σσ²), labelled `<label> lower 95%` and so on. */
-  private intervalMeasures(stage: Stage, names: { prefix: string; mean: string; variance: string; label: string; what: string }): void {
-    for (const bound of this.stageBounds(stage).bounds) {
+  /** Hidden sums of the two moments over the rows (those where `when` holds), named `<prefix>_own_var` and so on. */
+  private momentSums(stage: Stage, prefix: string, when?: string): { own: string; shared: string } {
+    const { own, shared } = this.stageMoments(stage);
+    const names = { own: `${prefix}_own_var`, shared: `${prefix}_shared_sd` };
+    this.measure({ name: names.own, type: 'sum', sql: own(when), hidden: true, description: 'SUM(own_var) of the forecast cells (see the interval measures).', valueFormatName: 'decimal_2' });
+    this.measure({ name: names.shared, type: 'sum', sql: shared(when), hidden: true, description: 'SUM(shared_sd) of the forecast cells (see the interval measures).', valueFormatName: 'decimal_2' });
+    return names;
+  }
+
+  /** Interval measures for a sum over rows: mean ± z·√(Σown + (Σshared)²), labelled `<label> lower 95%` and so on. */
+  private intervalMeasures(stage: Stage, names: { prefix: string; mean: string; own: string; shared: string; label: string; what: string }): void {
+    for (const bound of this.stageMoments(stage).bounds) {
       const { level, side } = bound.bound!;
       const pct = level === 0.5 ? 50 : 95;
       const z = Z_SCORES[level];
-      const spread = `${z} * SQRT(COALESCE(${ref(names.variance)}, 0))`;
+      const spread = `${z} * SQRT(COALESCE(${ref(names.own)}, 0) + POW(COALESCE(${ref(names.shared)}, 0), 2))`;
       this.measure({
         name: `${names.prefix}_${side}_${pct}`,
         type: 'number',
@@ -263,13 +273,11 @@ class ViewBuilder {
   }
 
   private intervals(stage: Stage): void {
-    const { centre, variance } = this.stageBounds(stage);
-    const name = `${stage}_variance`;
-    this.measure({ name, type: 'sum', sql: variance(), hidden: true, description: 'Σσ² of the forecast cells (see the interval measures).', valueFormatName: 'decimal_2' });
+    const { centre } = this.stageMoments(stage);
     this.intervalMeasures(stage, {
       prefix: `total_${stage}`,
       mean: `total_${centre}`,
-      variance: name,
+      ...this.momentSums(stage, `total_${stage}`),
       label: `Total ${GROUP_LABELS[stage]}`,
       what: `the sum of ${centre}`,
     });
@@ -303,9 +311,13 @@ class ViewBuilder {
       groupLabel: GROUP_LABELS[stage],
       valueFormatName: 'decimal_1',
     });
-    const variance = `${name}_variance`;
-    this.measure({ name: variance, type: 'sum', sql: this.stageBounds(stage).variance(inPeriod), hidden: true, valueFormatName: 'decimal_2' });
-    this.intervalMeasures(stage, { prefix: name, mean: name, variance, label, what: `${GROUP_LABELS[stage]} landing this ${period.noun}` });
+    this.intervalMeasures(stage, {
+      prefix: name,
+      mean: name,
+      ...this.momentSums(stage, name, inPeriod),
+      label,
+      what: `${GROUP_LABELS[stage]} landing this ${period.noun}`,
+    });
   }
 
   /** Rows whose published bounds are out of order or negative: the data tests assert this is 0. */

@@ -10,5 +10,4 @@ export { resolveForecasters } from './forecasters.js';
 export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';
 export { openWarehouse, withWarehouse, type OpenedWarehouse } from './open-warehouse.js';
 export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
-export { whereWeLand, LANDING_PERIODS, type LandingPeriod, type LandingRow } from './where-we-land.js';
 export * from './backtest/index.js';

@@ -1,4 +1,4 @@
-import type { DataEnd, IsoDate, Stage, Warehouse } from '@funnelcast/core';
+import type { DataEnd, IsoDate, Landing, Warehouse } from '@funnelcast/core';
 import type { ComputedForecast } from './compute-forecast.js';
 import type { ProgressListener, RefreshPhase } from './progress.js';
 
@@ -19,24 +19,6 @@ export interface RefreshOptions {
   readonly warehouse?: Warehouse;
   /** The clock, for `generated_at` and the default as-of date. @defaultValue `() => new Date()` */
   readonly now?: () => Date;
-}
-
-/** Where a stage lands over a period: actual to date plus forecast for the rest, with intervals of the total. */
-export interface PeriodLanding {
-  readonly stage: Stage;
-  readonly period: 'month' | 'quarter';
-  /** First day of the period. */
-  readonly periodStart: IsoDate;
-  /** Actual count from the period start up to the as-of date. */
-  readonly actualToDate: number;
-  /** Expected count for the rest of the period (within the horizon). */
-  readonly forecastRemaining: number;
-  /** actualToDate + forecastRemaining. */
-  readonly landing: number;
-  readonly lower50: number;
-  readonly upper50: number;
-  readonly lower95: number;
-  readonly upper95: number;
 }
 
 /** What a refresh did. */
@@ -61,8 +43,8 @@ export interface RefreshSummary {
   readonly models: { readonly mqls: string; readonly sqls: string };
   /** How each stage's model was chosen: every candidate's backtest score, weight and whether it won. */
   readonly selection: ComputedForecast['selection'];
-  /** Landing for the current month and quarter, per stage. */
-  readonly landings: readonly PeriodLanding[];
+  /** Where each stage lands in the month and the quarter of the as-of date (the same rule as `funnelcast forecast`). */
+  readonly landings: readonly Landing[];
   /** Milliseconds per phase. */
   readonly timings: Readonly<Record<RefreshPhase, number>>;
   /** Things worth knowing that did not stop the run (e.g. series that fell back to the intermittent model). */

@@ -7,6 +7,8 @@ import {
   forecastSettings,
   InvariantViolationError,
   isIsoDate,
+  landings,
+  periodStart,
   resolveTarget,
   stableHash,
   todayUtc,
@@ -18,7 +20,6 @@ import {
 } from '@funnelcast/core';
 import { computeForecast, historyRequest, validateHistory } from './compute-forecast.js';
 import { resolveForecasters } from './forecasters.js';
-import { periodLandings } from './landings.js';
 import { openWarehouse } from './open-warehouse.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
@@ -161,7 +162,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       superSegments: config.superSegments,
       models: computed.models,
       selection: computed.selection,
-      landings: periodLandings(computed.rows, computed.fine, asOf, horizon),
+      landings: (['month', 'quarter'] as const).flatMap((by) => landings(computed.rows, by).filter((l) => l.periodStart === periodStart(asOf, by))),
       timings,
       warnings: [...warnings, ...computed.warnings],
     };

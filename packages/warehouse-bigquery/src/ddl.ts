@@ -164,6 +164,7 @@ function forecastVsActualSql(ref: DatasetRef, leads: LeadsSource): string {
   const stageColumns = STAGES.map(
     (s) => `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(COALESCE(a.${s}, 0) AS INT64) AS ${s}_actual`,
   ).join(',\n  ');
+  const momentColumns = STAGES.map((s) => `r.${s}_own_var, r.${s}_shared_sd`).join(',\n  ');
   return `CREATE OR REPLACE VIEW ${relationPath(ref, FORECAST_VS_ACTUAL.name)}
 OPTIONS(description = ${stringLiteral(FORECAST_VS_ACTUAL.description)}) AS
 ${leads.with},
@@ -174,7 +175,8 @@ actuals AS (
 )
 SELECT r.run_id, r.as_of, r.\`Channel_Grouping_Name\`, r.\`Original_source\`, r.date_day,
   DATE_DIFF(r.date_day, r.as_of, DAY) AS horizon_day,
-  ${stageColumns}
+  ${stageColumns},
+  ${momentColumns}
 FROM ${relationPath(ref, ROWS_TABLE)} AS r
 JOIN ${relationPath(ref, FORECAST_RUNS.name)} AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
 LEFT JOIN actuals AS a ON a.event_date = r.date_day

@@ -176,6 +176,8 @@ export function productionRows(runId: string, asOf: string, horizon = 3, scale =
         combined: actual ? Math.round(base) : base,
         mtd: base * 10,
         qtd: base * 20,
+        own_var: actual ? null : base,
+        shared_sd: actual ? null : base / 3,
       });
       const [m, s, o] = [stage(v * 4), stage(v), stage(v / 8)];
       rows.push({
@@ -198,6 +200,9 @@ export function productionRows(runId: string, asOf: string, horizon = 3, scale =
         run_id: runId,
         as_of: asOf,
         generated_at: '2024-03-01T06:07:08.123Z',
+        mqls_own_var: m.own_var, mqls_shared_sd: m.shared_sd,
+        sqls_own_var: s.own_var, sqls_shared_sd: s.shared_sd,
+        sqos_own_var: o.own_var, sqos_shared_sd: o.shared_sd,
       });
     }
   }

@@ -84,6 +84,7 @@ function forecastVsActualSql(): string {
     (s) =>
       `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(coalesce(a.${s}, 0) AS BIGINT) AS ${s}_actual`,
   ).join(',\n  ');
+  const momentColumns = STAGES.map((s) => `r.${s}_own_var, r.${s}_shared_sd`).join(',\n  ');
   return `CREATE OR REPLACE VIEW ${sqlIdentifier(FORECAST_VS_ACTUAL.name)} AS
 WITH actuals AS (
   SELECT event_date, channel_grouping_name, original_source,
@@ -93,7 +94,8 @@ WITH actuals AS (
 )
 SELECT r.run_id, r.as_of, r."Channel_Grouping_Name", r."Original_source", r.date_day,
   CAST(date_diff('day', r.as_of, r.date_day) AS BIGINT) AS horizon_day,
-  ${stageColumns}
+  ${stageColumns},
+  ${momentColumns}
 FROM forecast_rows AS r
 JOIN forecast_runs AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
 LEFT JOIN actuals AS a ON a.event_date = r.date_day

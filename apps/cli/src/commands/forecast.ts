@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { NotFoundError } from '@funnelcast/core';
-import type { LandingPeriod } from '@funnelcast/pipeline';
+import { landings as landingsOf, NotFoundError, type LandingPeriod } from '@funnelcast/core';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode, UsageError } from '../exit-codes.js';
@@ -30,7 +29,7 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
   handler: async (args) => {
     if (args.csv && args.json) throw new UsageError('--csv and --json are mutually exclusive: pick one output format');
     const config = await loadConfig(args);
-    const { withWarehouse, whereWeLand } = await import('@funnelcast/pipeline');
+    const { withWarehouse } = await import('@funnelcast/pipeline');
     const rows = await withWarehouse(config, args.target, async (warehouse) => {
       await warehouse.ensureSchema();
       return warehouse.readPublished({ ...(args.channel ? { channel: args.channel } : {}), ...(args.source ? { source: args.source } : {}) });
@@ -41,10 +40,10 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
       }
       throw new CommandFailure('No forecast is published yet: run `funnelcast refresh` (or `funnelcast demo`) first.', ExitCode.validation);
     }
-    const landings = whereWeLand(rows, args.by);
+    const landings = landingsOf(rows, args.by);
     const first = rows[0]!;
-    const header = ['period', 'stage', 'actual', 'forecast', 'landing', 'lower_50', 'upper_50', 'lower_95', 'upper_95'];
-    const values = landings.map((l) => [l.periodStart, l.stage, l.actual, l.forecast, l.landing, l.lower50, l.upper50, l.lower95, l.upper95] as const);
+    const header = ['period', 'stage', 'actual', 'forecast', 'landing', 'lower_50', 'upper_50', 'lower_95', 'upper_95', 'partial'];
+    const values = landings.map((l) => [l.periodStart, l.stage, l.actualToDate, l.forecast, l.landing, l.lower50, l.upper50, l.lower95, l.upper95, String(l.partial)] as const);
     if (args.csv) {
       process.stdout.write(`${csv(header, values.map((v) => v.map((x) => (typeof x === 'number' ? Number(x.toFixed(3)) : x))))}\n`);
       return;
@@ -55,15 +54,16 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
         table(
           ['period', 'stage', 'actual', 'forecast', 'landing', '50% interval', '95% interval'],
           landings.map((l) => [
-            l.periodStart,
+            `${l.periodStart}${l.partial ? ' *' : ''}`,
             l.stage,
-            formatNumber(l.actual, 0),
+            formatNumber(l.actualToDate, 0),
             formatNumber(l.forecast),
             formatNumber(l.landing),
             l.forecast > 0 ? `${formatNumber(l.lower50)} – ${formatNumber(l.upper50)}` : '',
             l.forecast > 0 ? `${formatNumber(l.lower95)} – ${formatNumber(l.upper95)}` : '',
           ]),
         ),
+        ...(landings.some((l) => l.partial) ? ['* the forecast horizon ends before the period does: its last days are not counted'] : []),
       ].join('\n'),
     );
   },

@@ -3,13 +3,14 @@ import {
   combinationKey,
   daysBetween,
   STAGES,
+  sumTotalMoments,
   type DailyCounts,
   type IsoDate,
   type PredictiveSeries,
   type Stage,
 } from '@funnelcast/core';
 import type { BacktestLevel } from './backtest-types.js';
-import type { UnitForecast } from './score-level.js';
+import { unitForecast, type UnitForecast } from './score-level.js';
 
 /** Per level and stage, the units of that level (keyed like the forecasts) and their values. */
 export type ByLevel<T> = { readonly [L in BacktestLevel]: Partial<Record<Stage, ReadonlyMap<string, T>>> };
@@ -46,17 +47,9 @@ export function dailyByLevel(daily: readonly DailyCounts[], from: IsoDate, days:
   return { total: build('total'), super_segment: build('super_segment'), channel_source: build('channel_source') };
 }
 
-/** Sums forecasts of independent units: means add, variances add. */
+/** Sums the forecasts of units day by day, by core's rule for totals (the level error they share adds as one). */
 export function sumForecasts(parts: readonly UnitForecast[], horizon: number): UnitForecast {
-  const mean = new Array<number>(horizon).fill(0);
-  const variance = new Array<number>(horizon).fill(0);
-  for (const part of parts) {
-    for (let day = 0; day < horizon; day++) {
-      mean[day]! += part.mean[day] ?? 0;
-      variance[day]! += part.variance[day] ?? 0;
-    }
-  }
-  return { mean, variance };
+  return Array.from({ length: horizon }, (_, day) => sumTotalMoments(parts.flatMap((part) => part[day] ?? [])));
 }
 
 /**
@@ -97,20 +90,20 @@ export function forecastsByLevel(input: {
   const total: Partial<Record<Stage, Map<string, UnitForecast>>> = {};
   const channelSource: Partial<Record<Stage, Map<string, UnitForecast>>> = {};
   for (const stage of STAGES) {
-    channelSource[stage] = new Map(fine[stage].map((series) => [series.key, series]));
-    const parts = stage === 'sqls' && segments ? segments : fine[stage];
+    channelSource[stage] = new Map(fine[stage].map((series) => [series.key, unitForecast(series)]));
+    const parts = stage === 'sqls' && segments ? segments.map(unitForecast) : [...channelSource[stage].values()];
     total[stage] = new Map([['total', sumForecasts(parts, horizon)]]);
   }
   let bySegment: Map<string, UnitForecast>;
   if (segments) {
-    bySegment = new Map(segments.map((series) => [series.key, series]));
+    bySegment = new Map(segments.map((series) => [series.key, unitForecast(series)]));
   } else {
     const parts = new Map<string, UnitForecast[]>();
     for (const series of fine.sqls) {
       for (const [segment, share] of shares.get(series.key) ?? []) {
         const list = parts.get(segment) ?? [];
         // A share of a count scales its mean by p and its variance by p² (the split itself is taken as known).
-        list.push({ mean: series.mean.map((m) => m * share), variance: series.variance.map((v) => v * share * share) });
+        list.push(unitForecast({ mean: series.mean.map((m) => m * share), variance: series.variance.map((v) => v * share * share) }));
         parts.set(segment, list);
       }
     }

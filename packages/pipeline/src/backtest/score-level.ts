@@ -1,11 +1,31 @@
-import { captureRate, countBounds, coverage, mase, meanPinball, signedPctError, sumBounds, wape, type ForecastBounds } from '@funnelcast/core';
+import {
+  captureRate,
+  cellTotalMoments,
+  coverage,
+  mase,
+  meanPinball,
+  signedPctError,
+  sumTotalMoments,
+  totalDistribution,
+  wape,
+  type ForecastBounds,
+  type TotalMoments,
+} from '@funnelcast/core';
 import type { BacktestMetric } from './backtest-types.js';
 
-/** Daily forecast moments of one unit of a level (a combination, a segment or the total) over the horizon. */
-export interface UnitForecast {
-  readonly mean: readonly number[];
-  readonly variance: readonly number[];
+/**
+ * Daily forecast moments of one unit of a level (a combination, a segment or the total) over the horizon, split as
+ * core's total distribution needs them, so a unit summed from many cells and its period total over days keep the
+ * level error those cells and days share.
+ */
+export type UnitForecast = readonly TotalMoments[];
+
+/** A unit's daily moments from a predictive mean and variance per day. */
+export function unitForecast(series: { readonly mean: readonly number[]; readonly variance: readonly number[] }): UnitForecast {
+  return series.mean.map((mean, day) => cellTotalMoments(mean, series.variance[day] ?? 0));
 }
+
+const NO_FORECAST: TotalMoments = { mean: 0, ownVariance: 0, sharedSd: 0 };
 
 /** What one model × level × stage is scored on. Units missing on one side count as zero there. */
 export interface LevelScoringInput {
@@ -22,13 +42,13 @@ const mean = (values: readonly number[]): number | null => (values.length > 0 ? 
 /**
  * Every {@link BacktestMetric} of one model at one level and stage, with core's metric definitions. Daily cells
  * drive coverage and the pinball loss; per-unit period totals drive WAPE and period coverage (where each
- * combination lands is what a dashboard reads); the level's grand total drives the signed error and capture rate.
+ * combination lands is what a dashboard reads), with intervals from core's total distribution, the rule every
+ * landing uses; the level's grand total drives the signed error and capture rate.
  * MASE is the mean over units of each unit's MASE (units whose history has no weekly variation have no scale and
  * are left out).
  */
 export function scoreLevel(input: LevelScoringInput): Record<BacktestMetric, number | null> {
   const { horizon, forecasts, actuals, history } = input;
-  const zeros = new Array<number>(horizon).fill(0);
   const units = [...new Set([...forecasts.keys(), ...actuals.keys()])].sort();
   const dailyActual: number[] = [];
   const dailyBounds: ForecastBounds[] = [];
@@ -37,12 +57,12 @@ export function scoreLevel(input: LevelScoringInput): Record<BacktestMetric, num
   const periodBounds: ForecastBounds[] = [];
   const scaled: number[] = [];
   for (const unit of units) {
-    const forecast = forecasts.get(unit) ?? { mean: zeros, variance: zeros };
+    const forecast = forecasts.get(unit);
     const actual = Array.from({ length: horizon }, (_, day) => actuals.get(unit)?.[day] ?? 0);
-    const cells = actual.map((_, day) => ({ mean: forecast.mean[day] ?? 0, variance: forecast.variance[day] ?? 0 }));
+    const cells = actual.map((_, day) => forecast?.[day] ?? NO_FORECAST);
     dailyActual.push(...actual);
-    dailyBounds.push(...cells.map((cell) => countBounds(cell.mean, cell.variance)));
-    const total = sumBounds(cells);
+    dailyBounds.push(...cells.map(totalDistribution));
+    const total = totalDistribution(sumTotalMoments(cells));
     periodForecast.push(total.mean);
     periodBounds.push(total);
     periodActual.push(actual.reduce((a, b) => a + b, 0));

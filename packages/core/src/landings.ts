@@ -1,0 +1,99 @@
+import type { ProductionRow } from './columns.js';
+import { addDays, calendarParts, startOfMonth, startOfNextMonth, startOfQuarter } from './dates.js';
+import { totalDistribution, type TotalMoments } from './total-distribution.js';
+import { STAGES, type IsoDate, type Stage } from './vocabulary.js';
+
+/** The periods a landing can be summed over. */
+export const LANDING_PERIODS = ['week', 'month', 'quarter'] as const;
+/** One of {@link LANDING_PERIODS}. */
+export type LandingPeriod = (typeof LANDING_PERIODS)[number];
+
+/**
+ * Where one stage lands over one period: the actual count so far plus the forecast of the rest, with the intervals of
+ * that total. What the refresh summary, `funnelcast forecast` and the LookML landing measures all report.
+ */
+export interface Landing {
+  readonly stage: Stage;
+  readonly period: LandingPeriod;
+  /** First day of the period (weeks start on Monday). */
+  readonly periodStart: IsoDate;
+  /** Actual count in the period before the as-of date. */
+  readonly actualToDate: number;
+  /** Expected count for the period's forecast days. */
+  readonly forecast: number;
+  /** `actualToDate + forecast`. */
+  readonly landing: number;
+  readonly lower50: number;
+  readonly upper50: number;
+  readonly lower95: number;
+  readonly upper95: number;
+  /** The forecast horizon ends before the period does: the landing leaves out the period's last days. */
+  readonly partial: boolean;
+}
+
+/** First day of the period of `by` that contains `date`. */
+export function periodStart(date: IsoDate, by: LandingPeriod): IsoDate {
+  if (by === 'month') return startOfMonth(date);
+  if (by === 'quarter') return startOfQuarter(date);
+  // ISO weeks start on Monday.
+  return addDays(date, -((calendarParts(date).dayOfWeek + 6) % 7));
+}
+
+/** First day after the period of `by` that starts on `start`. */
+function periodEnd(start: IsoDate, by: LandingPeriod): IsoDate {
+  if (by === 'week') return addDays(start, 7);
+  const nextMonth = startOfNextMonth(start);
+  return by === 'month' ? nextMonth : startOfNextMonth(startOfNextMonth(nextMonth));
+}
+
+interface Group {
+  readonly start: IsoDate;
+  readonly stage: Stage;
+  actual: number;
+  mean: number;
+  ownVariance: number;
+  sharedSd: number;
+}
+
+/**
+ * Every period's landing per stage, from production rows (published or just assembled): actual days add exactly, and
+ * the forecast days' total has the distribution of {@link totalDistribution} from the rows' `{stage}_own_var` and
+ * `{stage}_shared_sd`, so the same rows give the same landings wherever they are read. Sorted by period, then stage.
+ */
+export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Landing[] {
+  const groups = new Map<string, Group>();
+  let lastForecastDay: IsoDate | undefined;
+  for (const row of rows) {
+    const start = periodStart(row.date_day, by);
+    if (row.data_type === 'FORECAST' && (lastForecastDay === undefined || row.date_day > lastForecastDay)) lastForecastDay = row.date_day;
+    for (const stage of STAGES) {
+      const key = `${start}|${stage}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { start, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }));
+      group.actual += row[`${stage}_actual`] ?? 0;
+      group.mean += row[`${stage}_forecast`] ?? 0;
+      group.ownVariance += row[`${stage}_own_var`] ?? 0;
+      group.sharedSd += row[`${stage}_shared_sd`] ?? 0;
+    }
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a.start === b.start ? STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) : a.start < b.start ? -1 : 1))
+    .map((group) => {
+      const moments: TotalMoments = { mean: group.mean, ownVariance: group.ownVariance, sharedSd: group.sharedSd };
+      const total = totalDistribution(moments);
+      const { actual } = group;
+      return {
+        stage: group.stage,
+        period: by,
+        periodStart: group.start,
+        actualToDate: actual,
+        forecast: total.mean,
+        landing: actual + total.mean,
+        lower50: actual + total.lower50,
+        upper50: actual + total.upper50,
+        lower95: actual + total.lower95,
+        upper95: actual + total.upper95,
+        partial: lastForecastDay !== undefined && periodEnd(group.start, by) > addDays(lastForecastDay, 1),
+      };
+    });
+}
