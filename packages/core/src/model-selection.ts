@@ -1,3 +1,4 @@
+import type { ModelSelectionRow } from './columns.js';
 import { countBounds } from './count-distribution.js';
 import { meanPinball } from './metrics.js';
 import type { PredictiveSeries } from './ports.js';
@@ -166,4 +167,27 @@ export function selectedWeights(scores: readonly CandidateScore[]): { readonly m
 /** The name of what a selection forecasts with: the winner, or the blend. */
 export function selectedName(scores: readonly CandidateScore[]): string {
   return scores.find((s) => s.chosen)?.candidate ?? scores[0]?.candidate ?? '';
+}
+
+/** The selection of one group of units: a super-segment, or the whole stage (`null`). */
+export interface SelectionGroup {
+  readonly group: string | null;
+  readonly scores: readonly CandidateScore[];
+}
+
+/** A stage's selections as rows of `model_selection`: every candidate of every group, the chosen one marked. */
+export function toSelectionRows(runId: string, stage: string, groups: readonly SelectionGroup[]): ModelSelectionRow[] {
+  return groups.flatMap(({ group, scores }) =>
+    scores.map((s) => ({
+      run_id: runId,
+      stage,
+      super_segment: group,
+      candidate: s.candidate,
+      origins: s.origins,
+      wape: s.wape,
+      pinball: s.pinball,
+      weight: s.weight,
+      chosen: s.chosen,
+    })),
+  );
 }

@@ -197,11 +197,6 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     onProgress?.({ phase: 'distribute', done: 1, total: 1 });
     return { sqls, sqos, rows };
   });
-  const methods = new Map<string, number>();
-  for (const series of mqls) methods.set(series.method, (methods.get(series.method) ?? 0) + 1);
-  if (methods.size > 1) {
-    warnings.push(`MQL series by method: ${[...methods].map(([method, count]) => `${method} ${count}`).join(', ')}`);
-  }
 
   const [violations, validateMs] = timed(() => {
     const segmentSqlTotals = new Map<IsoDate, number>();

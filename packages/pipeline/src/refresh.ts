@@ -12,6 +12,7 @@ import {
   resolveTarget,
   stableHash,
   todayUtc,
+  toSelectionRows,
   warningsJson,
   type FunnelcastConfig,
   type IsoDate,
@@ -139,9 +140,13 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
           timings_json: JSON.stringify(timings),
           row_count: computed.rows.length,
           mapping_row_count: computed.mappingRows.length,
-          warnings_json: warningsJson(computed.warnings),
+          warnings_json: warningsJson([...warnings, ...computed.warnings]),
         },
-        { rows: computed.rows, mapping: computed.mappingRows, selection: [] },
+        {
+          rows: computed.rows,
+          mapping: computed.mappingRows,
+          selection: [...toSelectionRows(runId, 'mqls', computed.selection.mqls), ...toSelectionRows(runId, 'sqls', computed.selection.sqls)],
+        },
       );
       timings.publish = performance.now() - started;
       options.onProgress?.({ phase: 'publish', done: computed.rows.length, total: computed.rows.length });

@@ -4,6 +4,7 @@ import {
   type CandidateScore,
   type PredictiveSeries,
   type SelectionOrigin,
+  type SelectionGroup,
   type SelectionRule,
 } from '@funnelcast/core';
 import type { Candidate, StageInput } from './candidate.js';
@@ -16,10 +17,7 @@ export interface SelectionOriginInput {
 }
 
 /** The evidence of one selection: a group of units (a super-segment, or the whole stage when `null`). */
-export interface GroupScores {
-  readonly group: string | null;
-  readonly scores: readonly CandidateScore[];
-}
+export type GroupScores = SelectionGroup;
 
 /** A stage forecast by its selected models. */
 export interface StageSelection {
