@@ -12,6 +12,8 @@ export * from './mapping.js';
 export * from './count-distribution.js';
 export * from './distribution.js';
 export * from './hybrid-rates.js';
+export * from './spread-by-lag.js';
+export * from './conversion-history.js';
 export * from './sqo-forecast.js';
 export * from './assembly.js';
 export * from './invariants.js';

@@ -8,7 +8,10 @@ export {
   LEADS,
   mappingRows,
   productionRows,
+  recountMqlToSql,
   runRecord,
+  SIMULATED_LEADS,
+  SIMULATED_REQUEST,
   sortHistory,
   type ConformanceLead,
 } from './fixtures.js';
