@@ -9,3 +9,4 @@ export { createForecaster, EMBEDDED_MODELS } from './forecaster-registry.js';
 export { ALL_ZERO_METHOD, FALLBACK_METHOD, INTERMITTENT_METHOD } from './with-fallback.js';
 export type { IntermittencyRule, RecentRateOptions } from './recent-rate.js';
 export { createAutoArimaForecaster, V1_AUTO_ARIMA } from './auto-arima-forecaster.js';
+export * from './funnel-cohort/index.js';
