@@ -111,11 +111,21 @@ export const configSchema = z
         credibility: z.number().min(0).max(1e6).default(30),
         /** SQL cohorts younger than this have not finished converting and are left out of rates. @defaultValue 60 */
         maturityDays: z.number().int().min(1).max(365).default(60),
-        /** How many days of matured cohorts the rates use. @defaultValue 365 */
+        /** How many days of matured cohorts the rates use (SQL cohorts, and MQL cohorts for the MQL→SQL lag). @defaultValue 365 */
         windowDays: z.number().int().min(7).max(3650).default(365),
+        /**
+         * The longest MQL→SQL lag counted day by day; MQL cohorts younger than this are still converting. Later SQLs
+         * are counted as one "later" share. @defaultValue 120
+         */
+        mqlLagDays: z.number().int().min(1).max(730).default(120),
+        /**
+         * How far back MQLs are read by age, for the MQLs still open at the as-of date and the recent MQL→SQL
+         * conversion; at least `mqlLagDays` sees every MQL that can still convert. @defaultValue 120
+         */
+        mqlLookBackDays: z.number().int().min(1).max(730).default(120),
       })
       .strict()
-      .default({ credibility: 30, maturityDays: 60, windowDays: 365 }),
+      .default({ credibility: 30, maturityDays: 60, windowDays: 365, mqlLagDays: 120, mqlLookBackDays: 120 }),
     intervals: intervalsSchema.default({ levels: [0.5, 0.95] }),
     models: z
       .object({

@@ -13,6 +13,8 @@ export * from './count-distribution.js';
 export * from './total-distribution.js';
 export * from './distribution.js';
 export * from './hybrid-rates.js';
+export * from './spread-by-lag.js';
+export * from './conversion-history.js';
 export * from './sqo-forecast.js';
 export * from './assembly.js';
 export * from './landings.js';

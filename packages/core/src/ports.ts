@@ -51,8 +51,39 @@ export interface OpenSqls {
 }
 
 /**
- * What lead-level data says about SQL→SQO conversion. Absent when the source is a daily-counts relation, in which
- * case the pipeline falls back to `sqos = sqls × rate` with rates from daily counts.
+ * The MQLs of one grain dated `ageDays` before the as-of date, and how many of them had an SQL dated before it. Young
+ * ages have not finished converting (right-censored): their `sqls` are a lower bound of what the cohort will bring.
+ */
+export interface MqlAgeCohort {
+  readonly superSegment: string;
+  readonly channel: string;
+  readonly source: string;
+  /** `asOf − mql_date`, ≥ 1. */
+  readonly ageDays: number;
+  readonly mqls: number;
+  /** Of those MQLs, the ones with an SQL before the as-of date. */
+  readonly sqls: number;
+}
+
+/** What lead-level data says about MQL→SQL conversion at the as-of date. */
+export interface MqlToSqlHistory {
+  /** MQLs by grain and age, ages 1 … `lookBackDays`; only ages with MQLs appear. */
+  readonly byAge: readonly MqlAgeCohort[];
+  /**
+   * `lagCounts[k]` = leads of the matured MQL cohorts (MQL dated in `[cohortStart, cohortEnd)`) with an SQL dated `k`
+   * days after their MQL (k = 0 … maxLagDays), the SQL before the as-of date.
+   */
+  readonly lagCounts: readonly number[];
+  /**
+   * Leads of the same cohorts whose SQL came more than `maxLagDays` after their MQL (and before the as-of date): the
+   * converters `lagCounts` leaves out, so shares of converters are not overstated.
+   */
+  readonly laterSqls: number;
+}
+
+/**
+ * What lead-level data says about SQL→SQO and MQL→SQL conversion. Absent when the source is a daily-counts relation,
+ * in which case the pipeline falls back to `sqos = sqls × rate` with rates from daily counts.
  */
 export interface ConversionHistory {
   /** Matured cohorts: SQLs dated in `[cohortStart, cohortEnd)`, their SQOs counted before the as-of date. */
@@ -61,6 +92,18 @@ export interface ConversionHistory {
   readonly lagCounts: readonly number[];
   /** SQLs open at the as-of date, dated within `maxLagDays` before it. */
   readonly openSqls: readonly OpenSqls[];
+  /** The stage before: MQLs by age and the MQL→SQL lag. */
+  readonly mqlToSql: MqlToSqlHistory;
+}
+
+/**
+ * Matured cohorts of one stage: dated in `[cohortStart, cohortEnd)`, their next-stage lags counted up to `maxLagDays`.
+ * `cohortEnd` at least `maxLagDays` before the as-of date keeps every counted lag fully observed.
+ */
+export interface CohortWindow {
+  readonly cohortStart: IsoDate;
+  readonly cohortEnd: IsoDate;
+  readonly maxLagDays: number;
 }
 
 /** What the pipeline asks the warehouse for. All windows end before `asOf`: nothing on or after it is read. */
@@ -68,8 +111,13 @@ export interface HistoryRequest {
   readonly asOf: IsoDate;
   /** First day of daily counts to return (models look back this far). */
   readonly since: IsoDate;
-  /** The matured-cohort window for conversion rates and the lag distribution. */
-  readonly conversion: { readonly cohortStart: IsoDate; readonly cohortEnd: IsoDate; readonly maxLagDays: number };
+  /** The matured SQL cohorts for SQL→SQO rates and lag; with `mqlToSql`, the matured MQL cohorts and the MQLs by age. */
+  readonly conversion: CohortWindow & {
+    readonly mqlToSql: CohortWindow & {
+      /** MQLs dated 1 … `lookBackDays` days before the as-of date are returned by age. */
+      readonly lookBackDays: number;
+    };
+  };
 }
 
 /** The aggregated history before an as-of date: small enough to travel into Node whatever the lead count. */

@@ -1,20 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OpenSqls } from './ports.js';
-import { forecastSqos, lagDistribution } from './sqo-forecast.js';
+import { forecastSqos } from './sqo-forecast.js';
+import { lagDistribution } from './spread-by-lag.js';
 import { combinationKey } from './vocabulary.js';
 
 const email = combinationKey({ channel: 'Email', source: 'apollo' });
 const open = (superSegment: string, ageDays: number, count: number, channel = 'Email'): OpenSqls => ({
   superSegment, channel, source: 'apollo', ageDays, count,
-});
-
-describe('lagDistribution', () => {
-  it('normalises lag counts, and means "same day" without any', () => {
-    expect(lagDistribution([5, 3, 2])).toEqual([0.5, 0.3, 0.2]);
-    expect(lagDistribution([])).toEqual([1]);
-    expect(lagDistribution([0, 0])).toEqual([1]);
-  });
 });
 
 describe('forecastSqos', () => {

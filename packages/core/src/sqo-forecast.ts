@@ -1,16 +1,7 @@
 import type { OpenSqls, PredictiveSeries } from './ports.js';
 import { InputError } from './errors.js';
+import { spreadByLag } from './spread-by-lag.js';
 import { combinationKey, combinationLabel, parseCombinationKey } from './vocabulary.js';
-
-/**
- * The SQL→SQO lag as a probability mass function: `pmf[k]` = share of converting SQLs that become an SQO `k` days
- * after their SQL. No observed lags means "same day" (`[1]`), the seed's rule.
- */
-export function lagDistribution(lagCounts: readonly number[]): number[] {
-  const total = lagCounts.reduce((sum, count) => sum + Math.max(0, count), 0);
-  if (!(total > 0)) return [1];
-  return lagCounts.map((count) => Math.max(0, count) / total);
-}
 
 /** What {@link forecastSqos} needs. */
 export interface SqoForecastInput {
@@ -29,9 +20,7 @@ export interface SqoForecastInput {
  * - SQLs already open at the as-of date: one of age `a` that has not converted yet converts on horizon day `t` with
  *   probability `r·g[a+t] / (1 − r·G(a−1))` (its conversion chance given it has waited `a` days);
  * - SQLs forecast on day `d ≤ t`: expected `m_d · r · g[t−d]` SQOs on day `t`.
- * Variance: Bernoulli for each open SQL, and for forecast SQLs the thinning variance `q²·V_d + q(1−q)·m_d` with
- * `q = r·g[t−d]`, so the SQL forecast's own uncertainty carries through. Contributions are treated as independent
- * across days, which understates the variance when SQL errors persist; the SQL stage's intervals bound that.
+ * Both through {@link spreadByLag}, which says how the variance is built.
  *
  * One series per SQL series, in their order, with method `hybrid-rate-lag(<SQL method>)`; then one per combination
  * that has open SQLs but no SQL series (method `hybrid-rate-lag(open)`), so its open SQLs still become SQOs.
@@ -39,10 +28,6 @@ export interface SqoForecastInput {
  */
 export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
   const { horizon, lagPmf } = input;
-  const cdf: number[] = [];
-  lagPmf.reduce((sum, p, k) => (cdf[k] = sum + p), 0);
-  const G = (k: number) => (k < 0 ? 0 : (cdf[Math.min(k, cdf.length - 1)] ?? 0));
-
   const open = new Map<string, Map<number, number>>();
   for (const row of input.openSqls) {
     const key = combinationKey(row);
@@ -65,35 +50,7 @@ export function forecastSqos(input: SqoForecastInput): PredictiveSeries[] {
   }
 
   return sources.map((sqls) => {
-    const r = input.rates.get(sqls.key)!;
-    const mean = new Array<number>(horizon).fill(0);
-    const variance = new Array<number>(horizon).fill(0);
-    // The loops index the lag pmf directly and end where it ends (no lag has mass beyond it) rather than calling a
-    // helper per term that answers 0 outside it: they run for every combination, day and lag. Terms add up in the
-    // same order either way.
-    for (const [age, count] of open.get(sqls.key) ?? []) {
-      const stillOpen = 1 - r * G(age - 1);
-      if (!(stillOpen > 0)) continue;
-      const last = Math.min(horizon, lagPmf.length - age);
-      for (let t = Math.max(0, -age); t < last; t++) {
-        const p = Math.min(1, (r * lagPmf[age + t]!) / stillOpen);
-        if (p <= 0) continue;
-        mean[t]! += count * p;
-        variance[t]! += count * p * (1 - p);
-      }
-    }
-    for (let d = 0; d < horizon; d++) {
-      const m = sqls.mean[d] ?? 0;
-      const v = sqls.variance[d] ?? 0;
-      if (m <= 0 && v <= 0) continue;
-      const last = Math.min(horizon, d + lagPmf.length);
-      for (let t = d; t < last; t++) {
-        const q = r * lagPmf[t - d]!;
-        if (q <= 0) continue;
-        mean[t]! += q * m;
-        variance[t]! += q * q * v + q * (1 - q) * m;
-      }
-    }
+    const { mean, variance } = spreadByLag({ horizon, rate: input.rates.get(sqls.key)!, lagPmf, open: open.get(sqls.key) ?? [], inflow: sqls });
     return { key: sqls.key, mean, variance, method: `hybrid-rate-lag(${sqls.method})` };
   });
 }

@@ -68,6 +68,15 @@ export function segmentCombinationKey(superSegment: string, combinationKey: stri
   return JSON.stringify([superSegment, combinationKey]);
 }
 
+/** The inverse of {@link segmentCombinationKey}. */
+export function parseSegmentCombinationKey(key: string): { readonly superSegment: string; readonly combinationKey: string } {
+  const parsed: unknown = JSON.parse(key);
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((part) => typeof part === 'string')) {
+    throw new RangeError(`not a segment × combination key: ${JSON.stringify(key)}`);
+  }
+  return { superSegment: parsed[0] as string, combinationKey: parsed[1] as string };
+}
+
 /** The inverse of {@link combinationKey}. */
 export function parseCombinationKey(key: string): Combination {
   const at = key.indexOf(KEY_SEPARATOR);

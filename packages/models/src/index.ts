@@ -11,3 +11,4 @@ export type { IntermittencyRule, RecentRateOptions } from './recent-rate/recent-
 export { createAutoArimaForecaster } from './auto-arima/auto-arima-forecaster.js';
 /** The embedded models' names, declared in core (where configuration validates them) and re-exported as before. */
 export { MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core';
+export * from './funnel-cohort/index.js';

@@ -25,6 +25,7 @@ describe('computeForecast', () => {
         cohorts: [{ ...WEB, sqls: 200, sqos: 100 }],
         lagCounts: Array.from({ length: 61 }, (_, k) => (k >= 40 && k < 60 ? 5 : 0)),
         openSqls: [{ ...EVENTS, ageDays: 45, count: 1 }],
+        mqlToSql: { byAge: [], lagCounts: [1], laterSqls: 0 },
       },
     };
     const config = parseConfig({ superSegments: ['Outbound'], mapping: { windowDays: 30 }, conversion: { maturityDays: 60 } });

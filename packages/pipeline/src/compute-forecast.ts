@@ -71,14 +71,20 @@ export interface ComputedForecast {
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number; readonly distribute: number; readonly validate: number };
 }
 
-/** The warehouse request for a forecast at `asOf`: history, share window and matured conversion cohorts. */
+/**
+ * The warehouse request for a forecast at `asOf`: history, share window, matured SQL and MQL cohorts (each window
+ * ending its longest lag before `asOf`, so every lag counted was fully observed) and the recent MQLs by age.
+ */
 export function historyRequest(config: FunnelcastConfig, asOf: IsoDate): HistoryRequest {
-  const { maturityDays, windowDays } = config.conversion;
-  const cohortEnd = addDays(asOf, -maturityDays);
+  const { maturityDays, windowDays, mqlLagDays, mqlLookBackDays } = config.conversion;
+  const matured = (maxLagDays: number) => {
+    const cohortEnd = addDays(asOf, -maxLagDays);
+    return { cohortStart: addDays(cohortEnd, -windowDays), cohortEnd, maxLagDays };
+  };
   return {
     asOf,
     since: addDays(asOf, -Math.max(config.historyDays, config.mapping.windowDays)),
-    conversion: { cohortStart: addDays(cohortEnd, -windowDays), cohortEnd, maxLagDays: maturityDays },
+    conversion: { ...matured(maturityDays), mqlToSql: { ...matured(mqlLagDays), lookBackDays: mqlLookBackDays } },
   };
 }
 

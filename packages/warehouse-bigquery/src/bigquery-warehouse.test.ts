@@ -167,9 +167,9 @@ describe('BigQuery warehouse on a local endpoint', () => {
     expect(job?.labels).toEqual({ app: 'funnelcast', team: 'revops' });
     expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_runs"')).toEqual(before);
 
-    // A refresh's history read is priced by dry runs of its six queries, with the same parameters.
+    // A refresh's history read is priced by dry runs of its seven queries, with the same parameters.
     const jobsBefore = fake.jobs.length;
-    expect(await warehouse.estimateHistoryBytes(HISTORY_REQUEST)).toBe(6 * 987_654);
+    expect(await warehouse.estimateHistoryBytes(HISTORY_REQUEST)).toBe(7 * 987_654);
     const dryRuns = fake.jobs.slice(jobsBefore);
     expect(dryRuns.every((j) => j.dryRun && j.params.as_of === HISTORY_REQUEST.asOf)).toBe(true);
   });

@@ -18,7 +18,12 @@ const target = (leads: BigQueryTarget['leads']): BigQueryTarget => ({
 const REQUEST: HistoryRequest = {
   asOf: '2024-03-01',
   since: '2023-03-01',
-  conversion: { cohortStart: '2023-03-01', cohortEnd: '2024-01-01', maxLagDays: 60 },
+  conversion: {
+    cohortStart: '2023-03-01',
+    cohortEnd: '2024-01-01',
+    maxLagDays: 60,
+    mqlToSql: { cohortStart: '2022-11-01', cohortEnd: '2023-11-01', maxLagDays: 120, lookBackDays: 120 },
+  },
 };
 
 describe('history SQL', () => {
@@ -26,7 +31,7 @@ describe('history SQL', () => {
     'parses as BigQuery SQL and carries every value as a typed parameter (leads %o)',
     (leads) => {
       const queries = allHistoryQueries(leadsSource(target(leads)), REQUEST, { today: '2024-06-30', superSegments: ['Outbound', 'Other'] });
-      expect(queries).toHaveLength('dailyCountsTable' in leads ? 2 : 6);
+      expect(queries).toHaveLength('dailyCountsTable' in leads ? 2 : 7);
       for (const { sql, input } of queries) {
         expect(() => parseBigQuery(sql), sql).not.toThrow();
         expect(sql).not.toContain('2024-03-01');

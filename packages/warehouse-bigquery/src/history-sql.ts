@@ -7,7 +7,9 @@ import {
   type FunnelHistory,
   type HistoryRequest,
   type IsoDate,
+  type MqlAgeCohort,
   type OpenSqls,
+  conversionHistory,
 } from '@funnelcast/core';
 import type { JobRunner, QueryInput } from './job-runner.js';
 import { leadChecksSql, throwIfBroken } from './lead-checks.js';
@@ -38,30 +40,50 @@ WHERE event_date < @as_of
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3`;
 
-// A cohort's SQOs count only when dated before the as-of date: later ones had not happened yet at T.
-const COHORT_FILTER = 'sql_date >= @cohort_start AND sql_date < @cohort_end AND sql_date < @as_of';
-
-/** Matured SQL cohorts per grain and how many became SQOs before `@as_of`. */
+/**
+ * Matured SQL cohorts per grain and how many became SQOs before `@as_of`: later ones had not happened yet at the
+ * as-of date.
+ */
 export const cohortsSql = (leads: LeadsSource) => `${leads.with}
 SELECT ${GRAIN}, COUNT(*) AS sqls, SUM(CASE WHEN sqo_date < @as_of THEN 1 ELSE 0 END) AS sqos
 FROM leads
-WHERE ${COHORT_FILTER}
+WHERE sql_date >= @cohort_start AND sql_date < @cohort_end AND sql_date < @as_of
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3`;
 
-/** The SQL→SQO lag distribution of the matured cohorts, up to `@max_lag_days`. */
-export const lagsSql = (leads: LeadsSource) => `${leads.with}
-SELECT DATE_DIFF(sqo_date, sql_date, DAY) AS lag, COUNT(*) AS n
-FROM leads
-WHERE ${COHORT_FILTER} AND sqo_date < @as_of AND DATE_DIFF(sqo_date, sql_date, DAY) <= @max_lag_days
-GROUP BY 1
-ORDER BY 1`;
+/**
+ * The lag from a lead's `from` stage to its `to` stage when `from` is dated in a matured cohort window
+ * (`@<window>_start` … `@<window>_end`, `@<window>_max_lag_days`) and `to` before `@as_of`; a lag beyond the longest
+ * is folded into one more bucket.
+ */
+const lagOf = (from: string, to: string, window: string) => `CASE
+    WHEN ${from} >= @${window}_start AND ${from} < @${window}_end AND ${to} < @as_of
+    THEN LEAST(DATE_DIFF(${to}, ${from}, DAY), @${window}_max_lag_days + 1) END`;
 
-/** SQLs dated in `[@open_since, @as_of)` without an SQO before `@as_of`, by age. */
-export const openSqlsSql = (leads: LeadsSource) => `${leads.with}
-SELECT ${GRAIN}, DATE_DIFF(@as_of, sql_date, DAY) AS age_days, COUNT(*) AS n
+/**
+ * The SQL→SQO lags (`sqo_lag`) of the matured SQL cohorts and the MQL→SQL lags (`sql_lag`) of the matured MQL
+ * cohorts, in one scan, counted by pair (a lag is NULL for a lead outside that stage's window): a few thousand rows
+ * at most, and no second pass over the leads. Both need an SQL before `@as_of`.
+ */
+export const lagsSql = (leads: LeadsSource) => `${leads.with}
+SELECT sqo_lag, sql_lag, COUNT(*) AS n
+FROM (
+  SELECT ${lagOf('sql_date', 'sqo_date', 'sqo')} AS sqo_lag, ${lagOf('mql_date', 'sql_date', 'sql')} AS sql_lag
+  FROM leads
+  WHERE sql_date < @as_of
+)
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+
+/**
+ * Leads whose `from` stage is dated in `[@age_since, @as_of)`, by grain and age, and how many of them reached the
+ * `to` stage before `@as_of`: the SQLs still open (SQLs → SQOs) and the MQLs by age (MQLs → SQLs).
+ */
+export const byAgeSql = (leads: LeadsSource, from: string, to: string) => `${leads.with}
+SELECT ${GRAIN}, DATE_DIFF(@as_of, ${from}, DAY) AS age_days, COUNT(*) AS n,
+  SUM(CASE WHEN ${to} < @as_of THEN 1 ELSE 0 END) AS reached
 FROM leads
-WHERE sql_date >= @open_since AND sql_date < @as_of AND (sqo_date IS NULL OR sqo_date >= @as_of)
+WHERE ${from} >= @age_since AND ${from} < @as_of
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4`;
 
@@ -81,7 +103,7 @@ const day = (row: Raw, key: string) => String(decodeValue('DATE', row[key]));
 const count = (row: Raw, key: string) => Number(decodeValue('INT64', row[key]) ?? 0);
 const grain = (row: Raw) => ({ superSegment: text(row, 'super_segment'), channel: text(row, 'channel'), source: text(row, 'source') });
 
-const DATE_PARAMS: ReadonlySet<string> = new Set(['as_of', 'since', 'cohort_start', 'cohort_end', 'open_since', 'today']);
+const DATE_PARAMS: ReadonlySet<string> = new Set(['as_of', 'since', 'cohort_start', 'cohort_end', 'sqo_start', 'sqo_end', 'sql_start', 'sql_end', 'age_since', 'today']);
 
 /** A statement and its typed parameters. */
 export interface HistoryQuery {
@@ -111,7 +133,7 @@ export interface LeadCheckContext {
 export function historyQueries(leads: LeadsSource, request: HistoryRequest, context: LeadCheckContext) {
   const { asOf, since, conversion } = request;
   const { today, superSegments } = context;
-  const cohortParams = { as_of: asOf, cohort_start: conversion.cohortStart, cohort_end: conversion.cohortEnd };
+  const { mqlToSql } = conversion;
   return {
     daily: query(dailySql(leads), { as_of: asOf, since }),
     spans: query(spansSql(leads), { as_of: asOf }),
@@ -121,9 +143,18 @@ export function historyQueries(leads: LeadsSource, request: HistoryRequest, cont
             leadChecksSql(leads, superSegments !== undefined),
             superSegments === undefined ? { as_of: asOf, today } : { as_of: asOf, today, super_segments: [...superSegments] },
           ),
-          cohorts: query(cohortsSql(leads), cohortParams),
-          lags: query(lagsSql(leads), { ...cohortParams, max_lag_days: conversion.maxLagDays }),
-          openSqls: query(openSqlsSql(leads), { as_of: asOf, open_since: addDays(asOf, -conversion.maxLagDays) }),
+          cohorts: query(cohortsSql(leads), { as_of: asOf, cohort_start: conversion.cohortStart, cohort_end: conversion.cohortEnd }),
+          lags: query(lagsSql(leads), {
+            as_of: asOf,
+            sqo_start: conversion.cohortStart,
+            sqo_end: conversion.cohortEnd,
+            sqo_max_lag_days: conversion.maxLagDays,
+            sql_start: mqlToSql.cohortStart,
+            sql_end: mqlToSql.cohortEnd,
+            sql_max_lag_days: mqlToSql.maxLagDays,
+          }),
+          sqlsByAge: query(byAgeSql(leads, 'sql_date', 'sqo_date'), { as_of: asOf, age_since: addDays(asOf, -conversion.maxLagDays) }),
+          mqlsByAge: query(byAgeSql(leads, 'mql_date', 'sql_date'), { as_of: asOf, age_since: addDays(asOf, -mqlToSql.lookBackDays) }),
         }
       : null,
   };
@@ -152,7 +183,7 @@ export async function readHistory(
   const [dailyRows, spanRows, leadRows] = await Promise.all([
     run(queries.daily),
     run(queries.spans),
-    lead ? Promise.all([run(lead.checks), run(lead.cohorts), run(lead.lags), run(lead.openSqls)]) : null,
+    lead ? Promise.all([run(lead.checks), run(lead.cohorts), run(lead.lags), run(lead.sqlsByAge), run(lead.mqlsByAge)]) : null,
   ]);
   const daily: DailyCounts[] = dailyRows.map((r) => ({
     date: day(r, 'day'),
@@ -163,13 +194,17 @@ export async function readHistory(
   }));
   const spans: CombinationSpan[] = spanRows.map((r) => ({ ...grain(r), firstDate: day(r, 'first_date'), lastDate: day(r, 'last_date') }));
   if (!leadRows) return { asOf, daily, spans, conversion: null };
-  const [checkRows, cohortRows, lagRows, openRows] = leadRows;
+  const [checkRows, cohortRows, lagRows, sqlAgeRows, mqlAgeRows] = leadRows;
   throwIfBroken(checkRows, context.superSegments !== undefined);
   const cohorts: ConversionCohort[] = cohortRows.map((r) => ({ ...grain(r), sqls: count(r, 'sqls'), sqos: count(r, 'sqos') }));
-  const lagCounts = Array.from({ length: request.conversion.maxLagDays + 1 }, () => 0);
-  for (const r of lagRows) lagCounts[count(r, 'lag')] = count(r, 'n');
-  const openSqls: OpenSqls[] = openRows.map((r) => ({ ...grain(r), ageDays: count(r, 'age_days'), count: count(r, 'n') }));
-  return { asOf, daily, spans, conversion: { cohorts, lagCounts, openSqls } };
+  const lagsOf = (stage: 'sqo_lag' | 'sql_lag') =>
+    lagRows.filter((r) => decodeValue('INT64', r[stage]) !== null).map((r) => [count(r, stage), count(r, 'n')] as const);
+  const openSqls: OpenSqls[] = sqlAgeRows
+    .map((r) => ({ ...grain(r), ageDays: count(r, 'age_days'), count: count(r, 'n') - count(r, 'reached') }))
+    .filter((open) => open.count > 0);
+  const mqlsByAge: MqlAgeCohort[] = mqlAgeRows.map((r) => ({ ...grain(r), ageDays: count(r, 'age_days'), mqls: count(r, 'n'), sqls: count(r, 'reached') }));
+  const parts = { cohorts, openSqls, mqlsByAge, sqoLags: lagsOf('sqo_lag'), sqlLags: lagsOf('sql_lag') };
+  return { asOf, daily, spans, conversion: conversionHistory(parts, request.conversion) };
 }
 
 /** What the leads look like, or `null` when there are none. */

@@ -6,8 +6,11 @@ import {
   LEADS,
   mappingRows,
   productionRows,
+  recountMqlToSql,
   runRecord,
   selectionRows,
+  SIMULATED_LEADS,
+  SIMULATED_REQUEST,
   sortHistory,
   type ConformanceLead,
 } from './fixtures.js';
@@ -95,7 +98,12 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       const history = await warehouse.readHistory({
         asOf: '2024-02-04',
         since: '2024-02-01',
-        conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-02-04', maxLagDays: 5 },
+        conversion: {
+          cohortStart: '2024-01-01',
+          cohortEnd: '2024-02-04',
+          maxLagDays: 5,
+          mqlToSql: { cohortStart: '2024-01-01', cohortEnd: '2024-02-04', maxLagDays: 5, lookBackDays: 30 },
+        },
       });
       const sorted = sortHistory(history);
       expect(sorted.daily).toEqual([
@@ -107,10 +115,29 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect(sorted.conversion?.openSqls).toEqual([
         { superSegment: 'Outbound', channel: 'Paid Search', source: 'google', ageDays: 1, count: 1 },
       ]);
+      // L2's SQL (02-05) has not happened at 02-04: its MQL is open at age 3, and its lag is not counted yet.
+      expect(sorted.conversion?.mqlToSql).toEqual({
+        byAge: [
+          { superSegment: 'Outbound', channel: 'Events', source: 'expo', ageDays: 20, mqls: 1, sqls: 1 },
+          { superSegment: 'Outbound', channel: 'Paid Search', source: 'google', ageDays: 3, mqls: 2, sqls: 1 },
+        ],
+        lagCounts: [0, 0, 1, 0, 0, 1],
+        laterSqls: 0,
+      });
       expect(sorted.spans.map((s) => [s.channel, s.firstDate, s.lastDate])).toEqual([
         ['Events', '2024-01-15', '2024-01-20'],
         ['Paid Search', '2023-12-01', '2024-02-03'],
       ]);
+    });
+
+    it('counts MQL→SQL facts as a lead-by-lead recount does: MQLs by age, matured lags, later converters', async () => {
+      await setup.loadLeads(warehouse, SIMULATED_LEADS);
+      const expected = recountMqlToSql(SIMULATED_LEADS, SIMULATED_REQUEST);
+      // The fixture reaches every case: open and converted MQLs, lags up to the longest and beyond it.
+      expect(expected.laterSqls).toBeGreaterThan(0);
+      expect(expected.byAge.some((row) => row.sqls < row.mqls) && expected.byAge.some((row) => row.sqls > 0)).toBe(true);
+      const history = sortHistory(await warehouse.readHistory(SIMULATED_REQUEST));
+      expect(history.conversion?.mqlToSql).toEqual(expected);
     });
 
     it('publishes a run and reads rows and mapping back exactly', async () => {

@@ -1,6 +1,6 @@
 import { daysBetween } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_HISTORY, HISTORY_REQUEST, LEADS, productionRows, selectionRows, sortHistory } from './fixtures.js';
+import { EXPECTED_HISTORY, HISTORY_REQUEST, LEADS, productionRows, recountMqlToSql, selectionRows, sortHistory } from './fixtures.js';
 
 // A plain recount of the hand-worked answer, so a slip in EXPECTED_HISTORY cannot pass as an adapter bug.
 describe('conformance fixtures', () => {
@@ -38,6 +38,10 @@ describe('conformance fixtures', () => {
     }
     expect(lags).toEqual(EXPECTED_HISTORY.conversion?.lagCounts);
     expect(open.sort((a, b) => a - b)).toEqual(EXPECTED_HISTORY.conversion?.openSqls.map((o) => o.ageDays).sort((a, b) => a - b));
+  });
+
+  it('MQL→SQL facts of EXPECTED_HISTORY match the recount the conformance suite trusts', () => {
+    expect(recountMqlToSql(LEADS, HISTORY_REQUEST)).toEqual(EXPECTED_HISTORY.conversion?.mqlToSql);
   });
 
   it('production rows keep the published order of bounds and combine actuals with forecasts', () => {

@@ -3,7 +3,9 @@ import {
   calendarParts,
   MSTL_ETS,
   V3_RIDGE,
+  daysBetween,
   type FunnelHistory,
+  type MqlToSqlHistory,
   type HistoryRequest,
   type MappingRow,
   type ModelSelectionRow,
@@ -62,7 +64,13 @@ export const LEADS: readonly ConformanceLead[] = [
 export const HISTORY_REQUEST: HistoryRequest = {
   asOf: '2024-03-01',
   since: '2024-01-01',
-  conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-03-01', maxLagDays: 30 },
+  conversion: {
+    cohortStart: '2024-01-01',
+    cohortEnd: '2024-03-01',
+    maxLagDays: 30,
+    // Matured MQLs: L1 (lag 2), L2 (lag 4) and L3 (lag 5), the last two beyond 3 days; L6 never converted.
+    mqlToSql: { cohortStart: '2023-12-01', cohortEnd: '2024-02-20', maxLagDays: 3, lookBackDays: 40 },
+  },
 };
 
 const lagCounts = Array.from({ length: 31 }, (_, k) => (k === 0 || k === 7 ? 1 : 0));
@@ -100,14 +108,88 @@ export const EXPECTED_HISTORY: FunnelHistory = {
       { ...inboundWeb, ageDays: 1, count: 1 },
       { ...outboundGoogle, ageDays: 25, count: 1 },
     ],
+    mqlToSql: {
+      // Ages 1 … 40 (MQLs from 2024-01-21): L4 and L7 (age 2, L4's SQL on 02-29 counted), L1 and L2 (age 29). L3 is
+      // 46 days old, L5 dated on the as-of date.
+      byAge: [
+        { ...inboundWeb, ageDays: 2, mqls: 2, sqls: 1 },
+        { ...outboundGoogle, ageDays: 29, mqls: 2, sqls: 2 },
+      ],
+      lagCounts: [0, 0, 1, 0],
+      laterSqls: 2,
+    },
   },
 };
 
+/**
+ * A few hundred leads drawn by a fixed rule (a linear congruential generator, so every run and every warehouse sees
+ * the same leads): three combinations in two super-segments over 2024, about 60% becoming SQLs 0–90 days after their
+ * MQL, some of them after {@link SIMULATED_REQUEST}'s as-of date. Their answer comes from {@link recountMqlToSql}.
+ */
+export const SIMULATED_LEADS: readonly ConformanceLead[] = (() => {
+  let state = 20240601;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const grains = [
+    ['Outbound', 'Paid Search', 'google'],
+    ['Outbound', 'Events', 'expo'],
+    ['Inbound_Marketing', 'Web', 'organic'],
+  ] as const;
+  return Array.from({ length: 400 }, (_, i) => {
+    const [segment, channel, source] = grains[Math.floor(next() * grains.length)]!;
+    const mql = addDays('2024-01-01', Math.floor(next() * 240));
+    const sql = next() < 0.6 ? addDays(mql, Math.floor(next() ** 2 * 90)) : null;
+    return lead(`S${i}`, segment, channel, source, mql, sql);
+  });
+})();
+
+/** The question asked of {@link SIMULATED_LEADS}: an as-of date with leads on both sides of it. */
+export const SIMULATED_REQUEST: HistoryRequest = {
+  asOf: '2024-07-15',
+  since: '2024-01-01',
+  conversion: {
+    cohortStart: '2024-01-01',
+    cohortEnd: '2024-06-15',
+    maxLagDays: 30,
+    mqlToSql: { cohortStart: '2024-01-10', cohortEnd: '2024-05-16', maxLagDays: 60, lookBackDays: 75 },
+  },
+};
+
+/** The MQL→SQL facts of `request`, recounted lead by lead: what every warehouse's SQL must agree with. */
+export function recountMqlToSql(leads: readonly ConformanceLead[], request: HistoryRequest): MqlToSqlHistory {
+  const { asOf } = request;
+  const { cohortStart, cohortEnd, maxLagDays, lookBackDays } = request.conversion.mqlToSql;
+  const lagCounts = Array.from({ length: maxLagDays + 1 }, () => 0);
+  let laterSqls = 0;
+  const byAge = new Map<string, MqlToSqlHistory['byAge'][number]>();
+  for (const l of leads) {
+    const converted = l.sql_date !== null && l.sql_date < asOf;
+    if (converted && l.mql_date >= cohortStart && l.mql_date < cohortEnd) {
+      const lag = daysBetween(l.mql_date, l.sql_date!);
+      if (lag > maxLagDays) laterSqls += 1;
+      else lagCounts[lag]! += 1;
+    }
+    const ageDays = daysBetween(l.mql_date, asOf);
+    if (ageDays < 1 || ageDays > lookBackDays) continue;
+    const key = [l.super_segment, l.channel_grouping_name, l.original_source, ageDays].join('|');
+    const prior = byAge.get(key);
+    byAge.set(key, {
+      superSegment: l.super_segment,
+      channel: l.channel_grouping_name,
+      source: l.original_source,
+      ageDays,
+      mqls: (prior?.mqls ?? 0) + 1,
+      sqls: (prior?.sqls ?? 0) + (converted ? 1 : 0),
+    });
+  }
+  return { byAge: [...byAge.values()].sort(byKeys(['superSegment', 'channel', 'source', 'ageDays'])), lagCounts, laterSqls };
+}
+
 const byKeys = <T>(keys: readonly (keyof T)[]) => (a: T, b: T) => {
   for (const key of keys) {
-    const x = String(a[key]);
-    const y = String(b[key]);
-    if (x !== y) return x < y ? -1 : 1;
+    const [x, y] = [a[key], b[key]];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
   }
   return 0;
 };
@@ -123,6 +205,10 @@ export function sortHistory(history: FunnelHistory): FunnelHistory {
       ...history.conversion,
       cohorts: [...history.conversion.cohorts].sort(byKeys(grainKeys)),
       openSqls: [...history.conversion.openSqls].sort(byKeys([...grainKeys, 'ageDays'])),
+      mqlToSql: {
+        ...history.conversion.mqlToSql,
+        byAge: [...history.conversion.mqlToSql.byAge].sort(byKeys([...grainKeys, 'ageDays'])),
+      },
     },
   };
 }

@@ -8,8 +8,11 @@ export {
   LEADS,
   mappingRows,
   productionRows,
+  recountMqlToSql,
   runRecord,
   selectionRows,
+  SIMULATED_LEADS,
+  SIMULATED_REQUEST,
   sortHistory,
   type ConformanceLead,
 } from './fixtures.js';

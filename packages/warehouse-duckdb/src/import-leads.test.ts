@@ -76,7 +76,12 @@ describe('importLeads', () => {
     const history = await warehouse.readHistory({
       asOf: '2024-02-01',
       since: '2024-01-01',
-      conversion: { cohortStart: '2024-01-01', cohortEnd: '2024-02-01', maxLagDays: 30 },
+      conversion: {
+        cohortStart: '2024-01-01',
+        cohortEnd: '2024-02-01',
+        maxLagDays: 30,
+        mqlToSql: { cohortStart: '2024-01-01', cohortEnd: '2024-02-01', maxLagDays: 30, lookBackDays: 30 },
+      },
     });
     // a1: SQL 01-05, SQO 01-09; a3 is an SQL still open at the as-of date (age 28).
     expect(history.conversion?.lagCounts).toEqual(Array.from({ length: 31 }, (_, k) => (k === 4 ? 1 : 0)));
@@ -267,7 +272,12 @@ describe('insertLeads', () => {
     const history = await warehouse.readHistory({
       asOf: '2025-01-01',
       since: '2024-01-01',
-      conversion: { cohortStart: '2024-01-01', cohortEnd: '2025-01-01', maxLagDays: 30 },
+      conversion: {
+        cohortStart: '2024-01-01',
+        cohortEnd: '2025-01-01',
+        maxLagDays: 30,
+        mqlToSql: { cohortStart: '2024-01-01', cohortEnd: '2025-01-01', maxLagDays: 30, lookBackDays: 30 },
+      },
     });
     const total = (key: 'mqls' | 'sqls' | 'sqos') => history.daily.reduce((sum, d) => sum + d[key], 0);
     expect([total('mqls'), total('sqls'), total('sqos')]).toEqual([

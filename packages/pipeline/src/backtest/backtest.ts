@@ -153,7 +153,8 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       validateHistory(config, history);
       // Actuals: history as of the period's end, restricted to the period itself.
       const end = periodEnd(origin, period);
-      const after = await warehouse.readHistory({ asOf: end, since: origin, conversion: { cohortStart: origin, cohortEnd: origin, maxLagDays: 0 } });
+      const noCohorts = { cohortStart: origin, cohortEnd: origin, maxLagDays: 0 };
+      const after = await warehouse.readHistory({ asOf: end, since: origin, conversion: { ...noCohorts, mqlToSql: { ...noCohorts, lookBackDays: 0 } } });
       const periodDaily = after.daily.filter((row) => row.date >= origin && row.date < end);
       const actuals = dailyByLevel(periodDaily, origin, horizon);
       const trained = dailyByLevel(history.daily, addDays(origin, -config.historyDays), config.historyDays);
