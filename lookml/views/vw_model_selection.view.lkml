@@ -29,7 +29,7 @@ view: vw_model_selection {
     sql: ${TABLE}.stage ;;
     label: "Stage"
     group_label: "Model selection"
-    description: "mqls or sqls: the stage the candidate forecasts."
+    description: "mqls or sqls: the stage the candidate forecasts; sqls_split: how a super-segment's SQLs are split across Channel × Source (historical or forecast_proportions)."
   }
 
   dimension: super_segment {

@@ -271,7 +271,9 @@ export const MODEL_SELECTION = {
     'errors, weights and which one the forecast used, from the latest published run.',
   columns: [
     runIdColumn,
-    column('stage', 'STRING', false, 'Stage', 'mqls or sqls: the stage the candidate forecasts.', selection),
+    column('stage', 'STRING', false, 'Stage',
+      'mqls or sqls: the stage the candidate forecasts; sqls_split: how a super-segment\'s SQLs are split across Channel × Source (historical or forecast_proportions).',
+      selection),
     column('super_segment', 'STRING', true, 'Super-segment',
       'The super-segment the candidate was scored on; NULL when the stage is chosen for all its series at once.',
       selection),

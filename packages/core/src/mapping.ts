@@ -141,6 +141,33 @@ export function computeMapping(input: MappingInput): SegmentMapping {
   return { windowStart, windowEnd: asOf, weights, unmappedSegments };
 }
 
+/**
+ * Replaces the weights of the given segments by forecast proportions (design.md step 3b; hierarchicalforecast's
+ * `forecast_proportions`): each combination's share of the segment's forecast SQLs over the horizon, from a model
+ * that forecasts the combinations themselves (the funnel-aware one: open MQLs and expected new ones). `sqlCount`
+ * holds the combination's forecast total and `segmentTotal` the segment's. Combinations outside `allowed` (those
+ * the forecast has rows for) are left out; a segment whose forecast total is not positive keeps its weights.
+ */
+export function withForecastProportions(
+  mapping: SegmentMapping,
+  forecastTotals: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  allowed: ReadonlySet<string>,
+): SegmentMapping {
+  const replaced = new Map<string, MappingWeight[]>();
+  for (const [superSegment, totals] of forecastTotals) {
+    const kept = [...totals].filter(([key, total]) => allowed.has(key) && total > 0);
+    const segmentTotal = kept.reduce((sum, [, total]) => sum + total, 0);
+    if (!(segmentTotal > 0)) continue;
+    replaced.set(
+      superSegment,
+      kept.map(([key, total]) => ({ superSegment, ...parseCombinationKey(key), sqlCount: total, segmentTotal, fraction: total / segmentTotal, weightMethod: 'forecast_proportions' })),
+    );
+  }
+  const weights = [...mapping.weights.filter((w) => !replaced.has(w.superSegment)), ...[...replaced.values()].flat()];
+  weights.sort((a, b) => (a.superSegment === b.superSegment ? compareCombinations(a, b) : a.superSegment < b.superSegment ? -1 : 1));
+  return { ...mapping, weights };
+}
+
 /** The mapping as rows of `vw_super_segment_to_channel_source_mapping`. */
 export function toMappingRows(mapping: SegmentMapping, runId: string): MappingRow[] {
   return mapping.weights.map((w) => ({

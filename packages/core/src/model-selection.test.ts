@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blendName, blendSeries, selectCandidates, toSelectionRows, type SelectionOrigin } from './model-selection.js';
 import type { PredictiveSeries } from './ports.js';
 
-const RULE = { bucketDays: 28, margin: 0.05 };
+const RULE = { bucketDays: 28, margin: 0.05, blend: true };
 const series = (key: string, perDay: number, method: string): PredictiveSeries => ({
   key,
   mean: new Array<number>(28).fill(perDay),

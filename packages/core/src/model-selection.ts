@@ -44,6 +44,8 @@ export interface SelectionRule {
    * fraction: a handful of origins is noisy evidence, and on clean data the default is the better-founded model.
    */
   readonly margin: number;
+  /** Whether the equal blend of the two best competes too (a split method, say, has no meaningful blend). */
+  readonly blend: boolean;
 }
 
 /** The name of the equal blend of two candidates. */
@@ -130,7 +132,7 @@ export function selectCandidates(candidates: readonly string[], origins: readonl
   const ranked = [...singles].sort(better);
   const scores = [...singles];
   let blend: { name: string; parts: readonly [string, string] } | null = null;
-  if (ranked.length >= 2 && ranked[1]!.wape !== null) {
+  if (rule.blend && ranked.length >= 2 && ranked[1]!.wape !== null) {
     const parts = [ranked[0]!.candidate, ranked[1]!.candidate] as const;
     const name = blendName(...parts);
     const blended: SelectionOrigin[] = origins.map((origin) => {
@@ -168,6 +170,9 @@ export function selectedWeights(scores: readonly CandidateScore[]): { readonly m
 export function selectedName(scores: readonly CandidateScore[]): string {
   return scores.find((s) => s.chosen)?.candidate ?? scores[0]?.candidate ?? '';
 }
+
+/** `stage` of the `model_selection` rows that say how a super-segment's SQLs are split across Channel × Source. */
+export const SPLIT_STAGE = 'sqls_split';
 
 /** The selection of one group of units: a super-segment, or the whole stage (`null`). */
 export interface SelectionGroup {

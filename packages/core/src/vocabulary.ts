@@ -27,10 +27,10 @@ export const BOUND_PROBABILITIES = [0.025, 0.25, 0.75, 0.975] as const;
  * - `exposure_adjusted`: the combination started inside the window, so its count was scaled to the full window;
  * - `equal_fallback`: the segment had no SQLs in the window and splits equally.
  */
-export type WeightMethod = 'historical' | 'exposure_adjusted' | 'equal_fallback';
+export type WeightMethod = 'historical' | 'exposure_adjusted' | 'equal_fallback' | 'forecast_proportions';
 
 /** All weight methods, for validation messages. */
-export const WEIGHT_METHODS: readonly WeightMethod[] = ['historical', 'exposure_adjusted', 'equal_fallback'];
+export const WEIGHT_METHODS: readonly WeightMethod[] = ['historical', 'exposure_adjusted', 'equal_fallback', 'forecast_proportions'];
 
 /** Whether a production row holds what happened or what is expected. */
 export type DataType = 'ACTUAL' | 'FORECAST';

@@ -13,6 +13,7 @@ import {
   lagDistribution,
   startOfPreviousQuarter,
   toMappingRows,
+  withForecastProportions,
   type Combination,
   type Forecaster,
   type FunnelcastConfig,
@@ -65,8 +66,11 @@ export interface ComputedForecast {
   readonly warnings: readonly string[];
   /** What forecast each stage: the selected model (or blend), or `mixed` when super-segments chose differently. */
   readonly models: { readonly mqls: string; readonly sqls: string };
-  /** The selection backtest's evidence per stage and group (a super-segment for SQLs). */
-  readonly selection: { readonly mqls: readonly GroupScores[]; readonly sqls: readonly GroupScores[] };
+  /**
+   * The selection backtest's evidence per stage and group (a super-segment for SQLs), and how each super-segment's
+   * SQLs were split (historical or forecast proportions).
+   */
+  readonly selection: { readonly mqls: readonly GroupScores[]; readonly sqls: readonly GroupScores[]; readonly split: readonly GroupScores[] };
   /** Milliseconds spent per step. */
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number; readonly distribute: number; readonly validate: number };
 }
@@ -118,6 +122,18 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('refresh aborted');
 }
 
+/** The Gross–Sohl mapping of a history at its own as-of date, with the configured window. */
+function mappingOf(config: FunnelcastConfig, history: FunnelHistory): SegmentMapping {
+  return computeMapping({
+    asOf: history.asOf,
+    windowDays: config.mapping.windowDays,
+    minExposureDays: config.mapping.minExposureDays,
+    daily: history.daily,
+    spans: history.spans,
+    superSegments: config.superSegments,
+  });
+}
+
 /** The name of what forecast a stage: its one winner, or `mixed(a, b)` when super-segments chose differently. */
 function chosenName(groups: readonly GroupScores[]): string {
   const names = [...new Set(groups.map((g) => g.scores.find((s) => s.chosen)?.candidate ?? ''))].sort();
@@ -140,18 +156,11 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
   const warnings: string[] = [];
   const earliest = addDays(asOf, -config.historyDays);
 
-  const mapping = computeMapping({
-    asOf,
-    windowDays: config.mapping.windowDays,
-    minExposureDays: config.mapping.minExposureDays,
-    daily: history.daily,
-    spans: history.spans,
-    superSegments: config.superSegments,
-  });
+  const historical = mappingOf(config, history);
   const active = activeCombinations(history.daily, asOf, config.mapping.windowDays);
   // SQLs still open at the as-of date become SQOs in the horizon, so their combinations get rows even when the
   // mapping window (shorter than the SQO lag it may be) saw nothing of them.
-  const combinations = sortCombinations([...active, ...mapping.weights, ...(history.conversion?.openSqls ?? [])]);
+  const combinations = sortCombinations([...active, ...historical.weights, ...(history.conversion?.openSqls ?? [])]);
   const keys = combinations.map(combinationKey);
 
   const stages = await forecastStages({
@@ -159,6 +168,8 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     horizon,
     earliest: (at) => addDays(at, -config.historyDays),
     minSeriesDays: config.mapping.minExposureDays,
+    credibility: config.conversion.credibility,
+    mappingAt: (past) => mappingOf(config, past),
     combinationKeys: keys,
     superSegments: config.superSegments,
     forecasters,
@@ -171,6 +182,8 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
   const segments = stages.sqls.series;
   checkAborted(signal);
   const models = { mqls: chosenName(stages.mqls.groups), sqls: chosenName(stages.sqls.groups) };
+  // Segments whose backtest preferred the funnel-aware forecast proportions are split by them.
+  const mapping = withForecastProportions(historical, stages.split.proportions, new Set(keys));
 
   const [distributed, distributeMs] = timed(() => {
     onProgress?.({ phase: 'distribute', done: 0, total: 1 });
@@ -229,7 +242,7 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
     violations,
     warnings,
     models,
-    selection: { mqls: stages.mqls.groups, sqls: stages.sqls.groups },
+    selection: { mqls: stages.mqls.groups, sqls: stages.sqls.groups, split: stages.split.groups },
     timings: { ...stages.timings, distribute: distributeMs, validate: validateMs },
   };
 }

@@ -31,6 +31,7 @@ export async function resolveForecasters(config: FunnelcastConfig, warehouse: Wa
   return {
     mqls: await candidates('mqls', config.models.mqls, warehouse),
     sqls: await candidates('sqls', config.models.sqls, warehouse),
+    funnelSqls: config.models.sqls === AUTO_MODEL,
     robust: await resolve('mqls', SEASONAL_NAIVE, warehouse),
   };
 }

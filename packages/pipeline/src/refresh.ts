@@ -12,6 +12,7 @@ import {
   resolveTarget,
   stableHash,
   todayUtc,
+  SPLIT_STAGE,
   toSelectionRows,
   warningsJson,
   type FunnelcastConfig,
@@ -145,7 +146,11 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
         {
           rows: computed.rows,
           mapping: computed.mappingRows,
-          selection: [...toSelectionRows(runId, 'mqls', computed.selection.mqls), ...toSelectionRows(runId, 'sqls', computed.selection.sqls)],
+          selection: [
+            ...toSelectionRows(runId, 'mqls', computed.selection.mqls),
+            ...toSelectionRows(runId, 'sqls', computed.selection.sqls),
+            ...toSelectionRows(runId, SPLIT_STAGE, computed.selection.split),
+          ],
         },
       );
       timings.publish = performance.now() - started;

@@ -1,5 +1,6 @@
 import {
   addDays,
+  combinationKey,
   combinationLabel,
   parseCombinationKey,
   type DailyCounts,
@@ -8,6 +9,7 @@ import {
   type FunnelHistory,
   type IsoDate,
   type PredictiveSeries,
+  type SegmentMapping,
   type SelectionRule,
   type Stage,
 } from '@funnelcast/core';
@@ -15,6 +17,8 @@ import { byCombination, bySegment, denseSeries } from '../history-series.js';
 import type { ProgressListener } from '../progress.js';
 import { applyGuardrails } from './apply-guardrails.js';
 import { forecasterCandidate, type Candidate, type StageInput } from './candidate.js';
+import { funnelCandidate } from './funnel-candidate.js';
+import { selectSplit, type SplitSelection } from './select-split.js';
 import { selectStage, type GroupScores, type SelectionOriginInput } from './select-stage.js';
 
 /** The models of the two modelled stages (SQOs follow from SQLs). */
@@ -23,6 +27,11 @@ export interface StageForecasters {
   readonly mqls: readonly Forecaster[];
   /** SQL candidates per super-segment, the default first. */
   readonly sqls: readonly Forecaster[];
+  /**
+   * Whether the funnel-aware SQL model competes too (second, after the default), and splits segments by forecast
+   * proportions where that splits better. It needs lead-level conversion facts; without them it stands down.
+   */
+  readonly funnelSqls: boolean;
   /** The robust model the guardrails fall back to. */
   readonly robust: Forecaster;
 }
@@ -33,7 +42,7 @@ export interface StageForecasters {
  * would be mostly Poisson noise, and absolute errors of noise favour whichever model forecasts low.
  */
 export const SELECTION = { origins: 3, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
-const RULE: SelectionRule = { bucketDays: SELECTION.scoredDays, margin: 0.05 };
+const RULE: SelectionRule = { bucketDays: SELECTION.scoredDays, margin: 0.05, blend: true };
 
 /** Which series a stage forecasts, cut from a history. */
 interface StageGrain {
@@ -54,6 +63,10 @@ export interface StagesInput {
   readonly combinationKeys: readonly string[];
   readonly superSegments: readonly string[];
   readonly forecasters: StageForecasters;
+  /** Credibility κ of the funnel-aware model's conversion rates. */
+  readonly credibility: number;
+  /** The Gross–Sohl mapping of a history (what the split by forecast proportions competes with). */
+  readonly mappingAt: (history: FunnelHistory) => SegmentMapping;
   /** The history as of an earlier date, for the selection backtest; without it, no selection. */
   readonly historyAt?: (asOf: IsoDate) => Promise<FunnelHistory>;
   readonly onProgress?: ProgressListener;
@@ -66,12 +79,17 @@ export interface StageForecast {
   readonly groups: readonly GroupScores[];
   /** The forecast at each selection origin (empty without a selection backtest). */
   readonly atOrigins: readonly PredictiveSeries[][];
+  /** What the candidates forecast from: at each selection origin, and at the as-of date. */
+  readonly inputs: readonly StageInput[];
+  readonly finalInput: StageInput;
 }
 
 /** What every stage forecast says, and what went wrong on the way. */
 export interface StagesForecast {
   readonly mqls: StageForecast;
   readonly sqls: StageForecast;
+  /** How each super-segment's SQLs are split across Channel × Source. */
+  readonly split: SplitSelection;
   readonly warnings: readonly string[];
   /** Milliseconds per stage, its selection backtest included. */
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number };
@@ -87,6 +105,20 @@ function actualsOf(daily: readonly DailyCounts[], grain: StageGrain, from: IsoDa
     if (row.date < from || row.date >= to) continue;
     const values = out.get(grain.keyOf(row));
     if (values) values[dates.get(row.date)!]! += row[grain.stage];
+  }
+  return out;
+}
+
+/** SQLs per super-segment and combination over `[from, from + days)`. */
+function segmentCombinationActuals(daily: readonly DailyCounts[], from: IsoDate, days: number): Map<string, Map<string, number>> {
+  const to = addDays(from, days);
+  const out = new Map<string, Map<string, number>>();
+  for (const row of daily) {
+    if (row.date < from || row.date >= to || row.sqls <= 0) continue;
+    let segment = out.get(row.superSegment);
+    if (!segment) out.set(row.superSegment, (segment = new Map()));
+    const key = combinationKey(row);
+    segment.set(key, (segment.get(key) ?? 0) + row.sqls);
   }
   return out;
 }
@@ -122,22 +154,21 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
   };
   const sqlGrain: StageGrain = { stage: 'sqls', keys: input.superSegments, keyOf: bySegment, groupOf: (key) => key, label: (key) => `super-segment ${key}` };
 
-  const selecting = forecasters.mqls.length > 1 || forecasters.sqls.length > 1;
+  const selecting = forecasters.mqls.length > 1 || forecasters.sqls.length > 1 || forecasters.funnelSqls;
   const origins = selecting && input.historyAt ? selectionOrigins(history) : [];
   // Read once, before either stage: both score at the same origins, and SQL candidates read the MQL forecasts there.
   const pastHistories: FunnelHistory[] = [];
   for (const origin of origins) pastHistories.push(await input.historyAt!(origin));
 
-  const run = async (grain: StageGrain, models: readonly Forecaster[], progressPhase: 'fit_mqls' | 'fit_sqls', mqlsAt?: StageForecast): Promise<StageForecast> => {
-    const candidates: Candidate[] = models.map((m) => forecasterCandidate(m, seriesOf(grain)));
+  const run = async (grain: StageGrain, models: readonly Candidate[], progressPhase: 'fit_mqls' | 'fit_sqls', mqlsAt?: StageForecast): Promise<StageForecast> => {
+    const candidates = [...models];
     const robust = forecasterCandidate(forecasters.robust, seriesOf(grain));
     if (!candidates.some((c) => c.name === robust.name)) candidates.push(robust);
-    const scoredOrigins: SelectionOriginInput[] = models.length > 1
-      ? pastHistories.map((past, i) => ({
-          input: { history: past, horizon: SELECTION.scoredDays, ...(mqlsAt ? { mqls: mqlsAt.atOrigins[i]! } : {}) } satisfies StageInput,
-          actual: actualsOf(history.daily, grain, past.asOf, SELECTION.scoredDays),
-        }))
-      : [];
+    // Scored even for a single model when there are origins: a later stage may read its forecasts there.
+    const scoredOrigins: SelectionOriginInput[] = pastHistories.map((past, i) => ({
+      input: { history: past, horizon: SELECTION.scoredDays, ...(mqlsAt ? { mqls: mqlsAt.atOrigins[i]! } : {}) } satisfies StageInput,
+      actual: actualsOf(history.daily, grain, past.asOf, SELECTION.scoredDays),
+    }));
     const final: StageInput = {
       history,
       horizon,
@@ -157,13 +188,26 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
     const histories = new Map(seriesOf(grain)(history).map((s) => [s.key, s.values]));
     const guarded = applyGuardrails({ stage: grain.stage, label: grain.label, series: selection.series, history: histories, robust: { name: robust.name, series: robustSeries } });
     warnings.push(...guarded.warnings);
-    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins };
+    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: scoredOrigins.map((o) => o.input), finalInput: final };
   };
 
   let started = performance.now();
-  const mqls = await run(mqlGrain, forecasters.mqls, 'fit_mqls');
+  const mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain))), 'fit_mqls');
   const fitMqls = performance.now() - started;
   started = performance.now();
-  const sqls = await run(sqlGrain, forecasters.sqls, 'fit_sqls', mqls);
-  return { mqls, sqls, warnings, timings: { fit_mqls: fitMqls, fit_sqls: performance.now() - started } };
+  const sqlCandidates = forecasters.sqls.map((m) => forecasterCandidate(m, seriesOf(sqlGrain)));
+  const funnel = forecasters.funnelSqls && history.conversion ? funnelCandidate(input.credibility) : null;
+  if (funnel) sqlCandidates.splice(1, 0, funnel);
+  const sqls = await run(sqlGrain, sqlCandidates, 'fit_sqls', mqls);
+  const split = selectSplit({
+    segments: input.superSegments,
+    origins: pastHistories.map((past, i) => ({
+      history: past,
+      fine: funnel?.fine(sqls.inputs[i]!) ?? null,
+      actual: segmentCombinationActuals(history.daily, past.asOf, SELECTION.scoredDays),
+    })),
+    mappingAt: input.mappingAt,
+    finalFine: funnel?.fine(sqls.finalInput) ?? null,
+  });
+  return { mqls, sqls, split, warnings, timings: { fit_mqls: fitMqls, fit_sqls: performance.now() - started } };
 }
