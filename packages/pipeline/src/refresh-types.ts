@@ -1,5 +1,5 @@
 import type { DataEnd, IsoDate, Landing, Warehouse } from '@funnelcast/core';
-import type { ComputedForecast } from './compute-forecast.js';
+import type { ComputedForecast, StageForecasters } from './compute-forecast.js';
 import type { ProgressListener, RefreshPhase } from './progress.js';
 
 /** Options of {@link refresh}. */
@@ -17,6 +17,8 @@ export interface RefreshOptions {
   readonly signal?: AbortSignal;
   /** Use this warehouse instead of opening the target's (the caller keeps ownership and closes it). */
   readonly warehouse?: Warehouse;
+  /** Forecast with these models instead of the configured ones (a model of your own, or a test's). */
+  readonly forecasters?: StageForecasters;
   /** The clock, for `generated_at` and the default as-of date. @defaultValue `() => new Date()` */
   readonly now?: () => Date;
 }

@@ -86,7 +86,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
     timings.aggregate = performance.now() - started;
 
-    const forecasters = await resolveForecasters(config, warehouse);
+    const forecasters = options.forecasters ?? (await resolveForecasters(config, warehouse));
     const startedAt = now().toISOString();
     const previous = (await warehouse.listRuns()).find((run) => run.run_id === runId);
     // A re-run of the published run must not demote it: only its successful publish replaces it.

@@ -1,0 +1,89 @@
+import { addDays, FUNNEL_COHORT, parseConfig, runWarnings, V3_RIDGE, type Forecaster } from '@funnelcast/core';
+import { createForecaster } from '@funnelcast/models';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { refresh } from './refresh.js';
+import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
+
+const AS_OF = '2026-06-01';
+const START = addDays(AS_OF, -300);
+const config = parseConfig({ superSegments: ['Outbound'], horizon: 28 });
+const FUNNEL: SimulatedFunnel = {
+  start: START,
+  end: AS_OF,
+  seed: 7,
+  superSegment: 'Outbound',
+  channel: 'Web',
+  source: 'organic',
+  mqlsPerDay: () => 10,
+  conversion: () => 0.3,
+  lag: [5, 15],
+};
+
+let warehouse: DuckDbWarehouse | undefined;
+afterEach(async () => {
+  await warehouse?.close();
+  warehouse = undefined;
+});
+
+async function warehouseWith(funnel: SimulatedFunnel): Promise<DuckDbWarehouse> {
+  warehouse = await createDuckDbWarehouse({ path: ':memory:', superSegments: ['Outbound'], now: () => new Date('2026-06-01T06:00:00Z') });
+  await warehouse.insertLeads(simulateLeads(funnel));
+  return warehouse;
+}
+
+const options = (w: DuckDbWarehouse) => ({ asOf: AS_OF, warehouse: w, now: () => new Date('2026-06-01T06:00:00Z') });
+
+describe('refresh chooses each stage by its own history', () => {
+  it('prefers the funnel-aware SQLs when SQLs follow MQL swings by weeks, and publishes why', async () => {
+    // MQLs switch between 4 and 14 a day every four weeks; SQLs follow three to five weeks later. The SQL history
+    // alone cannot see a switch coming, the open MQLs can.
+    const w = await warehouseWith({ ...FUNNEL, mqlsPerDay: (d) => (Math.floor(d / 28) % 2 === 0 ? 4 : 14), lag: [21, 35] });
+    const summary = await refresh(config, options(w));
+    expect(summary.models.sqls).toBe(FUNNEL_COHORT);
+    const rows = await w.readModelSelection();
+    const sqls = rows.filter((r) => r.stage === 'sqls' && r.super_segment === 'Outbound');
+    expect(sqls.find((r) => r.chosen)?.candidate).toBe(FUNNEL_COHORT);
+    const funnel = sqls.find((r) => r.candidate === FUNNEL_COHORT)!;
+    const ridge = sqls.find((r) => r.candidate === V3_RIDGE)!;
+    expect(funnel.origins).toBe(3);
+    expect(funnel.wape!).toBeLessThan(ridge.wape! * 0.8);
+    expect(rows.every((r) => r.run_id === summary.runId)).toBe(true);
+  });
+
+  it('forecasts with the V3.1 ridge, not the funnel, when conversion fell and only the recent SQLs know it', async () => {
+    // Conversion dropped from 40% to 8% eighty days ago: the funnel's rate still mixes in the older cohorts, the
+    // ridge's lags carry the new level, and its trend the steady growth a same-weekday mean trails.
+    const w = await warehouseWith({ ...FUNNEL, mqlsPerDay: (d) => 6 + 0.03 * d, conversion: (d) => (d < 220 ? 0.4 : 0.08) });
+    const summary = await refresh(config, options(w));
+    // The ridge alone or blended with the same-weekday mean (whose errors here partly cancel its own).
+    expect(summary.models.sqls).toMatch(new RegExp(`^(${V3_RIDGE}|blend:.*${V3_RIDGE}.*)$`));
+    const rows = (await w.readModelSelection()).filter((r) => r.stage === 'sqls');
+    const ridge = rows.find((r) => r.candidate === V3_RIDGE)!;
+    const funnel = rows.find((r) => r.candidate === FUNNEL_COHORT)!;
+    expect(ridge.weight).toBeGreaterThanOrEqual(0.5);
+    expect(funnel.weight).toBe(0);
+    expect(funnel.wape!).toBeGreaterThan(ridge.wape! * 1.5);
+  });
+});
+
+describe('refresh guardrails', () => {
+  it('replaces a forecast forced to explode by the robust model, and the published run says so', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const naive = createForecaster('seasonal-naive');
+    const exploding: Forecaster = {
+      name: 'exploding',
+      forecast: async (request) => (await naive.forecast(request)).map((s) => ({ ...s, mean: s.mean.map((m) => m * 100 + 50), method: 'exploding' })),
+    };
+    const summary = await refresh(config, { ...options(w), forecasters: { mqls: [exploding], sqls: [createForecaster(V3_RIDGE)], robust: naive, funnelSqls: false } });
+    expect(summary.warnings.some((w) => w.startsWith('guardrail: mqls of Web / organic') && w.includes('by exploding') && w.includes('fell back to seasonal-naive'))).toBe(true);
+    const [run] = await w.listRuns();
+    expect(run?.status).toBe('published');
+    expect(runWarnings(run!).some((w) => w.startsWith('guardrail: mqls of Web / organic'))).toBe(true);
+    const forecast = (await w.readPublished()).filter((r) => r.data_type === 'FORECAST');
+    const month = forecast.reduce((sum, r) => sum + (r.mqls_forecast ?? 0), 0);
+    // Ten a day, not a thousand.
+    expect(month).toBeGreaterThan(200);
+    expect(month).toBeLessThan(400);
+  });
+});
