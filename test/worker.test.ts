@@ -9,7 +9,9 @@ import { obliterateQueue, startRedis, startWorkerProcess, type TestRedis, type W
 
 /** The demo data's published forecast: history before 2025-06-01. */
 const OLD_AS_OF = '2025-06-01';
-const NEW_AS_OF = '2025-06-15';
+// The demo's leads end the day before OLD_AS_OF (a Sunday). A later as-of must not be far past them, or the refresh
+// rightly reads the silence as stale data and forecasts from OLD_AS_OF instead: the Monday after a quiet Sunday.
+const NEW_AS_OF = '2025-06-02';
 
 interface RunRow {
   run_id: string;

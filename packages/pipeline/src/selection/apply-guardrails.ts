@@ -15,10 +15,13 @@ export interface GuardrailInput {
 /** The days of history the last-resort flat forecast averages: the guardrail's lookback quarter. */
 const FLAT_DAYS = 91;
 
+/** The fewest days a mean is taken over: a few days of history are not a rate (the mapping's exposure floor). */
+const MIN_FLAT_DAYS = 28;
+
 /** Last resort when even the robust model strays: the recent quarter's daily mean, with its observed spread. */
 function flatForecast(key: string, history: readonly number[], horizon: number): PredictiveSeries {
   const recent = history.slice(-FLAT_DAYS);
-  const n = Math.max(1, recent.length);
+  const n = Math.max(MIN_FLAT_DAYS, recent.length);
   const mean = recent.reduce((a, b) => a + b, 0) / n;
   const spread = recent.reduce((a, y) => a + (y - mean) ** 2, 0) / n;
   return { key, mean: new Array<number>(horizon).fill(mean), variance: new Array<number>(horizon).fill(Math.max(mean, spread) * (1 + 1 / n)), method: 'recent-mean' };
