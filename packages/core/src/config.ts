@@ -26,7 +26,7 @@ export const SQL_MODELS = [V3_RIDGE, V31_BQML, SEASONAL_NAIVE] as const;
  */
 export const AUTO_CANDIDATES = {
   mqls: [MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA],
-  sqls: [V3_RIDGE, SEASONAL_NAIVE],
+  sqls: [V3_RIDGE, SEASONAL_NAIVE, V1_AUTO_ARIMA],
 } as const satisfies Record<'mqls' | 'sqls', readonly string[]>;
 
 /** The models that run inside BigQuery (`ML.FORECAST`, `ML.PREDICT`); every other model runs embedded. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blendName, blendSeries, selectCandidates, toSelectionRows, type SelectionOrigin } from './model-selection.js';
+import { blendName, blendSeries, ENSEMBLE, selectCandidates, toSelectionRows, type SelectionOrigin } from './model-selection.js';
 import type { PredictiveSeries } from './ports.js';
 
 const RULE = { bucketDays: 28, margin: 0.05, blend: true };
@@ -22,9 +22,9 @@ function origins(models: Record<string, [number, number]>): SelectionOrigin[] {
 }
 
 describe('selectCandidates', () => {
-  it('keeps the default when it is best, and scores every candidate and the blend of the two best', () => {
+  it('keeps the default when it is best, and scores every candidate, the blend of the two best and the ensemble', () => {
     const scores = selectCandidates(['default', 'low', 'high'], origins({ default: [10, 2], low: [5, 1], high: [20, 4] }), RULE);
-    expect(scores.map((s) => s.candidate)).toEqual(['default', 'low', 'high', blendName('default', 'low')]);
+    expect(scores.map((s) => s.candidate)).toEqual(['default', 'low', 'high', blendName('default', 'low'), ENSEMBLE]);
     expect(scores.find((s) => s.chosen)).toMatchObject({ candidate: 'default', weight: 1, wape: 0, origins: 3 });
     expect(scores.find((s) => s.candidate === 'low')?.wape).toBeCloseTo(0.5, 10);
     expect(scores.reduce((sum, s) => sum + s.weight, 0)).toBe(1);
@@ -41,6 +41,18 @@ describe('selectCandidates', () => {
       ['default', 0.5],
       ['other', 0.5],
     ]);
+  });
+
+  it('weighs the ensemble by inverse squared error, and picks it when it beats every single model and pair', () => {
+    // Errors of −30%, +10% and −20%: weights ∝ 1/0.3², 1/0.1², 1/0.2² give a forecast 1.2% high, better than any
+    // model and than the best pair's −5%.
+    const scores = selectCandidates(['a', 'b', 'c'], origins({ a: [7, 1.4], b: [11, 2.2], c: [8, 1.6] }), RULE);
+    const chosen = scores.find((s) => s.chosen);
+    expect(chosen?.candidate).toBe(ENSEMBLE);
+    const weights = Object.fromEntries(scores.filter((s) => s.weight > 0).map((s) => [s.candidate, s.weight]));
+    expect(weights.a).toBeCloseTo(100 / 9 / (25 + 100 + 100 / 9), 10);
+    expect(weights.b).toBeCloseTo(100 / (25 + 100 + 100 / 9), 10);
+    expect(weights.a! + weights.b! + weights.c!).toBeCloseTo(1, 12);
   });
 
   it('keeps the default when a challenger is better only within the margin', () => {

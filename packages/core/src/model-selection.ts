@@ -131,23 +131,20 @@ export function selectCandidates(candidates: readonly string[], origins: readonl
   const singles = candidates.map((candidate) => scoreOne(candidate, origins, rule));
   const ranked = [...singles].sort(better);
   const scores = [...singles];
-  let blend: { name: string; parts: readonly [string, string] } | null = null;
+  const mixtures = new Map<string, readonly { readonly model: string; readonly weight: number }[]>();
   if (rule.blend && ranked.length >= 2 && ranked[1]!.wape !== null) {
-    const parts = [ranked[0]!.candidate, ranked[1]!.candidate] as const;
-    const name = blendName(...parts);
-    const blended: SelectionOrigin[] = origins.map((origin) => {
-      const [a, b] = parts.map((p) => origin.forecasts.get(p));
-      if (!a || !b) return origin;
-      const bByKey = new Map(b.map((s) => [s.key, s]));
-      const mixed = a.map((s) => {
-        const other = bByKey.get(s.key);
-        return other ? blendSeries([{ series: s, weight: 0.5 }, { series: other, weight: 0.5 }], name) : s;
-      });
-      return { actual: origin.actual, forecasts: new Map([...origin.forecasts, [name, mixed]]) };
-    });
-    scores.push(scoreOne(name, blended, rule));
-    blend = { name, parts };
+    mixtures.set(blendName(ranked[0]!.candidate, ranked[1]!.candidate), [
+      { model: ranked[0]!.candidate, weight: 0.5 },
+      { model: ranked[1]!.candidate, weight: 0.5 },
+    ]);
+    const scored = singles.filter((s) => s.wape !== null);
+    if (scored.length > 2) {
+      const inverse = scored.map((s) => 1 / Math.max(s.wape!, 0.01) ** 2);
+      const sum = inverse.reduce((a, b) => a + b, 0);
+      mixtures.set(ENSEMBLE, scored.map((s, i) => ({ model: s.candidate, weight: inverse[i]! / sum })));
+    }
   }
+  for (const [name, parts] of mixtures) scores.push(scoreOne(name, origins.map((origin) => withMixture(origin, name, parts)), rule));
   const defaultScore = singles[0]!;
   let winner = defaultScore;
   for (const score of scores) {
@@ -155,10 +152,27 @@ export function selectCandidates(candidates: readonly string[], origins: readonl
     const beatsDefault = score.wape < defaultScore.wape * (1 - rule.margin);
     if (beatsDefault && better(score, winner) < 0) winner = score;
   }
-  const weights = new Map<string, number>();
-  if (blend && winner.candidate === blend.name) for (const part of blend.parts) weights.set(part, 0.5);
-  else weights.set(winner.candidate, 1);
+  const weights = new Map((mixtures.get(winner.candidate) ?? [{ model: winner.candidate, weight: 1 }]).map((p) => [p.model, p.weight]));
   return scores.map((score) => ({ ...score, weight: weights.get(score.candidate) ?? 0, chosen: score.candidate === winner.candidate }));
+}
+
+/** The name of the inverse-error-weighted combination of every scored candidate. */
+export const ENSEMBLE = 'ensemble';
+
+/** An origin with one more forecast: the mixture of its candidates' forecasts with the given weights. */
+function withMixture(origin: SelectionOrigin, name: string, parts: readonly { readonly model: string; readonly weight: number }[]): SelectionOrigin {
+  const lists = parts.map((p) => ({ weight: p.weight, byKey: new Map((origin.forecasts.get(p.model) ?? []).map((s) => [s.key, s])) }));
+  const first = origin.forecasts.get(parts[0]!.model);
+  if (!first) return origin;
+  const mixed = first.map((unit) => {
+    const present = lists.flatMap(({ weight, byKey }) => {
+      const series = byKey.get(unit.key);
+      return series ? [{ series, weight }] : [];
+    });
+    const total = present.reduce((a, p) => a + p.weight, 0);
+    return blendSeries(present.map((p) => ({ series: p.series, weight: p.weight / total })), name);
+  });
+  return { actual: origin.actual, forecasts: new Map([...origin.forecasts, [name, mixed]]) };
 }
 
 /** The models a selection's forecast is made of, with their weights (a blend names its two parts). */

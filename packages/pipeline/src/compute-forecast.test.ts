@@ -37,7 +37,7 @@ describe('computeForecast', () => {
       horizon: 30,
       runId: 'fc_test',
       generatedAt: '2025-06-01T06:00:00.000Z',
-      forecasters: { mqls: [naive], sqls: [naive], robust: naive },
+      forecasters: { mqls: [naive], sqls: [naive], robust: naive, funnelSqls: false },
     });
 
     expect(computed.violations).toEqual([]);

@@ -1,8 +1,9 @@
-import { addDays, FUNNEL_COHORT, parseConfig, runWarnings, V3_RIDGE, type Forecaster } from '@funnelcast/core';
+import { addDays, FUNNEL_COHORT, MSTL_ETS, parseConfig, runWarnings, SEASONAL_NAIVE, V3_RIDGE, type Forecaster } from '@funnelcast/core';
 import { createForecaster } from '@funnelcast/models';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refresh } from './refresh.js';
+import { SELECTION } from './selection/forecast-stages.js';
 import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
 
 const AS_OF = '2026-06-01';
@@ -46,7 +47,7 @@ describe('refresh chooses each stage by its own history', () => {
     expect(sqls.find((r) => r.chosen)?.candidate).toBe(FUNNEL_COHORT);
     const funnel = sqls.find((r) => r.candidate === FUNNEL_COHORT)!;
     const ridge = sqls.find((r) => r.candidate === V3_RIDGE)!;
-    expect(funnel.origins).toBe(3);
+    expect(funnel.origins).toBe(SELECTION.origins);
     expect(funnel.wape!).toBeLessThan(ridge.wape! * 0.8);
     expect(rows.every((r) => r.run_id === summary.runId)).toBe(true);
   });
@@ -55,8 +56,11 @@ describe('refresh chooses each stage by its own history', () => {
     // Conversion dropped from 40% to 8% eighty days ago: the funnel's rate still mixes in the older cohorts, the
     // ridge's lags carry the new level, and its trend the steady growth a same-weekday mean trails.
     const w = await warehouseWith({ ...FUNNEL, mqlsPerDay: (d) => 6 + 0.03 * d, conversion: (d) => (d < 220 ? 0.4 : 0.08) });
-    const summary = await refresh(config, options(w));
-    // The ridge alone or blended with the same-weekday mean (whose errors here partly cancel its own).
+    // The two models in question (and the robust one every stage keeps): auto's AutoARIMA reads the SQL history as
+    // the ridge does.
+    const [ridgeModel, naive, mstl] = [V3_RIDGE, SEASONAL_NAIVE, MSTL_ETS].map((name) => createForecaster(name));
+    const summary = await refresh(config, { ...options(w), forecasters: { mqls: [mstl!], sqls: [ridgeModel!], robust: naive!, funnelSqls: true } });
+    // The ridge alone or blended with the same-weekday mean, whose errors here partly cancel its own.
     expect(summary.models.sqls).toMatch(new RegExp(`^(${V3_RIDGE}|blend:.*${V3_RIDGE}.*)$`));
     const rows = (await w.readModelSelection()).filter((r) => r.stage === 'sqls');
     const ridge = rows.find((r) => r.candidate === V3_RIDGE)!;

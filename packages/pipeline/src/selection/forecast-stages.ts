@@ -41,7 +41,7 @@ export interface StageForecasters {
  * month-ahead Channel × Source (or super-segment) totals dashboards read. Daily or weekly errors of a few leads
  * would be mostly Poisson noise, and absolute errors of noise favour whichever model forecasts low.
  */
-export const SELECTION = { origins: 3, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
+export const SELECTION = { origins: 6, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
 const RULE: SelectionRule = { bucketDays: SELECTION.scoredDays, margin: 0.05, blend: true };
 
 /** Which series a stage forecasts, cut from a history. */
