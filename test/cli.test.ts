@@ -131,6 +131,27 @@ describe('funnelcast refresh', () => {
     expect(await publishedState(db)).toEqual(before);
   });
 
+  it('stale data: a refresh past the data\'s last day forecasts from the day after it, says so, and lands as that as-of date does', async () => {
+    const stale = join(dir.path, 'stale.duckdb');
+    const demo = await runCli(['demo', '--db', stale, '--as-of', '2026-12-01', '--dry-run', '--horizon', '31']);
+    expect(demo.code, demo.stderr).toBe(0);
+    type Summary = { runId: string; asOf: string; requestedAsOf: string; horizon: number; dataEnd: { lastDay: string; stale: boolean }; landings: LandingJson[]; warnings: string[] };
+    const fresh = await runCliJson<Summary>(['refresh', '--db', stale, '--as-of', '2026-12-01', '--horizon', '31', '--dry-run']);
+    // Five days later, the same end date: the silent days are forecast, so December lands exactly where it did.
+    const late = await runCliJson<Summary>(['refresh', '--db', stale, '--as-of', '2026-12-06', '--horizon', '26', '--dry-run']);
+    expect(late.code, late.stderr).toBe(0);
+    expect(fresh.json.requestedAsOf).toBe(fresh.json.asOf);
+    expect(late.json).toMatchObject({ requestedAsOf: '2026-12-06', asOf: '2026-12-01', horizon: 31, dataEnd: { lastDay: '2026-11-30', stale: true } });
+    expect(late.json.runId).toBe(fresh.json.runId);
+    expect(late.json.landings).toEqual(fresh.json.landings);
+    expect(late.json.warnings.some((w) => w.startsWith('stale data: the leads end on 2026-11-30'))).toBe(true);
+    const text = await runCli(['refresh', '--db', stale, '--as-of', '2026-12-06', '--horizon', '26', '--dry-run']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('stale data: asked for 2026-12-06, but the data ends on 2026-11-30: forecast from 2026-12-01');
+    expect(text.stdout).toMatch(/^ {2}models, chosen by backtest at \d+ origins/m);
+    expect(text.stdout).toMatch(/^Warnings\n {2}! stale data: the leads end on 2026-11-30/m);
+  });
+
   it('refuses an as-of date with no history before it', async () => {
     const before = await publishedState(db);
     const result = await runCli(['refresh', '--db', db, '--as-of', '2000-01-01']);

@@ -1,9 +1,42 @@
+import type { SelectionGroup } from '@funnelcast/core';
 import type { RefreshSummary } from '@funnelcast/pipeline';
 import { formatNumber, table } from './output.js';
 
 const STAGE_NAMES = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' } as const;
 
-/** The human summary of a refresh: what was published and where each stage lands this month and quarter. */
+const SPLIT_NAMES: Readonly<Record<string, string>> = { historical: 'historical shares', forecast_proportions: 'forecast proportions' };
+
+const chosenOf = (group: SelectionGroup | undefined): string | undefined => group?.scores.find((s) => s.chosen)?.candidate;
+
+/**
+ * What forecast each stage: one line per stage, and one per super-segment for SQLs when the segments chose different
+ * models or splits. A stage with one model to choose from (a configured model) reads as configured, not chosen.
+ */
+function renderModels(summary: RefreshSummary): string[] {
+  const { selection } = summary;
+  const chose = (groups: readonly SelectionGroup[]) => groups.some((g) => g.scores.length > 1);
+  const choosing = chose(selection.mqls) || chose(selection.sqls);
+  const origins = Math.max(0, ...[...selection.mqls, ...selection.sqls].flatMap((g) => g.scores.map((s) => s.origins)));
+  // Only worth saying when the other stage was chosen by backtest.
+  const configured = (groups: readonly SelectionGroup[]) => (choosing && !chose(groups) ? ' (configured)' : '');
+  const sqlOf = (segment: string) => chosenOf(selection.sqls.find((g) => g.group === segment)) ?? summary.models.sqls;
+  const splitOf = (segment: string) => SPLIT_NAMES[chosenOf(selection.split.find((g) => g.group === segment)) ?? 'historical'] ?? 'historical shares';
+  const segments = summary.superSegments.map((segment) => ({ segment, model: sqlOf(segment), split: splitOf(segment) }));
+  const uniform = new Set(segments.map((s) => `${s.model} ${s.split}`)).size <= 1;
+  const width = Math.max(...segments.map((s) => s.segment.length));
+  const modelWidth = Math.max(...segments.map((s) => s.model.length));
+  const sqls = uniform
+    ? [`    SQLs  ${segments[0]?.model ?? summary.models.sqls}${configured(selection.sqls)} per super-segment, split to Channel × Source by ${segments[0]?.split ?? 'historical shares'}`]
+    : segments.map(({ segment, model, split }, i) => `    ${i === 0 ? 'SQLs' : '    '}  ${segment.padEnd(width)}  ${model.padEnd(modelWidth)}  split by ${split}`);
+  return [
+    choosing ? `  models, chosen by backtest at ${origins} origins (funnelcast models shows the scores):` : '  models, as configured:',
+    `    MQLs  ${summary.models.mqls}${configured(selection.mqls)}`,
+    ...sqls,
+    '    SQOs  hybrid rate × SQL→SQO lag',
+  ];
+}
+
+/** The human summary of a refresh: what was published, with which models, and where each stage lands this month and quarter. */
 export function renderRefreshSummary(summary: RefreshSummary): string {
   const seconds = (Object.values(summary.timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1);
   const head = summary.published
@@ -25,13 +58,16 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
     head,
     `  as of ${summary.asOf}, ${summary.horizon}-day horizon, ${summary.combinations} Channel × Source combinations, ` +
       `${summary.superSegments.length} super-segments, ${summary.rows.toLocaleString('en-US')} rows`,
-    `  models: MQLs ${summary.models.mqls}, SQLs ${summary.models.sqls} (distributed), SQOs hybrid rate × SQL→SQO lag`,
+    ...(summary.asOf !== summary.requestedAsOf
+      ? [`  stale data: asked for ${summary.requestedAsOf}, but the data ends on ${summary.dataEnd.lastDay}: forecast from ${summary.asOf} (see Warnings)`]
+      : []),
+    ...renderModels(summary),
     '',
     'Where we land',
     table(['period', 'stage', 'actual to date', 'forecast rest', 'landing', '50% interval', '95% interval'], rows),
     ...(summary.landings.some((l) => l.partial) ? ['  * the horizon ends before the period does: its last days are not counted'] : []),
     '',
     `  timings: ${timings}`,
-    ...(summary.warnings.length ? ['', ...summary.warnings.map((w) => `  note: ${w}`)] : []),
+    ...(summary.warnings.length ? ['', 'Warnings', ...summary.warnings.map((w) => `  ! ${w}`)] : []),
   ].join('\n');
 }

@@ -63,7 +63,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
       });
       progress.stop();
       emit(args, { demo: seeded, refresh: summary }, () =>
-        [renderRefreshSummary(summary), '', 'Next: funnelcast forecast · funnelcast mapping · funnelcast runs · funnelcast lookml'].join('\n'),
+        [renderRefreshSummary(summary), '', 'Next: funnelcast forecast · funnelcast models · funnelcast mapping · funnelcast runs · funnelcast lookml'].join('\n'),
       );
     } finally {
       progress.stop();

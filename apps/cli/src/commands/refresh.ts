@@ -15,7 +15,7 @@ export interface RefreshArgs extends GlobalOptions {
 /** Adds the options a refresh takes (shared by `refresh` and `demo`). */
 export function refreshOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it', defaultDescription: 'today (UTC)' })
+    .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it, or on the day after the last day of data that stopped before it (stale data)', defaultDescription: 'today (UTC)' })
     .option('horizon', { type: 'number', describe: 'Days to forecast, 1–1000', defaultDescription: 'config horizon, 90' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and validate, publish nothing' });
 }
@@ -26,7 +26,7 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
   describe: 'Recompute the forecast from the leads and publish it as vw_production_forecast',
   builder: (yargs) =>
     refreshOptions(yargs)
-      .example('$0 refresh', 'Forecast the next 90 days from everything before today')
+      .example('$0 refresh', 'Forecast the next 90 days from everything before today, each stage by the models its own backtest prefers')
       .example('$0 refresh --as-of 2025-10-01 --horizon 31', 'Forecast October 2025 from history before it')
       .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary') as unknown as Argv<RefreshArgs>,
   handler: async (args) => {
