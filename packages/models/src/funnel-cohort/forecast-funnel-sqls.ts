@@ -1,13 +1,13 @@
 import {
   combinationKey,
   FUNNEL_COHORT,
-  lagDistribution,
   parseSegmentCombinationKey,
   segmentCombinationKey,
   spreadByLag,
   type MqlToSqlHistory,
   type PredictiveSeries,
 } from '@funnelcast/core';
+import { lagFromFacts } from './lag-from-ages.js';
 import { mqlConversionRates } from './mql-conversion-rates.js';
 
 /** What {@link forecastFunnelSqls} needs. */
@@ -53,7 +53,8 @@ function recentShares(byAge: MqlToSqlHistory['byAge']): Map<string, Map<string, 
  * (b) forecast MQLs of day `j` (the combination's MQL forecast × the segment's share of it) bringing
  *     `conv · pmf(h−j)` SQLs on day `h`;
  * with `conv` per grain from `mqlConversionRates` and the MQL→SQL lag from the matured cohorts (later converters
- * kept out of the pmf), both spread by core's `spreadByLag`. Variance: Bernoulli for (a), thinning of the MQL
+ * kept out of the pmf; from the open cohorts' conversion by age while too few have matured: `lagFromFacts`), both
+ * spread by core's `spreadByLag`. Variance: Bernoulli for (a), thinning of the MQL
  * forecast's predictive distribution for (b) (a segment's share thins it first), plus the rate's own uncertainty
  * through `(∂mean/∂conv)² · Var(conv)`.
  *
@@ -66,7 +67,7 @@ function recentShares(byAge: MqlToSqlHistory['byAge']): Map<string, Map<string, 
  */
 export function forecastFunnelSqls(input: FunnelSqlInput): PredictiveSeries[] {
   const { horizon, mqlToSql } = input;
-  const lagPmf = lagDistribution(mqlToSql.lagCounts, mqlToSql.laterSqls);
+  const lagPmf = lagFromFacts(mqlToSql);
   const rates = mqlConversionRates({ byAge: mqlToSql.byAge, lagPmf, credibility: input.credibility, minCompletion: input.minCompletion });
   const shares = input.segmentShares ?? recentShares(mqlToSql.byAge);
 

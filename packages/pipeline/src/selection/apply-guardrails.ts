@@ -10,6 +10,11 @@ export interface GuardrailInput {
   readonly history: ReadonlyMap<string, readonly number[]>;
   /** The robust model's forecasts by the same keys, and its name. */
   readonly robust: { readonly name: string; readonly series: readonly PredictiveSeries[] };
+  /**
+   * The other candidates' forecasts of a unit, best-scored first, tried before the robust model when the unit's own
+   * forecast strays: after a step, the next-best model may well know what the robust one cannot (open MQLs, say).
+   */
+  readonly alternatives?: (key: string) => readonly { readonly name: string; readonly series: PredictiveSeries }[];
 }
 
 /** The days of history the last-resort flat forecast averages: the guardrail's lookback quarter. */
@@ -46,16 +51,19 @@ function sumAlignedToEnd(series: readonly (readonly number[])[], length: number)
 }
 
 /**
- * Replaces every forecast its own recent history cannot support by the robust model's (or, if that strays too, by
- * the recent quarter's mean), then checks the stage's total the same way and, if it strays, replaces every series.
+ * Replaces every forecast its own recent history cannot support by the best-scored other candidate's that it can,
+ * else the robust model's (or, if that strays too, by the recent quarter's mean), then checks the stage's total the same way and, if it strays, replaces every series.
  * Each replacement is a warning naming the series, the model and the fallback.
  */
 export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeries[]; warnings: string[] } {
   const { stage, label, history, robust } = input;
   const robustByKey = new Map(robust.series.map((s) => [s.key, s]));
   const warnings: string[] = [];
-  const fallback = (unit: PredictiveSeries): PredictiveSeries => {
+  const fallback = (unit: PredictiveSeries, tryAlternatives: boolean): PredictiveSeries => {
     const values = history.get(unit.key) ?? [];
+    for (const other of tryAlternatives ? (input.alternatives?.(unit.key) ?? []) : []) {
+      if (other.series.method !== unit.method && checkPlausible(values, other.series.mean) === null) return { ...other.series, method: `${other.name}(guardrail)` };
+    }
     const stand = robustByKey.get(unit.key);
     if (stand && checkPlausible(values, stand.mean) === null) return { ...stand, method: `${robust.name}(guardrail)` };
     return flatForecast(unit.key, values, unit.mean.length);
@@ -63,7 +71,7 @@ export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeri
   const series = input.series.map((unit) => {
     const found = checkPlausible(history.get(unit.key) ?? [], unit.mean);
     if (!found) return unit;
-    const replaced = fallback(unit);
+    const replaced = fallback(unit, true);
     warnings.push(`${describe(stage, label(unit.key), unit.method, found)}; fell back to ${replaced.method}`);
     return replaced;
   });
@@ -73,5 +81,5 @@ export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeri
   if (!total) return { series, warnings };
   const models = [...new Set(series.map((s) => s.method))].sort().join(', ');
   warnings.push(`${describe(stage, 'the total', models, total)}; every series fell back to ${robust.name}`);
-  return { series: input.series.map(fallback), warnings };
+  return { series: input.series.map((unit) => fallback(unit, false)), warnings };
 }

@@ -1,5 +1,6 @@
 import {
   addDays,
+  checkPlausible,
   combinationKey,
   combinationLabel,
   parseCombinationKey,
@@ -123,6 +124,23 @@ function segmentCombinationActuals(daily: readonly DailyCounts[], from: IsoDate,
   return out;
 }
 
+/** The candidates' own forecasts of a unit, in the order its group's selection scored them (best WAPE first). */
+function alternativesOf(
+  groups: readonly GroupScores[],
+  group: string | null,
+  byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>,
+  key: string,
+): { name: string; series: PredictiveSeries }[] {
+  const scores = groups.find((g) => g.group === group)?.scores ?? [];
+  return [...scores]
+    .filter((s) => s.wape !== null && byCandidate.has(s.candidate))
+    .sort((a, b) => a.wape! - b.wape!)
+    .flatMap((s) => {
+      const series = byCandidate.get(s.candidate)!.find((unit) => unit.key === key);
+      return series ? [{ name: s.candidate, series }] : [];
+    });
+}
+
 /** Origins of the selection backtest with enough history before them and a full scored span before the as-of date. */
 function selectionOrigins(history: FunnelHistory): IsoDate[] {
   const first = history.daily[0]?.date;
@@ -186,7 +204,18 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
     });
     const robustSeries = selection.byCandidate.get(robust.name) ?? (await robust.forecast(final));
     const histories = new Map(seriesOf(grain)(history).map((s) => [s.key, s.values]));
-    const guarded = applyGuardrails({ stage: grain.stage, label: grain.label, series: selection.series, history: histories, robust: { name: robust.name, series: robustSeries } });
+    // Only when a forecast strays are the losing candidates fitted at the as-of date, to stand in for it.
+    const strays = selection.series.some((s) => checkPlausible(histories.get(s.key) ?? [], s.mean) !== null);
+    const byCandidate = new Map(selection.byCandidate);
+    if (strays) for (const c of candidates) if (!byCandidate.has(c.name)) byCandidate.set(c.name, await c.forecast(final));
+    const guarded = applyGuardrails({
+      stage: grain.stage,
+      label: grain.label,
+      series: selection.series,
+      history: histories,
+      robust: { name: robust.name, series: robustSeries },
+      alternatives: (key) => alternativesOf(selection.groups, grain.groupOf(key), byCandidate, key),
+    });
     warnings.push(...guarded.warnings);
     return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: scoredOrigins.map((o) => o.input), finalInput: final };
   };
