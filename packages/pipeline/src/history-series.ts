@@ -14,8 +14,9 @@ import {
 /**
  * Dense daily series from the warehouse's sparse aggregates: a missing day is a zero, and a series starts on its
  * first event (a combination launched last month has no leading zeros that would drag its level down) — but never
- * later than `minDays` before the end: one lead yesterday is not a rate of one a day, as the mapping's exposure floor
- * already says (design.md, step 2).
+ * later than `minDays / n` days before the end, for `n` events of the stage: one lead yesterday is one lead in four
+ * weeks, not a rate of one a day (the mapping's exposure floor, design.md step 2), while a channel that brought dozens
+ * in its first days is read over those days.
  */
 export function denseSeries(
   daily: readonly DailyCounts[],
@@ -36,15 +37,17 @@ export function denseSeries(
     return day;
   };
   const firstByKey = new Map<string, IsoDate>();
+  const countByKey = new Map<string, number>();
   daily.forEach((row, i) => {
     const key = rowKeys[i]!;
     const first = firstByKey.get(key);
     if (row[stage] > 0 && (first === undefined || row.date < first)) firstByKey.set(key, row.date);
+    countByKey.set(key, (countByKey.get(key) ?? 0) + row[stage]);
   });
   const series = new Map<string, { start: IsoDate; startDay: number; values: number[] }>();
   for (const key of keys) {
     // A series with no events at all still gets its run of zeros, so the model can say "zero".
-    const floor = addDays(end, -minDays);
+    const floor = addDays(end, -Math.ceil(minDays / Math.max(1, countByKey.get(key) ?? 0)));
     const first = firstByKey.get(key) ?? floor;
     const latest = first < floor ? first : floor;
     const start = latest < earliest ? earliest : latest;

@@ -14,6 +14,12 @@ describe('forecastRecentRate', () => {
     expect(month).toBeGreaterThan(0.5);
   });
 
+  it('trusts a few days of exposure once they hold many leads: a channel launched two days ago at ten a day', () => {
+    const { mean } = forecastRecentRate([10, 10], START, 30, { halfLifeDays: 28 }, { factor: () => 1, excluded: () => false });
+    // Exposure floored at 28 / 20 days, not 28: the rate is about what it was, not a fourteenth of it.
+    expect(mean[0]).toBeGreaterThan(8);
+  });
+
   it('keeps the rate of a long steady history', () => {
     const values = Array.from({ length: 200 }, (_, t) => (t % 2 === 0 ? 3 : 5));
     const { mean } = forecastRecentRate(values, START, 14, { halfLifeDays: 28 }, { factor: () => 1, excluded: () => false });

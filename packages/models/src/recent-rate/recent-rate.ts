@@ -3,7 +3,7 @@ import { dayOfWeek } from '../calendar/day-of-week.js';
 import { zeroMoments, type Moments } from '../series/predictive-series.js';
 import { weekdayProfile } from '../calendar/weekday-profile.js';
 
-/** The least exposure a rate is measured over, in ordinary days (the mapping's floor for new combinations). */
+/** The least exposure one lead is measured over, in ordinary days (the mapping's floor for new combinations). */
 const MIN_EXPOSURE_DAYS = 28;
 
 /** How the recent-rate model weighs the past. */
@@ -75,9 +75,10 @@ export function forecastRecentRate(
     sumWP += (weights[t] ?? 0) * factor(t);
   }
   if (!(sumWP > 0)) return zeroMoments(horizon);
-  // A rate needs exposure: a few days (or days whose shape factor is tiny, a holiday) are not weeks of evidence, and
-  // one lead over them is not a rate of one a day. Never less than MIN_EXPOSURE_DAYS ordinary days of weight.
-  sumWP = Math.max(sumWP, (1 - (1 - alpha) ** MIN_EXPOSURE_DAYS) / alpha);
+  // A rate needs evidence: one lead over one day (or over days whose shape factor is tiny, a holiday) is not a rate of
+  // one a day. The exposure is never less than MIN_EXPOSURE_DAYS ordinary days of weight divided by the leads seen:
+  // four weeks for a single lead, a few days for a channel that brought dozens in them.
+  sumWP = Math.max(sumWP, (1 - (1 - alpha) ** (MIN_EXPOSURE_DAYS / Math.max(1, sumWY))) / alpha);
   const rate = sumWY / sumWP;
 
   let excess = 0;
