@@ -175,16 +175,6 @@ function withMixture(origin: SelectionOrigin, name: string, parts: readonly { re
   return { actual: origin.actual, forecasts: new Map([...origin.forecasts, [name, mixed]]) };
 }
 
-/** The models a selection's forecast is made of, with their weights (a blend names its two parts). */
-export function selectedWeights(scores: readonly CandidateScore[]): { readonly model: string; readonly weight: number }[] {
-  return scores.filter((s) => s.weight > 0).map((s) => ({ model: s.candidate, weight: s.weight }));
-}
-
-/** The name of what a selection forecasts with: the winner, or the blend. */
-export function selectedName(scores: readonly CandidateScore[]): string {
-  return scores.find((s) => s.chosen)?.candidate ?? scores[0]?.candidate ?? '';
-}
-
 /** `stage` of the `model_selection` rows that say how a super-segment's SQLs are split across Channel × Source. */
 export const SPLIT_STAGE = 'sqls_split';
 
