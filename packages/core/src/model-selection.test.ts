@@ -55,6 +55,24 @@ describe('selectCandidates', () => {
     expect(weights.a! + weights.b! + weights.c!).toBeCloseTo(1, 12);
   });
 
+  it('weighs recent origins more: a challenger right since a step beats a default right only before it', () => {
+    // Six origins; the default is exact on the four oldest and 50% low on the two newest, the challenger the reverse.
+    const six: SelectionOrigin[] = [0, 1, 2, 3, 4, 5].map((i) => {
+      const recent = i >= 4;
+      return {
+        actual: new Map([['a', new Array<number>(28).fill(10)]]),
+        forecasts: new Map([
+          ['default', [series('a', recent ? 5 : 10, 'default')]],
+          ['since-step', [series('a', recent ? 10 : 5, 'since-step')]],
+        ]),
+      };
+    });
+    // Unweighted the default would win (wrong at two origins, the challenger at four); by recency the newest two
+    // origins (weights 1 and 0.71) outweigh the oldest four (0.5, 0.35, 0.25, 0.18).
+    const scores = selectCandidates(['default', 'since-step'], six, { ...RULE, blend: false });
+    expect(scores.find((s) => s.chosen)?.candidate).toBe('since-step');
+  });
+
   it('keeps the default when a challenger is better only within the margin', () => {
     const scores = selectCandidates(['default', 'close'], origins({ default: [9, 1.8], close: [9.04, 1.808] }), RULE);
     expect(scores.find((s) => s.chosen)?.candidate).toBe('default');

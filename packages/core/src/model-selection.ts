@@ -23,7 +23,10 @@ export interface CandidateScore {
   readonly candidate: string;
   /** Origins scored. */
   readonly origins: number;
-  /** Σ|forecast − actual| / Σ actual over every unit's bucket totals at every origin; null with no actuals. */
+  /**
+   * Σ|forecast − actual| / Σ actual over every unit's bucket totals at every origin, each origin weighted by its
+   * recency ({@link RECENCY_HALF_LIFE}); null with no actuals.
+   */
   readonly wape: number | null;
   /** Mean pinball loss of the daily 2.5/25/75/97.5% count quantiles; null with no scored day. */
   readonly pinball: number | null;
@@ -80,16 +83,23 @@ function bucketTotals(values: readonly number[], days: number, bucketDays: numbe
   return out;
 }
 
+/**
+ * Origins (oldest first) lose half their weight every this many origins back: after a step or a ramp, the months
+ * since say more about which model copes than the months before, and a few months back still count.
+ */
+export const RECENCY_HALF_LIFE = 2;
+
 function scoreOne(candidate: string, origins: readonly SelectionOrigin[], rule: SelectionRule): Omit<CandidateScore, 'weight' | 'chosen'> {
   let absError = 0;
   let actualSum = 0;
   let pinballSum = 0;
   let pinballDays = 0;
   let scored = 0;
-  for (const origin of origins) {
+  for (const [index, origin] of origins.entries()) {
     const forecasts = origin.forecasts.get(candidate);
     if (!forecasts) continue;
     scored++;
+    const recency = 0.5 ** ((origins.length - 1 - index) / RECENCY_HALF_LIFE);
     const byKey = new Map(forecasts.map((s) => [s.key, s]));
     for (const [key, actual] of origin.actual) {
       const days = actual.length;
@@ -98,8 +108,8 @@ function scoreOne(candidate: string, origins: readonly SelectionOrigin[], rule: 
       const a = bucketTotals(actual, days, rule.bucketDays);
       const f = bucketTotals(mean, days, rule.bucketDays);
       a.forEach((value, i) => {
-        absError += Math.abs((f[i] ?? 0) - value);
-        actualSum += value;
+        absError += recency * Math.abs((f[i] ?? 0) - value);
+        actualSum += recency * value;
       });
       const bounds = actual.map((_, d) => countBounds(mean[d] ?? 0, forecast?.variance[d] ?? 0));
       pinballSum += meanPinball(actual, bounds) * days;
