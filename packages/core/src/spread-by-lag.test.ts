@@ -36,4 +36,20 @@ describe('lagHistogram', () => {
     expect(lagHistogram([[2, 4], [0, 1], [3, 2], [9, 1]], 2)).toEqual({ counts: [1, 0, 4], later: 3 });
     expect(lagHistogram([], 1)).toEqual({ counts: [0, 0], later: 0 });
   });
+
+  it('carries the level uncertainty of the inflow whole through the lag, instead of averaging it away', () => {
+    // Ten a day with variance 30 (20 beyond Poisson: the level's), all converting, spread evenly over five days. A
+    // steady day then has the inflow's own variance: Poisson 10 plus the shared 20. Treated as independent days it
+    // would be 14.
+    const spread = spreadByLag({
+      horizon: 20,
+      rate: 1,
+      lagPmf: [0.2, 0.2, 0.2, 0.2, 0.2],
+      open: [],
+      inflow: { mean: new Array<number>(20).fill(10), variance: new Array<number>(20).fill(30) },
+    });
+    expect(spread.mean[10]).toBeCloseTo(10, 10);
+    expect(spread.variance[10]).toBeCloseTo(30, 10);
+  });
 });
+

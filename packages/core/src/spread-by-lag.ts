@@ -31,8 +31,10 @@ export interface LagSpread {
  *   `r·g[a+t] / (1 − r·G(a−1))`, `G` the lag's cumulative share;
  * - `m_d` units entering on day `d ≤ t` bring `m_d · r · g[t−d]` on day `t`.
  * Variance: Bernoulli for each open unit, and for entering ones the thinning variance `q²·V_d + q(1−q)·m_d` with
- * `q = r·g[t−d]`, so the inflow's own uncertainty carries through. Contributions are treated as independent across
- * days, which understates the variance when inflow errors persist; the inflow's stage intervals bound that.
+ * `q = r·g[t−d]`, so the inflow's own uncertainty carries through. Of that, the part beyond Poisson,
+ * `q²·(V_d − m_d)`, is the inflow's level uncertainty, which persists from day to day: it adds as perfectly
+ * correlated across the days feeding one horizon day, `(Σ_d q·√(V_d − m_d))²`, not as independent — a lag spreads a
+ * forecast's level error over the days after it; it does not average it away.
  */
 export function spreadByLag(input: LagSpreadInput): LagSpread {
   const { horizon, rate: r, lagPmf, inflow } = input;
@@ -57,20 +59,25 @@ export function spreadByLag(input: LagSpreadInput): LagSpread {
       rateSlope[t]! += (count * g) / (stillOpen * stillOpen);
     }
   }
+  const sharedSd = new Array<number>(horizon).fill(0);
   for (let d = 0; d < horizon; d++) {
     const m = inflow.mean[d] ?? 0;
     const v = inflow.variance[d] ?? 0;
     if (m <= 0 && v <= 0) continue;
+    const excess = v - m;
+    const excessSd = Math.sqrt(Math.max(0, excess));
     const last = Math.min(horizon, d + lagPmf.length);
     for (let t = d; t < last; t++) {
       const g = lagPmf[t - d]!;
       const q = r * g;
       if (q <= 0) continue;
       mean[t]! += q * m;
-      variance[t]! += q * q * v + q * (1 - q) * m;
+      variance[t]! += q * m + q * q * Math.min(0, excess);
+      sharedSd[t]! += q * excessSd;
       rateSlope[t]! += g * m;
     }
   }
+  for (let t = 0; t < horizon; t++) variance[t] = Math.max(0, variance[t]! + sharedSd[t]! ** 2);
   return { mean, variance, rateSlope };
 }
 
