@@ -24,6 +24,16 @@ export interface HybridRateInput {
 const ratio = (sqos: number, sqls: number, fallback: number) => (sqls > 0 ? sqos / sqls : fallback);
 
 /**
+ * Credibility (beta-binomial) shrinkage, the rule of every conversion rate here: `successes` out of `trials` of one's
+ * own, plus `credibility` trials' worth of the parent's rate — `(successes + κ·parent) / (trials + κ)`, within
+ * [0, 1]; the parent's rate alone when there is nothing to weigh.
+ */
+export function credibilityRate(successes: number, trials: number, parentRate: number, credibility: number): number {
+  const weight = trials + credibility;
+  return weight > 0 ? Math.min(1, Math.max(0, (successes + credibility * parentRate) / weight)) : parentRate;
+}
+
+/**
  * Hybrid SQL→SQO rates by credibility (beta-binomial shrinkage): a combination with many matured SQLs keeps its own
  * rate, a sparse one borrows its super-segment's. Keyed by combination key.
  */
@@ -68,8 +78,7 @@ export function hybridRates(input: HybridRateInput): Map<string, HybridRate> {
     }
     const sqls = record?.sqls ?? 0;
     const sqos = record?.sqos ?? 0;
-    const rate = sqls + kappa > 0 ? (sqos + kappa * parentRate) / (sqls + kappa) : parentRate;
-    rates.set(key, { rate: Math.min(1, Math.max(0, rate)), ownSqls: sqls, ownSqos: sqos, parentRate });
+    rates.set(key, { rate: credibilityRate(sqos, sqls, parentRate, kappa), ownSqls: sqls, ownSqos: sqos, parentRate });
   }
   return rates;
 }

@@ -1,4 +1,4 @@
-import { combinationKey, parseSegmentCombinationKey, segmentCombinationKey, type MqlAgeCohort } from '@funnelcast/core';
+import { combinationKey, credibilityRate, parseSegmentCombinationKey, segmentCombinationKey, type MqlAgeCohort } from '@funnelcast/core';
 
 /** The MQL→SQL conversion of one super-segment × combination, and what it was built from. */
 export interface MqlConversionRate {
@@ -93,9 +93,8 @@ export function mqlConversionRates(input: MqlConversionInput): MqlConversionRate
   }
   const kappa = Math.max(0, input.credibility);
   const shrink = (own: Tally, parentRate: number): MqlConversionRate => {
-    const weight = own.exposure + kappa;
-    const rate = weight > 0 ? Math.min(1, Math.max(0, (own.sqls + kappa * parentRate) / weight)) : parentRate;
-    return { rate, variance: (rate * (1 - rate)) / (weight + 1), sqls: own.sqls, exposure: own.exposure, parentRate };
+    const rate = credibilityRate(own.sqls, own.exposure, parentRate, kappa);
+    return { rate, variance: (rate * (1 - rate)) / (own.exposure + kappa + 1), sqls: own.sqls, exposure: own.exposure, parentRate };
   };
   const overall = shrink(all, all.exposure > 0 ? Math.min(1, all.sqls / all.exposure) : 0);
   const bySegment = new Map([...segments].map(([segment, tally]) => [segment, shrink(tally, overall.rate)]));
