@@ -25,13 +25,13 @@ import {
   type ProductionRow,
   type Problem,
   type SegmentMapping,
+  type SelectionGroup,
   type Stage,
   type Violation,
 } from '@funnelcast/core';
 import { sortCombinations } from './history-series.js';
 import type { ProgressListener } from './progress.js';
 import { forecastStages, type StageForecasters } from './selection/forecast-stages.js';
-import type { GroupScores } from './selection/select-stage.js';
 
 export type { StageForecasters } from './selection/forecast-stages.js';
 
@@ -70,7 +70,7 @@ export interface ComputedForecast {
    * The selection backtest's evidence per stage and group (a super-segment for SQLs), and how each super-segment's
    * SQLs were split (historical or forecast proportions).
    */
-  readonly selection: { readonly mqls: readonly GroupScores[]; readonly sqls: readonly GroupScores[]; readonly split: readonly GroupScores[] };
+  readonly selection: { readonly mqls: readonly SelectionGroup[]; readonly sqls: readonly SelectionGroup[]; readonly split: readonly SelectionGroup[] };
   /** Milliseconds spent per step. */
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number; readonly distribute: number; readonly validate: number };
 }
@@ -135,7 +135,7 @@ function mappingOf(config: FunnelcastConfig, history: FunnelHistory): SegmentMap
 }
 
 /** The name of what forecast a stage: its one winner, or `mixed(a, b)` when super-segments chose differently. */
-function chosenName(groups: readonly GroupScores[]): string {
+function chosenName(groups: readonly SelectionGroup[]): string {
   const names = [...new Set(groups.map((g) => g.scores.find((s) => s.chosen)?.candidate ?? ''))].sort();
   return names.length === 1 ? names[0]! : `mixed(${names.join(', ')})`;
 }

@@ -77,3 +77,23 @@ export function sortCombinations(combinations: Iterable<Combination>): Combinati
   for (const c of combinations) unique.set(combinationKey(c), { channel: c.channel, source: c.source });
   return [...unique.values()].sort(compareCombinations);
 }
+
+/**
+ * Daily counts of one stage per unit over `[from, from + days)`: a unit appears once any row of it falls in the
+ * window, its days without events are zeros. Scoring reads actuals this way, whatever the grain `keyOf` names.
+ */
+export function windowCounts(daily: readonly DailyCounts[], stage: Stage, keyOf: (row: DailyCounts) => string, from: IsoDate, days: number): Map<string, number[]> {
+  // One date string per day of the window, not a date parse per row.
+  const dayOf = new Map<IsoDate, number>();
+  for (let d = 0; d < days; d++) dayOf.set(addDays(from, d), d);
+  const units = new Map<string, number[]>();
+  for (const row of daily) {
+    const at = dayOf.get(row.date);
+    if (at === undefined) continue;
+    const key = keyOf(row);
+    let values = units.get(key);
+    if (!values) units.set(key, (values = new Array<number>(days).fill(0)));
+    values[at]! += row[stage];
+  }
+  return units;
+}

@@ -1,7 +1,6 @@
 import {
   addDays,
   combinationKey,
-  daysBetween,
   STAGES,
   sumTotalMoments,
   type DailyCounts,
@@ -9,6 +8,7 @@ import {
   type PredictiveSeries,
   type Stage,
 } from '@funnelcast/core';
+import { windowCounts } from '../history-series.js';
 import type { BacktestLevel } from './backtest-types.js';
 import { unitForecast, type UnitForecast } from './score-level.js';
 
@@ -30,18 +30,7 @@ function unitOf(row: DailyCounts, level: BacktestLevel): string {
 export function dailyByLevel(daily: readonly DailyCounts[], from: IsoDate, days: number): ByLevel<number[]> {
   const build = (level: BacktestLevel) => {
     const out: Partial<Record<Stage, Map<string, number[]>>> = {};
-    for (const stage of stagesAt(level)) {
-      const units = new Map<string, number[]>();
-      for (const row of daily) {
-        const at = daysBetween(from, row.date);
-        if (at < 0 || at >= days) continue;
-        const key = unitOf(row, level);
-        let values = units.get(key);
-        if (!values) units.set(key, (values = new Array<number>(days).fill(0)));
-        values[at] = (values[at] ?? 0) + row[stage];
-      }
-      out[stage] = units;
-    }
+    for (const stage of stagesAt(level)) out[stage] = windowCounts(daily, stage, (row) => unitOf(row, level), from, days);
     return out;
   };
   return { total: build('total'), super_segment: build('super_segment'), channel_source: build('channel_source') };

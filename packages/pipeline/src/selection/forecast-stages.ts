@@ -11,16 +11,17 @@ import {
   type IsoDate,
   type PredictiveSeries,
   type SegmentMapping,
+  type SelectionGroup,
   type SelectionRule,
   type Stage,
 } from '@funnelcast/core';
-import { byCombination, bySegment, denseSeries } from '../history-series.js';
+import { byCombination, bySegment, denseSeries, windowCounts } from '../history-series.js';
 import type { ProgressListener } from '../progress.js';
 import { applyGuardrails } from './apply-guardrails.js';
 import { forecasterCandidate, type Candidate, type StageInput } from './candidate.js';
 import { funnelCandidate } from './funnel-candidate.js';
 import { selectSplit, type SplitSelection } from './select-split.js';
-import { selectStage, type GroupScores, type SelectionOriginInput } from './select-stage.js';
+import { selectStage, type SelectionOriginInput } from './select-stage.js';
 
 /** The models of the two modelled stages (SQOs follow from SQLs). */
 export interface StageForecasters {
@@ -77,7 +78,7 @@ export interface StagesInput {
 /** One stage's forecast, with the evidence of how its models were chosen. */
 export interface StageForecast {
   readonly series: PredictiveSeries[];
-  readonly groups: readonly GroupScores[];
+  readonly groups: readonly SelectionGroup[];
   /** The forecast at each selection origin (empty without a selection backtest). */
   readonly atOrigins: readonly PredictiveSeries[][];
   /** What the candidates forecast from: at each selection origin, and at the as-of date. */
@@ -96,18 +97,13 @@ export interface StagesForecast {
   readonly timings: { readonly fit_mqls: number; readonly fit_sqls: number };
 }
 
-/** Daily counts of each unit over `[from, from + days)`, from rows of any grain. */
+/**
+ * Daily counts of each of the stage's units over `[from, from + days)`, zeros for a unit without events: a forecast
+ * of a unit that then had nothing is an error too.
+ */
 function actualsOf(daily: readonly DailyCounts[], grain: StageGrain, from: IsoDate, days: number): Map<string, number[]> {
-  const to = addDays(from, days);
-  const out = new Map(grain.keys.map((key) => [key, new Array<number>(days).fill(0)]));
-  const dates = new Map<IsoDate, number>();
-  for (let d = 0; d < days; d++) dates.set(addDays(from, d), d);
-  for (const row of daily) {
-    if (row.date < from || row.date >= to) continue;
-    const values = out.get(grain.keyOf(row));
-    if (values) values[dates.get(row.date)!]! += row[grain.stage];
-  }
-  return out;
+  const counts = windowCounts(daily, grain.stage, grain.keyOf, from, days);
+  return new Map(grain.keys.map((key) => [key, counts.get(key) ?? new Array<number>(days).fill(0)]));
 }
 
 /** SQLs per super-segment and combination over `[from, from + days)`. */
@@ -126,7 +122,7 @@ function segmentCombinationActuals(daily: readonly DailyCounts[], from: IsoDate,
 
 /** The candidates' own forecasts of a unit, in the order its group's selection scored them (best WAPE first). */
 function alternativesOf(
-  groups: readonly GroupScores[],
+  groups: readonly SelectionGroup[],
   group: string | null,
   byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>,
   key: string,
@@ -161,8 +157,15 @@ function selectionOrigins(history: FunnelHistory): IsoDate[] {
 export async function forecastStages(input: StagesInput): Promise<StagesForecast> {
   const { history, horizon, forecasters } = input;
   const warnings: string[] = [];
-  const seriesOf = (grain: StageGrain) => (h: FunnelHistory): DailySeries[] =>
-    denseSeries(h.daily, grain.stage, grain.keyOf, grain.keys, h.asOf, input.earliest(h.asOf), input.minSeriesDays);
+  // Every candidate of a stage reads the same series from the same history: cut them once per history.
+  const cut = new Map<Stage, WeakMap<FunnelHistory, DailySeries[]>>();
+  const seriesOf = (grain: StageGrain) => (h: FunnelHistory): DailySeries[] => {
+    let byHistory = cut.get(grain.stage);
+    if (!byHistory) cut.set(grain.stage, (byHistory = new WeakMap()));
+    let series = byHistory.get(h);
+    if (!series) byHistory.set(h, (series = denseSeries(h.daily, grain.stage, grain.keyOf, grain.keys, h.asOf, input.earliest(h.asOf), input.minSeriesDays)));
+    return series;
+  };
   const mqlGrain: StageGrain = {
     stage: 'mqls',
     keys: input.combinationKeys,

@@ -5,10 +5,10 @@ import {
   type FunnelHistory,
   type PredictiveSeries,
   type SegmentMapping,
+  type SelectionGroup,
   type SelectionOrigin,
   type WeightMethod,
 } from '@funnelcast/core';
-import type { GroupScores } from './select-stage.js';
 
 /** The two ways a super-segment's SQLs are split across Channel × Source, the first the default. */
 const METHODS = ['historical', 'forecast_proportions'] as const satisfies readonly WeightMethod[];
@@ -24,7 +24,7 @@ export interface SplitOrigin {
 
 /** How each super-segment's SQLs are split, and the forecast totals of the segments that use forecast proportions. */
 export interface SplitSelection {
-  readonly groups: readonly GroupScores[];
+  readonly groups: readonly SelectionGroup[];
   /** Segment → combination key → forecast SQLs over the horizon, for segments split by forecast proportions. */
   readonly proportions: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
@@ -68,7 +68,7 @@ export function selectSplit(input: {
     historical: input.mappingAt(origin.history).weights,
     forecast: origin.fine ? totalsBySegment(origin.fine) : new Map<string, Map<string, number>>(),
   }));
-  const groups: GroupScores[] = [];
+  const groups: SelectionGroup[] = [];
   for (const segment of input.segments) {
     if (!finalTotals.has(segment)) continue;
     const scored: SelectionOrigin[] = atOrigins.map(({ actual, historical, forecast }) => {

@@ -16,15 +16,12 @@ export interface SelectionOriginInput {
   readonly actual: ReadonlyMap<string, readonly number[]>;
 }
 
-/** The evidence of one selection: a group of units (a super-segment, or the whole stage when `null`). */
-export type GroupScores = SelectionGroup;
-
 /** A stage forecast by its selected models. */
 export interface StageSelection {
   /** The forecast per unit: each unit's group's winner, or the blend of its two best. */
   readonly series: PredictiveSeries[];
-  readonly groups: readonly GroupScores[];
-  /** Every candidate's own forecast at the as-of date that was computed (the winners and `alsoFinal`). */
+  readonly groups: readonly SelectionGroup[];
+  /** Every candidate's own forecast at the as-of date that was computed (the winners, and the default). */
   readonly byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>;
   /** The selected forecast at each selection origin, in order: what a later stage sees there. */
   readonly atOrigins: readonly PredictiveSeries[][];
@@ -41,8 +38,6 @@ export interface StageSelectionInput {
   /** Which selection a unit belongs to: one per super-segment for SQLs, one for the whole stage (`null`) for MQLs. */
   readonly groupOf: (key: string) => string | null;
   readonly rule: SelectionRule;
-  /** Candidates to forecast at the as-of date even when they lose (the guardrails' robust fallback). */
-  readonly alsoFinal?: readonly string[];
 }
 
 /** Each unit's forecast as its group's weighted blend of the candidates' forecasts. */
@@ -64,7 +59,7 @@ function combine(
 /**
  * Forecasts a stage with the models its own history prefers: every candidate forecasts from each origin, is scored
  * per group against what happened, and the winners (or blends) forecast at the as-of date. Only the candidates that
- * carry weight somewhere (and `alsoFinal`) are fitted at the as-of date.
+ * carry weight somewhere (and the default) are fitted at the as-of date.
  */
 export async function selectStage(input: StageSelectionInput): Promise<StageSelection> {
   const { candidates, origins, groupOf, rule } = input;
@@ -78,7 +73,7 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
 
   const groupNames = new Set<string | null>();
   for (const origin of origins) for (const key of origin.actual.keys()) groupNames.add(groupOf(key));
-  const groups: GroupScores[] = [];
+  const groups: SelectionGroup[] = [];
   for (const group of groupNames) {
     const inGroup = (key: string) => groupOf(key) === group;
     const scored: SelectionOrigin[] = origins.map((origin, i) => ({
@@ -94,7 +89,7 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
   };
   const nameOf = (group: string | null) => groups.find((g) => g.group === group)?.scores.find((s) => s.chosen)?.candidate ?? names[0]!;
 
-  const needed = new Set([names[0]!, ...(input.alsoFinal ?? [])]);
+  const needed = new Set([names[0]!]);
   for (const { scores } of groups) for (const s of scores) if (s.weight > 0) needed.add(s.candidate);
   const byCandidate = new Map<string, PredictiveSeries[]>();
   for (const candidate of candidates) {
