@@ -15,14 +15,14 @@ const history = new Map([
 const label = (key: string) => `unit ${key}`;
 
 describe('applyGuardrails', () => {
-  it('replaces only the unit that strays, by the best-scored plausible alternative, and says so', () => {
-    const result = applyGuardrails({
+  it('replaces only the unit that strays, by the best-scored plausible alternative, and says so', async () => {
+    const result = await applyGuardrails({
       stage: 'sqls',
       label,
       series: [flat('a', 500, 'runaway'), flat('b', 11, 'fine')],
       history,
-      robust: { name: 'naive', series: [flat('a', 10, 'naive'), flat('b', 10, 'naive')] },
-      alternatives: (key) => [
+      robust: { name: 'naive', series: async () => [flat('a', 10, 'naive'), flat('b', 10, 'naive')] },
+      alternatives: async (key) => [
         { name: 'also-runaway', series: flat(key, 400, 'also-runaway') },
         { name: 'funnel', series: flat(key, 14, 'funnel') },
       ],
@@ -36,26 +36,26 @@ describe('applyGuardrails', () => {
     ]);
   });
 
-  it('falls back to the robust model, then to the recent mean, when no alternative is plausible', () => {
-    const robustStrays = applyGuardrails({
+  it('falls back to the robust model, then to the recent mean, when no alternative is plausible', async () => {
+    const robustStrays = await applyGuardrails({
       stage: 'mqls',
       label,
       series: [flat('a', 500, 'runaway')],
       history,
-      robust: { name: 'naive', series: [flat('a', 300, 'naive')] },
+      robust: { name: 'naive', series: async () => [flat('a', 300, 'naive')] },
     });
     expect(robustStrays.series[0]).toMatchObject({ method: 'recent-mean' });
     expect(robustStrays.series[0]!.mean[0]).toBeCloseTo(10, 10);
   });
 
-  it('holds the stage total to its own range and replaces every series when it strays', () => {
+  it('holds the stage total to its own range and replaces every series when it strays', async () => {
     // Each unit at 2.6× its own history passes alone (3×), but the total at 2.6× does not (2×).
-    const result = applyGuardrails({
+    const result = await applyGuardrails({
       stage: 'mqls',
       label,
       series: [flat('a', 26, 'high'), flat('b', 26, 'high')],
       history,
-      robust: { name: 'naive', series: [flat('a', 10, 'naive'), flat('b', 10, 'naive')] },
+      robust: { name: 'naive', series: async () => [flat('a', 10, 'naive'), flat('b', 10, 'naive')] },
     });
     expect(result.series.every((s) => s.method === 'naive(guardrail)')).toBe(true);
     expect(result.warnings).toHaveLength(1);

@@ -8,13 +8,13 @@ export interface GuardrailInput {
   readonly series: readonly PredictiveSeries[];
   /** Each unit's daily history, ending the day before the as-of date. */
   readonly history: ReadonlyMap<string, readonly number[]>;
-  /** The robust model's forecasts by the same keys, and its name. */
-  readonly robust: { readonly name: string; readonly series: readonly PredictiveSeries[] };
+  /** The robust model's name, and its forecasts by the same keys (asked for only when a forecast strays). */
+  readonly robust: { readonly name: string; readonly series: () => Promise<readonly PredictiveSeries[]> };
   /**
    * The other candidates' forecasts of a unit, best-scored first, tried before the robust model when the unit's own
    * forecast strays: after a step, the next-best model may well know what the robust one cannot (open MQLs, say).
    */
-  readonly alternatives?: (key: string) => readonly { readonly name: string; readonly series: PredictiveSeries }[];
+  readonly alternatives?: (key: string) => Promise<readonly { readonly name: string; readonly series: PredictiveSeries }[]>;
 }
 
 /** The days of history the last-resort flat forecast averages: the guardrail's lookback quarter. */
@@ -55,31 +55,38 @@ function sumAlignedToEnd(series: readonly (readonly number[])[], length: number)
  * else the robust model's (or, if that strays too, by the recent quarter's mean), then checks the stage's total the same way and, if it strays, replaces every series.
  * Each replacement is a warning naming the series, the model and the fallback.
  */
-export function applyGuardrails(input: GuardrailInput): { series: PredictiveSeries[]; warnings: string[] } {
+export async function applyGuardrails(input: GuardrailInput): Promise<{ series: PredictiveSeries[]; warnings: string[] }> {
   const { stage, label, history, robust } = input;
-  const robustByKey = new Map(robust.series.map((s) => [s.key, s]));
+  let robustByKey: Map<string, PredictiveSeries> | undefined;
   const warnings: string[] = [];
-  const fallback = (unit: PredictiveSeries, tryAlternatives: boolean): PredictiveSeries => {
+  const fallback = async (unit: PredictiveSeries, tryAlternatives: boolean): Promise<PredictiveSeries> => {
     const values = history.get(unit.key) ?? [];
-    for (const other of tryAlternatives ? (input.alternatives?.(unit.key) ?? []) : []) {
+    for (const other of tryAlternatives && input.alternatives ? await input.alternatives(unit.key) : []) {
       if (other.series.method !== unit.method && checkPlausible(values, other.series.mean) === null) return { ...other.series, method: `${other.name}(guardrail)` };
     }
+    robustByKey ??= new Map((await robust.series()).map((s) => [s.key, s]));
     const stand = robustByKey.get(unit.key);
     if (stand && checkPlausible(values, stand.mean) === null) return { ...stand, method: `${robust.name}(guardrail)` };
     return flatForecast(unit.key, values, unit.mean.length);
   };
-  const series = input.series.map((unit) => {
+  const series: PredictiveSeries[] = [];
+  for (const unit of input.series) {
     const found = checkPlausible(history.get(unit.key) ?? [], unit.mean);
-    if (!found) return unit;
-    const replaced = fallback(unit, true);
+    if (!found) {
+      series.push(unit);
+      continue;
+    }
+    const replaced = await fallback(unit, true);
     warnings.push(`${describe(stage, label(unit.key), unit.method, found)}; fell back to ${replaced.method}`);
-    return replaced;
-  });
+    series.push(replaced);
+  }
   const longest = Math.max(0, ...[...history.values()].map((v) => v.length));
   const horizon = series[0]?.mean.length ?? 0;
   const total = checkPlausible(sumAlignedToEnd([...history.values()], longest), sumAlignedToEnd(series.map((s) => s.mean), horizon), TOTAL_GUARDRAIL);
   if (!total) return { series, warnings };
   const models = [...new Set(series.map((s) => s.method))].sort().join(', ');
   warnings.push(`${describe(stage, 'the total', models, total)}; every series fell back to ${robust.name}`);
-  return { series: input.series.map((unit) => fallback(unit, false)), warnings };
+  const robustOnly: PredictiveSeries[] = [];
+  for (const unit of input.series) robustOnly.push(await fallback(unit, false));
+  return { series: robustOnly, warnings };
 }

@@ -1,6 +1,5 @@
 import {
   addDays,
-  checkPlausible,
   combinationKey,
   combinationLabel,
   parseCombinationKey,
@@ -205,19 +204,21 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
       groupOf: grain.groupOf,
       rule: RULE,
     });
-    const robustSeries = selection.byCandidate.get(robust.name) ?? (await robust.forecast(final));
-    const histories = new Map(seriesOf(grain)(history).map((s) => [s.key, s.values]));
-    // Only when a forecast strays are the losing candidates fitted at the as-of date, to stand in for it.
-    const strays = selection.series.some((s) => checkPlausible(histories.get(s.key) ?? [], s.mean) !== null);
-    const byCandidate = new Map(selection.byCandidate);
-    if (strays) for (const c of candidates) if (!byCandidate.has(c.name)) byCandidate.set(c.name, await c.forecast(final));
-    const guarded = applyGuardrails({
+    // Only when a forecast strays are the losing candidates (the robust one among them) fitted at the as-of date.
+    let everyCandidate: Promise<Map<string, readonly PredictiveSeries[]>> | undefined;
+    const fitAll = () =>
+      (everyCandidate ??= (async () => {
+        const byCandidate = new Map(selection.byCandidate);
+        for (const c of [...candidates, robust]) if (!byCandidate.has(c.name)) byCandidate.set(c.name, await c.forecast(final));
+        return byCandidate;
+      })());
+    const guarded = await applyGuardrails({
       stage: grain.stage,
       label: grain.label,
       series: selection.series,
-      history: histories,
-      robust: { name: robust.name, series: robustSeries },
-      alternatives: (key) => alternativesOf(selection.groups, grain.groupOf(key), byCandidate, key),
+      history: new Map(seriesOf(grain)(history).map((s) => [s.key, s.values])),
+      robust: { name: robust.name, series: async () => (await fitAll()).get(robust.name)! },
+      alternatives: async (key) => alternativesOf(selection.groups, grain.groupOf(key), await fitAll(), key),
     });
     warnings.push(...guarded.warnings);
     return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: scoredOrigins.map((o) => o.input), finalInput: final };
