@@ -45,7 +45,7 @@ view: vw_model_selection {
     sql: ${TABLE}.candidate ;;
     label: "Candidate"
     group_label: "Model selection"
-    description: "A model name (e.g. mstl-ets, v3-ridge), or a weighted blend of models written blend:<model>+<model>."
+    description: "A model name (e.g. mstl-ets, v3-ridge), the equal blend of two (blend:<model>+<model>), the inverse-error ensemble of all, or for sqls_split a split method (historical, forecast_proportions)."
   }
 
   dimension: origins {
@@ -62,7 +62,7 @@ view: vw_model_selection {
     sql: ${TABLE}.wape ;;
     label: "WAPE"
     group_label: "Model selection"
-    description: "Weighted absolute percentage error over the origins (Σ|forecast − actual| / Σ actual); NULL when it is undefined (no actuals) or was not scored."
+    description: "Weighted absolute percentage error over the origins, recent ones weighing more (Σ|forecast − actual| / Σ actual); NULL when it is undefined (no actuals) or was not scored."
   }
 
   dimension: pinball {
@@ -104,7 +104,7 @@ view: vw_model_selection {
     sql: ${wape} ;;
     label: "Average WAPE"
     group_label: "Model selection"
-    description: "Weighted absolute percentage error over the origins (Σ|forecast − actual| / Σ actual); NULL when it is undefined (no actuals) or was not scored. Not additive: the unweighted mean over the rows of the query."
+    description: "Weighted absolute percentage error over the origins, recent ones weighing more (Σ|forecast − actual| / Σ actual); NULL when it is undefined (no actuals) or was not scored. Not additive: the unweighted mean over the rows of the query."
     value_format_name: decimal_2
     drill_fields: [detail*]
   }

@@ -72,7 +72,7 @@ view: vw_super_segment_to_channel_source_mapping {
     sql: ${TABLE}.weight_method ;;
     label: "Weight method"
     group_label: "Mapping"
-    description: "historical, exposure_adjusted (started inside the window) or equal_fallback (segment had no SQLs)."
+    description: "historical, exposure_adjusted (started inside the window), equal_fallback (segment had no SQLs) or forecast_proportions (the funnel-aware forecast's own split, where the backtest preferred it)."
   }
 
   dimension_group: window_start {

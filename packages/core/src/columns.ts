@@ -201,7 +201,8 @@ export const SEGMENT_MAPPING = {
       "The combination's share of the segment; a segment's shares sum to 1.",
       { role: 'measure', group: 'mapping', aggregation: 'rate' }),
     column('weight_method', 'STRING', false, 'Weight method',
-      'historical, exposure_adjusted (started inside the window) or equal_fallback (segment had no SQLs).',
+      'historical, exposure_adjusted (started inside the window), equal_fallback (segment had no SQLs) or ' +
+        'forecast_proportions (the funnel-aware forecast\'s own split, where the backtest preferred it).',
       { role: 'dimension', group: 'mapping' }),
     column('window_start', 'DATE', false, 'Window start', 'First day of the share window (inclusive).',
       { role: 'dimension', group: 'mapping' }),
@@ -278,10 +279,11 @@ export const MODEL_SELECTION = {
       'The super-segment the candidate was scored on; NULL when the stage is chosen for all its series at once.',
       selection),
     column('candidate', 'STRING', false, 'Candidate',
-      'A model name (e.g. mstl-ets, v3-ridge), or a weighted blend of models written blend:<model>+<model>.', selection),
+      'A model name (e.g. mstl-ets, v3-ridge), the equal blend of two (blend:<model>+<model>), the inverse-error ' +
+        'ensemble of all, or for sqls_split a split method (historical, forecast_proportions).', selection),
     column('origins', 'INT64', false, 'Origins', 'How many rolling origins the candidate was scored over.', selection),
     column('wape', 'FLOAT64', true, 'WAPE',
-      "Weighted absolute percentage error over the origins (Σ|forecast − actual| / Σ actual); NULL when it is " +
+      "Weighted absolute percentage error over the origins, recent ones weighing more (Σ|forecast − actual| / Σ actual); NULL when it is " +
         'undefined (no actuals) or was not scored.',
       { role: 'measure', group: 'selection', aggregation: 'rate' }),
     column('pinball', 'FLOAT64', true, 'Pinball loss',
