@@ -147,7 +147,7 @@ export const PRODUCTION_FORECAST = {
   kind: 'view',
   description:
     'Daily MQL, SQL and SQO actuals and forecasts with 50% and 95% intervals by Channel × Source, ' +
-    'from the latest published funnelcast run.',
+    'from the production run: the published run of the newest as-of date (its latest publish).',
   columns: [
     channelColumn,
     sourceColumn,
@@ -185,7 +185,7 @@ export const SEGMENT_MAPPING = {
   kind: 'view',
   description:
     'How each super-segment forecast is shared among Channel × Source combinations (Gross–Sohl proportion of ' +
-    'historical averages over a trailing window), from the latest published run.',
+    'historical averages over a trailing window), from the production run.',
   columns: [
     column('super_segment', 'STRING', false, 'Super-segment', 'The coarse segment the SQL model forecasts.',
       { role: 'dimension', group: 'mapping' }),
@@ -269,7 +269,7 @@ export const MODEL_SELECTION = {
   kind: 'view',
   description:
     'The candidate models of each stage (and super-segment) scored by a rolling-origin backtest at refresh, their ' +
-    'errors, weights and which one the forecast used, from the latest published run.',
+    'errors, weights and which one the forecast used, from the production run.',
   columns: [
     runIdColumn,
     column('stage', 'STRING', false, 'Stage',
@@ -301,32 +301,51 @@ export const MODEL_SELECTION = {
 /** One row of {@link MODEL_SELECTION}. */
 export type ModelSelectionRow = RowOf<typeof MODEL_SELECTION>;
 
-/** Run lifecycle: `running` while computing, `published` once visible, `failed` with a reason. */
-export type RunStatus = 'running' | 'published' | 'failed';
+/**
+ * Run lifecycle: `running` while computing, `published` once stored whole (production when its as-of date is the
+ * newest), `failed` with a reason, `abandoned` when its lease expired (the process stopped heartbeating) or another
+ * execution of the same request published first.
+ */
+export type RunStatus = 'running' | 'published' | 'failed' | 'abandoned';
+
+/** Every {@link RunStatus}. */
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'published', 'failed', 'abandoned'];
 
 /** `forecast_runs`: one row per run, the bookkeeping behind atomic publish. */
 export const FORECAST_RUNS = {
   name: 'forecast_runs',
   kind: 'table',
-  description: 'One row per forecast run: status, timings, models and row counts. Views read the latest published run.',
+  description:
+    'One row per forecast run: status, timings, models and row counts. Views read the production run: the published ' +
+    'run of the newest as-of date, its latest publish.',
   columns: [
     runIdColumn,
     asOfColumn,
-    column('status', 'STRING', false, 'Status', 'running, published or failed.', run),
+    column('status', 'STRING', false, 'Status',
+      'running, published, failed, or abandoned (its lease expired, or another execution of its request published first).', run),
     column('config_hash', 'STRING', false, 'Config hash', 'Hash of the settings that shape the forecast.', run),
     column('horizon', 'INT64', false, 'Horizon', 'Forecast days from the as-of date.', run),
     column('mql_model', 'STRING', false, 'MQL model', 'Model of the MQL forecast.', run),
     column('sql_model', 'STRING', false, 'SQL model', 'Model of the SQL forecast.', run),
     column('started_at', 'TIMESTAMP', false, 'Started at', 'When the run started (UTC).', run),
     column('finished_at', 'TIMESTAMP', true, 'Finished at', 'When the run ended (UTC).', run),
-    column('published_at', 'TIMESTAMP', true, 'Published at', 'When the run became the published one (UTC).', run),
+    column('published_at', 'TIMESTAMP', true, 'Published at',
+      'When the run was published (UTC); strictly after every earlier publish. Production is the newest as-of date\'s latest publish.', run),
     column('timings_json', 'STRING', true, 'Timings', 'Milliseconds per phase, as JSON.', run),
     column('row_count', 'INT64', true, 'Rows', 'Rows written to the forecast.', run),
     column('mapping_row_count', 'INT64', true, 'Mapping rows', 'Rows written to the mapping.', run),
-    column('error', 'STRING', true, 'Error', 'Why a failed run failed.', run),
+    column('error', 'STRING', true, 'Error', 'Why a failed run failed, or why a run was abandoned.', run),
     column('warnings_json', 'STRING', true, 'Warnings',
       'What the run warns about (guardrail fallbacks, data that ends before the as-of date), as a JSON array of ' +
         'strings; NULL when there are none.',
+      { ...run, addedLater: true }),
+    column('owner', 'STRING', true, 'Owner', 'The process running the run (host:pid), which renews its lease.',
+      { ...run, addedLater: true }),
+    column('heartbeat_at', 'TIMESTAMP', true, 'Heartbeat at',
+      'When the owner last renewed the run\'s lease (UTC); a running run not renewed for a lease is abandoned.',
+      { ...run, addedLater: true }),
+    column('request_id', 'STRING', true, 'Request ID',
+      'The request the run executes (e.g. a queue job id); at most one run of a request is ever published.',
       { ...run, addedLater: true }),
   ],
   primaryKey: ['run_id'],
@@ -389,8 +408,8 @@ export const RELATIONS: readonly RelationDeclaration[] = [
 export const PUBLISHED_VIEWS: readonly RelationDeclaration[] = [PRODUCTION_FORECAST, SEGMENT_MAPPING, FORECAST_VS_ACTUAL, MODEL_SELECTION];
 
 /**
- * The table behind each published view. A view reads its table's rows of the latest published run, so writing a
- * run's rows never disturbs what Looker sees until the run is marked published.
+ * The table behind each published view. A view reads its table's rows of the production run (the newest as-of date's
+ * latest publish), so writing a run's rows never disturbs what Looker sees until the run is marked published.
  */
 export const BACKING_TABLES = {
   [PRODUCTION_FORECAST.name]: 'forecast_rows',

@@ -92,6 +92,11 @@ export const configSchema = z
     defaultTarget: identifier.default('local'),
     /** Forecast days from the as-of date. @defaultValue 90 */
     horizon: z.number().int().min(1).max(MAX_HORIZON).default(90),
+    /**
+     * Seconds a running refresh holds its run's lease without renewing it (it renews every third); a run not renewed
+     * for longer is stored as `abandoned`. @defaultValue 120
+     */
+    runLeaseSeconds: z.number().int().min(1).max(86_400).default(120),
     /** How many days of history the models see. @defaultValue 730 */
     historyDays: z.number().int().min(56).max(3650).default(730),
     /** The super-segments the SQL model forecasts; leads in any other segment are refused. */

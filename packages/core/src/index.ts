@@ -21,6 +21,7 @@ export * from './landings.js';
 export * from './invariants.js';
 export * from './metrics.js';
 export * from './published-run.js';
+export * from './run-lease.js';
 export * from './data-end.js';
 export * from './guardrails.js';
 export * from './model-selection.js';

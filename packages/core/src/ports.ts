@@ -158,12 +158,20 @@ export interface RunRows {
   readonly selection: readonly ModelSelectionRow[];
 }
 
+/** The run the published views show. */
+export interface ProductionRun {
+  readonly runId: string;
+  readonly asOf: IsoDate;
+}
+
 /**
  * A place funnelcast reads leads from and publishes forecasts to. Implemented by the embedded DuckDB warehouse and
  * by BigQuery; conformance tests run the same suite against both.
  *
  * It does not forecast by itself, choose models, or validate forecast values: the pipeline does. It does guarantee
- * that {@link Warehouse.publishRun} is atomic and that views only ever show the latest published run.
+ * that {@link Warehouse.publishRun} is atomic, that at most one run of a request is ever published, and that views
+ * only ever show the production run: among published runs, the newest as-of date, then the latest `published_at`. An
+ * older as-of date's publish is stored (backfills, tracking) but never becomes production.
  */
 export interface Warehouse {
   /** `duckdb` or `bigquery`, for summaries and logs. */
@@ -177,24 +185,37 @@ export interface Warehouse {
   describeData(): Promise<DataSummary | null>;
   /** Daily aggregates computed in the warehouse (SQL): lead-level rows never leave it. */
   readHistory(request: HistoryRequest): Promise<FunnelHistory>;
-  /** Records a run as `running` (replacing an earlier unpublished record of the same id). */
+  /** Records a run as `running` with its owner and first heartbeat (safe to repeat: the record is replaced). */
   startRun(record: RunRecord): Promise<void>;
+  /** Renews a running run's lease: sets its `heartbeat_at`. */
+  heartbeatRun(runId: string, at: string): Promise<void>;
+  /**
+   * Stores every `running` run whose lease ran out before `now` (last heartbeat, or start, older than `leaseMs`) as
+   * `abandoned`, saying when the lease expired and whose it was. Returns their ids.
+   */
+  abandonExpiredRuns(now: Date, leaseMs: number): Promise<string[]>;
   /**
    * Writes the run's rows, mapping and model selection, then marks it `published`, in one step: a crash at any point
-   * leaves the previously published run visible. Rows of an earlier run with the same id are replaced, never
-   * duplicated.
+   * leaves the previously published run visible. Rows of an earlier publish of the same id are replaced, never
+   * duplicated. When the record has a `request_id` another run of which is already published, nothing is written:
+   * this run is stored `abandoned` instead. Returns the id of the run published for the request: this one, or the
+   * one that published first.
    */
-  publishRun(record: RunRecord, rows: RunRows): Promise<void>;
+  publishRun(record: RunRecord, rows: RunRows): Promise<string>;
+  /** The published run of a request, or null when no execution of it published. */
+  findPublishedRun(requestId: string): Promise<RunRecord | null>;
+  /** The run the views show, or null when none is published. */
+  productionRun(): Promise<ProductionRun | null>;
   /** Marks a run `failed` with its reason; the published run is untouched. */
   failRun(runId: string, error: string, finishedAt: string): Promise<void>;
   /** Runs, newest first. */
   listRuns(limit?: number): Promise<RunRecord[]>;
-  /** Rows of the latest published run (what `vw_production_forecast` shows), ordered by date and combination. */
+  /** Rows of the production run (what `vw_production_forecast` shows), ordered by date and combination. */
   readPublished(filter?: PublishedFilter): Promise<ProductionRow[]>;
-  /** Mapping rows of the latest published run, optionally for one super-segment. */
+  /** Mapping rows of the production run, optionally for one super-segment. */
   readMapping(filter?: { readonly superSegment?: string }): Promise<MappingRow[]>;
   /**
-   * Model-selection rows of the latest published run (what `vw_model_selection` shows), ordered by stage,
+   * Model-selection rows of the production run (what `vw_model_selection` shows), ordered by stage,
    * super-segment (the stage-wide rows, NULL, first) and candidate.
    */
   readModelSelection(): Promise<ModelSelectionRow[]>;

@@ -18,6 +18,9 @@ const RUNNING: RunRecord = {
   mapping_row_count: null,
   error: 'an earlier attempt failed',
   warnings_json: null,
+  owner: 'host:1',
+  heartbeat_at: '2025-10-01T06:00:40.000Z',
+  request_id: null,
 };
 
 describe('publishedRunRecord', () => {

@@ -12,8 +12,8 @@ export interface PublishMoment {
 
 /**
  * The record a run is published with. `published_at` is strictly after every other run's, even when clocks tie or
- * step back: the views show the run with the latest `published_at`, so the newest publish is always the one they
- * show. Every warehouse stamps its publish through this one rule.
+ * step back: among the runs of the newest as-of date the views show the latest `published_at`, so a re-run of the
+ * production as-of date always replaces it. Every warehouse stamps its publish through this one rule.
  */
 export function publishedRunRecord(record: RunRecord, moment: PublishMoment): RunRecord & { readonly published_at: string } {
   const publishedAt = new Date(Math.max(moment.now.getTime(), (moment.latestOtherPublishedMs ?? -Infinity) + 1)).toISOString();

@@ -26,8 +26,13 @@ describe('BigQuery warehouse on a local endpoint', () => {
     await warehouse.ensureSchema();
     const record = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
     await warehouse.startRun(record);
+    await warehouse.heartbeatRun('run-1', '2024-03-01T06:00:30.000Z');
     await warehouse.publishRun(record, { rows: productionRows('run-1', '2024-03-01'), mapping: mappingRows('run-1', '2024-03-01'), selection: selectionRows('run-1') });
+    await warehouse.startRun(runRecord('run-2', '2024-03-02', '2024-03-02T06:00:00.000Z'));
+    expect(await warehouse.abandonExpiredRuns(new Date('2024-03-02T07:00:00.000Z'), 60_000)).toEqual(['run-2']);
     await warehouse.failRun('run-2', 'boom', '2024-03-02T06:00:00.000Z');
+    await warehouse.findPublishedRun('job-1');
+    await warehouse.productionRun();
     await warehouse.readHistory(HISTORY_REQUEST);
     await warehouse.describeData();
     await warehouse.readPublished({ channel: 'Web', from: '2024-03-01', to: '2024-03-02' });
@@ -58,7 +63,9 @@ describe('BigQuery warehouse on a local endpoint', () => {
     await warehouse.publishRun(record, { rows, mapping: mappingRows('run-1', '2024-03-01'), selection: selectionRows('run-1') });
     const publishJobs = fake.jobs.slice(before);
     expect(publishJobs.filter((j) => SQL_ROWS.test(j.sql))).toHaveLength(Math.ceil(rows.length / ROWS_PER_STATEMENT));
-    const transaction = publishJobs.at(-1)?.sql ?? '';
+    const transaction = publishJobs.find((j) => j.sql.startsWith('BEGIN TRANSACTION'))?.sql ?? '';
+    // The transaction is the last write: only the read of the published run comes after it.
+    expect(publishJobs.at(-1)?.sql).toMatch(/^SELECT run_id FROM/);
     expect(transaction).toMatch(/^BEGIN TRANSACTION;\n/);
     expect(transaction).toMatch(/\nCOMMIT TRANSACTION;$/);
     for (const table of ['forecast_rows', 'mapping_rows', 'model_selection']) {

@@ -7,7 +7,7 @@ import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } f
 import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
-import { listRuns, readMapping, readModelSelection, readPublished } from './read.js';
+import { findPublishedRun, listRuns, productionRun, readMapping, readModelSelection, readPublished } from './read.js';
 import { createV31BqmlForecaster } from './v31-bqml-forecaster.js';
 
 /** Options of {@link createBigQueryWarehouse}. */
@@ -85,7 +85,11 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     describeData: (): Promise<DataSummary | null> => describeData(jobs, leads),
     readHistory: (request: HistoryRequest): Promise<FunnelHistory> => readHistory(jobs, leads, request, checks()),
     startRun: publisher.startRun,
+    heartbeatRun: publisher.heartbeatRun,
+    abandonExpiredRuns: publisher.abandonExpiredRuns,
     publishRun: publisher.publishRun,
+    findPublishedRun: (requestId) => findPublishedRun(jobs, ref, requestId),
+    productionRun: () => productionRun(jobs, ref),
     failRun: publisher.failRun,
     saveBacktest: publisher.saveBacktest,
     listRuns: (limit) => listRuns(jobs, ref, limit),

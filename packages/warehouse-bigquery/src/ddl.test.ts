@@ -55,7 +55,7 @@ describe('BigQuery DDL', () => {
     const added = statements.filter((s) => s.startsWith('ALTER TABLE'));
     expect(added).toContain(
       'ALTER TABLE `my-project.funnelcast.forecast_runs` ADD COLUMN IF NOT EXISTS `warnings_json` STRING ' +
-        `OPTIONS(description = ${stringLiteral(FORECAST_RUNS.columns.at(-1)?.description ?? '')})`,
+        `OPTIONS(description = ${stringLiteral(FORECAST_RUNS.columns.find((c) => c.name === 'warnings_json')?.description ?? '')})`,
     );
     // Exactly the columns declared later, each once, nullable (BigQuery cannot add a REQUIRED column).
     const later = TABLES.flatMap((t) => t.columns.filter((c) => c.addedLater).map((c) => `${t.name}.${c.name}`));
@@ -72,7 +72,7 @@ describe('BigQuery DDL', () => {
 
   it('views read only the latest published run', () => {
     const [production] = schemaStatements(ref, leadsSource(target({ table: 'leads' }))).filter((s) => s.includes('vw_production_forecast`'));
-    expect(production).toMatch(/WHERE run_id = \(SELECT run_id FROM `my-project\.funnelcast\.forecast_runs` WHERE published_at IS NOT NULL\s+ORDER BY published_at DESC/);
+    expect(production).toMatch(/WHERE run_id = \(SELECT run_id FROM `my-project\.funnelcast\.forecast_runs` WHERE published_at IS NOT NULL\s+ORDER BY as_of DESC, published_at DESC/);
   });
 
   it('escapes descriptions as BigQuery string literals', () => {

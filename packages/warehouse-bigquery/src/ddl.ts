@@ -144,19 +144,19 @@ export function addColumnsSql(ref: DatasetRef, table: TableSpec): string[] {
 }
 
 /**
- * The run the views show: the one published last. A re-started run keeps its `published_at` until its new rows
- * commit, so its old rows stay visible meanwhile; ties go to the later as-of date.
+ * The run the views show, production: among published runs the newest as-of date, and of its runs the latest publish.
+ * A publish of an older as-of date (a backfill, a late retry) is kept but never shown; a re-run of the newest replaces it.
  */
-export function latestPublishedRunSql(ref: DatasetRef): string {
+export function productionRunSql(ref: DatasetRef): string {
   return `SELECT run_id FROM ${relationPath(ref, FORECAST_RUNS.name)} WHERE published_at IS NOT NULL
-  ORDER BY published_at DESC, as_of DESC, run_id DESC LIMIT 1`;
+  ORDER BY as_of DESC, published_at DESC, run_id DESC LIMIT 1`;
 }
 
 function latestRunViewSql(ref: DatasetRef, view: RelationDeclaration, table: string): string {
   return `CREATE OR REPLACE VIEW ${relationPath(ref, view.name)}
 OPTIONS(description = ${stringLiteral(view.description)}) AS
 SELECT ${columnList(view.columns)} FROM ${relationPath(ref, table)}
-WHERE run_id = (${latestPublishedRunSql(ref)})`;
+WHERE run_id = (${productionRunSql(ref)})`;
 }
 
 // A forecast day has passed once a later day has events: the last event day itself may still be filling up.

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
+  duplicateRequestError,
+  expiredLeaseError,
   FORECAST_RUNS,
+  leaseCutoff,
+  leaseExpiry,
   MODEL_SELECTION,
   PRODUCTION_FORECAST,
   publishedRunRecord,
@@ -16,7 +20,7 @@ import {
 import { chunks } from './chunks.js';
 import { MAPPING_TABLE, PUBLISH_ID, relationPath, ROWS_TABLE, SELECTION_TABLE, STAGING_TABLES, type DatasetRef } from './ddl.js';
 import type { JobRunner, QueryInput } from './job-runner.js';
-import { decodeValue, rowsParamType, toStruct } from './row-values.js';
+import { decodeRow, decodeValue, rowsParamType, toStruct } from './row-values.js';
 import { columnList } from './sql-names.js';
 
 /**
@@ -33,7 +37,14 @@ import { columnList } from './sql-names.js';
  * Every statement is safe to repeat, because the job runner retries transient failures and a failure may come after
  * BigQuery did the work: a chunk is staged once, the record replacement writes the same values again, and the row
  * move is skipped once the run's record carries this publish's `published_at`.
+ *
+ * One request, one publish: every write of the publish transaction is guarded by "no other run of this record's
+ * `request_id` is published", and when one is, the transaction stores this run as `abandoned` instead. BigQuery
+ * aborts the second of two transactions mutating the same tables at once, so two executions racing cannot both pass
+ * the guard; the aborted one is retried and then finds the winner.
  */
+
+const LEASE_COLUMNS = FORECAST_RUNS.columns.filter((c) => ['run_id', 'owner', 'started_at', 'heartbeat_at'].includes(c.name));
 
 /** Rows per DML statement: keeps each request well under BigQuery's 10 MB request limit. @defaultValue 500 */
 export const ROWS_PER_STATEMENT = 500;
@@ -68,7 +79,9 @@ const merge = (inputs: readonly QueryInput[]): Required<QueryInput> => ({
 /** The publish side of the BigQuery warehouse. */
 export interface Publisher {
   startRun(record: RunRecord): Promise<void>;
-  publishRun(record: RunRecord, rows: RunRows): Promise<void>;
+  heartbeatRun(runId: string, at: string): Promise<void>;
+  abandonExpiredRuns(now: Date, leaseMs: number): Promise<string[]>;
+  publishRun(record: RunRecord, rows: RunRows): Promise<string>;
   failRun(runId: string, error: string, finishedAt: string): Promise<void>;
   saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
 }
@@ -82,11 +95,6 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
   const replaceRecord = (record: RunRecord) => {
     const insert = insertRowsStatement(runs, FORECAST_RUNS.columns, 'record', [record]);
     return { statements: [`DELETE FROM ${runs} WHERE run_id = @run_id`, insert.sql], input: merge([byRun(record.run_id), insert.input]) };
-  };
-
-  const previousPublishedAt = async (runId: string): Promise<string | null> => {
-    const [row] = await jobs.query(`SELECT published_at FROM ${runs} WHERE run_id = @run_id`, byRun(runId));
-    return row ? (decodeValue('TIMESTAMP', row.published_at) as string | null) : null;
   };
 
   // Stages rows one statement per chunk, each chunk under its own `prefix + index` id; the staging tables are
@@ -105,10 +113,37 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
 
   return {
     async startRun(record) {
-      // A re-run of a published run keeps its published_at, so the views show its old rows until the new commit.
-      const publishedAt = await previousPublishedAt(record.run_id);
-      const { statements, input } = replaceRecord({ ...record, status: 'running', published_at: publishedAt, error: null });
+      const { statements, input } = replaceRecord({ ...record, status: 'running', published_at: null, error: null, heartbeat_at: record.heartbeat_at ?? record.started_at });
       await jobs.query(transactionScript(statements), input);
+    },
+
+    async heartbeatRun(runId, at) {
+      await jobs.query(`UPDATE ${runs} SET heartbeat_at = @at WHERE run_id = @run_id AND status = 'running'`, {
+        params: { run_id: runId, at },
+        types: { run_id: 'STRING', at: 'TIMESTAMP' },
+      });
+    },
+
+    async abandonExpiredRuns(at, leaseMs) {
+      const cutoff = { params: { cutoff: leaseCutoff(at, leaseMs).toISOString() }, types: { cutoff: 'TIMESTAMP' } };
+      const expiredNow = `status = 'running' AND COALESCE(heartbeat_at, started_at) < @cutoff`;
+      const expired = (await jobs.query(`SELECT ${columnList(LEASE_COLUMNS)} FROM ${runs} WHERE ${expiredNow}`, cutoff)).map((row) =>
+        decodeRow<Pick<RunRecord, 'run_id' | 'owner' | 'started_at' | 'heartbeat_at'>>(LEASE_COLUMNS, row),
+      );
+      for (const run of expired) {
+        // Guarded again: a heartbeat that landed since the read keeps the run alive.
+        await jobs.query(
+          `UPDATE ${runs} SET status = 'abandoned', error = @error, finished_at = @expired_at WHERE run_id = @run_id AND ${expiredNow}`,
+          merge([
+            cutoff,
+            {
+              params: { run_id: run.run_id, error: expiredLeaseError(run, leaseMs), expired_at: leaseExpiry(run, leaseMs).toISOString() },
+              types: { run_id: 'STRING', error: 'STRING', expired_at: 'TIMESTAMP' },
+            },
+          ]),
+        );
+      }
+      return expired.map((run) => run.run_id);
     },
 
     async publishRun(record, { rows, mapping, selection }) {
@@ -131,24 +166,41 @@ export function createPublisher(jobs: JobRunner, ref: DatasetRef, now: () => Dat
       // If this very transaction already committed (a retry after its response was lost), the run's record holds
       // this publish's published_at and the staging rows are gone: the guard keeps the committed rows in place.
       const notYetCommitted = `NOT EXISTS (SELECT 1 FROM ${runs} WHERE run_id = @run_id AND published_at = @published_at)`;
+      // Another execution of the same request already published: this one writes nothing. Only other runs' records
+      // are read, so the answer is the same at every statement of the script.
+      const requestPublished = `EXISTS (SELECT 1 FROM ${runs} WHERE request_id = @request_id AND run_id <> @run_id AND published_at IS NOT NULL)`;
       const move = (table: string, columns: readonly ColumnDeclaration[]) => {
         const target = relationPath(ref, table);
         const staging = relationPath(ref, STAGING_TABLES[table as keyof typeof STAGING_TABLES]);
         const staged = 'STARTS_WITH(publish_id, @publish_prefix)';
         return [
-          `DELETE FROM ${target} WHERE run_id = @run_id AND ${notYetCommitted}`,
-          `INSERT INTO ${target} (${columnList(columns)})\nSELECT ${columnList(columns)} FROM ${staging} WHERE ${staged}`,
+          `DELETE FROM ${target} WHERE run_id = @run_id AND ${notYetCommitted} AND NOT ${requestPublished}`,
+          `INSERT INTO ${target} (${columnList(columns)})\nSELECT ${columnList(columns)} FROM ${staging} WHERE ${staged} AND NOT ${requestPublished}`,
           `DELETE FROM ${staging} WHERE ${staged}`,
         ];
       };
-      const script = transactionScript([...parts.flatMap((part) => move(part.table, part.columns)), ...replaced.statements]);
+      const abandonIfDuplicate =
+        `UPDATE ${runs} SET status = 'abandoned', published_at = NULL, row_count = NULL, mapping_row_count = NULL, error = @duplicate_error\n` +
+        `WHERE run_id = @run_id AND ${requestPublished}`;
+      const script = transactionScript([...parts.flatMap((part) => move(part.table, part.columns)), ...replaced.statements, abandonIfDuplicate]);
+      const request = { params: { request_id: record.request_id }, types: { request_id: 'STRING' } };
       await jobs.query(
         script,
         merge([
           replaced.input,
-          { params: { publish_prefix: prefix, published_at: published.published_at }, types: { publish_prefix: 'STRING', published_at: 'TIMESTAMP' } },
+          request,
+          {
+            params: { publish_prefix: prefix, published_at: published.published_at, duplicate_error: duplicateRequestError(record.request_id ?? '') },
+            types: { publish_prefix: 'STRING', published_at: 'TIMESTAMP', duplicate_error: 'STRING' },
+          },
         ]),
       );
+      // This run when it published; the first published execution of its request when it was abandoned.
+      const [winner] = await jobs.query(
+        `SELECT run_id FROM ${runs} WHERE (run_id = @run_id OR request_id = @request_id) AND published_at IS NOT NULL ORDER BY published_at LIMIT 1`,
+        merge([byRun(record.run_id), request]),
+      );
+      return winner ? String(winner.run_id) : record.run_id;
     },
 
     async failRun(runId, error, finishedAt) {

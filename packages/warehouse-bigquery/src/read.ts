@@ -6,12 +6,13 @@ import {
   type MappingRow,
   type ModelSelectionRow,
   type ProductionRow,
+  type ProductionRun,
   type PublishedFilter,
   type RunRecord,
 } from '@funnelcast/core';
-import { relationPath, type DatasetRef } from './ddl.js';
+import { productionRunSql, relationPath, type DatasetRef } from './ddl.js';
 import type { JobRunner } from './job-runner.js';
-import { decodeRow } from './row-values.js';
+import { decodeRow, decodeValue } from './row-values.js';
 import { columnList } from './sql-names.js';
 
 
@@ -34,7 +35,7 @@ function where(conditions: readonly Condition[]) {
   };
 }
 
-/** Rows of the latest published run (the production view), ordered by date and combination; days inclusive. */
+/** Rows of the production run (the production view), ordered by date and combination; days inclusive. */
 export async function readPublished(jobs: JobRunner, ref: DatasetRef, filter: PublishedFilter = {}): Promise<ProductionRow[]> {
   const { sql, input } = where([
     { sql: '`Channel_Grouping_Name` = @channel', param: 'channel', type: 'STRING', value: filter.channel },
@@ -51,7 +52,7 @@ ORDER BY date_day, \`Channel_Grouping_Name\`, \`Original_source\``,
   return rows.map((r) => decodeRow<ProductionRow>(PRODUCTION_FORECAST.columns, r));
 }
 
-/** Mapping rows of the latest published run, optionally of one super-segment. */
+/** Mapping rows of the production run, optionally of one super-segment. */
 export async function readMapping(jobs: JobRunner, ref: DatasetRef, filter: { readonly superSegment?: string } = {}): Promise<MappingRow[]> {
   const { sql, input } = where([
     { sql: 'super_segment = @segment', param: 'segment', type: 'STRING', value: filter.superSegment },
@@ -65,7 +66,7 @@ ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
   return rows.map((r) => decodeRow<MappingRow>(SEGMENT_MAPPING.columns, r));
 }
 
-/** Model-selection rows of the latest published run: by stage, the stage-wide rows (NULL segment) first, candidate. */
+/** Model-selection rows of the production run: by stage, the stage-wide rows (NULL segment) first, candidate. */
 export async function readModelSelection(jobs: JobRunner, ref: DatasetRef): Promise<ModelSelectionRow[]> {
   // `super_segment IS NOT NULL` puts the NULLs first under any engine's default null order.
   const rows = await jobs.query(
@@ -83,4 +84,22 @@ ORDER BY started_at DESC, run_id DESC${limit === undefined ? '' : '\nLIMIT @limi
     limit === undefined ? {} : { params: { limit }, types: { limit: 'INT64' } },
   );
   return rows.map((r) => decodeRow<RunRecord>(FORECAST_RUNS.columns, r));
+}
+
+/** The published run of a request, or null. */
+export async function findPublishedRun(jobs: JobRunner, ref: DatasetRef, requestId: string): Promise<RunRecord | null> {
+  const [row] = await jobs.query(
+    `SELECT ${columnList(FORECAST_RUNS.columns)} FROM ${relationPath(ref, FORECAST_RUNS.name)}
+WHERE request_id = @request_id AND published_at IS NOT NULL ORDER BY published_at LIMIT 1`,
+    { params: { request_id: requestId }, types: { request_id: 'STRING' } },
+  );
+  return row ? decodeRow<RunRecord>(FORECAST_RUNS.columns, row) : null;
+}
+
+/** The run the views show, or null when none is published. */
+export async function productionRun(jobs: JobRunner, ref: DatasetRef): Promise<ProductionRun | null> {
+  const [row] = await jobs.query(
+    `SELECT run_id, as_of FROM ${relationPath(ref, FORECAST_RUNS.name)} WHERE run_id = (${productionRunSql(ref)})`,
+  );
+  return row ? { runId: String(row.run_id), asOf: decodeValue('DATE', row.as_of) as string } : null;
 }

@@ -161,11 +161,11 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect(await warehouse.listRuns()).toHaveLength(1);
     });
 
-    it('keeps a published run visible while the same run id is re-run', async () => {
+    it('keeps the production run visible while a newer run is running', async () => {
       const first = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
-      await warehouse.startRun(runRecord('run-a', '2024-03-01', '2024-03-01T07:00:00.000Z'));
+      await warehouse.startRun(runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z'));
       expect(await warehouse.readPublished()).toEqual(first);
-      expect((await warehouse.listRuns())[0]?.status).toBe('running');
+      expect((await warehouse.listRuns())[0]).toMatchObject({ run_id: 'run-b', status: 'running' });
     });
 
     it('shows only the latest published run', async () => {
@@ -200,14 +200,16 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-a'));
     });
 
-    it('shows only the production run\'s model selection, replaced on a re-run of the same run id', async () => {
+    it('shows only the production run\'s model selection, replaced on a republish of the same run id', async () => {
       await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z', 1, selectionRows('run-a'));
       await publish('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', 1, selectionRows('run-b').slice(0, 3));
       expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b').slice(0, 3));
-      // A re-run of run-b in progress still shows its published selection; its publish replaces it whole.
-      await warehouse.startRun(runRecord('run-b', '2024-03-02', '2024-03-02T07:00:00.000Z'));
-      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b').slice(0, 3));
-      await publish('run-b', '2024-03-02', '2024-03-02T07:00:00.000Z', 2, selectionRows('run-b', 2));
+      // A repeated publish of run-b (a retried job) replaces its selection whole.
+      await warehouse.publishRun(runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z'), {
+        rows: productionRows('run-b', '2024-03-02', 3, 2),
+        mapping: mappingRows('run-b', '2024-03-02'),
+        selection: selectionRows('run-b', 2),
+      });
       expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-b', 2));
     });
 
@@ -235,18 +237,85 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect(JSON.parse(run?.warnings_json ?? 'null')).toEqual(warnings);
     });
 
-    it('adds warnings_json to a forecast_runs table created without it, keeping its runs', async () => {
+    it('adds the later forecast_runs columns to a table created without them, keeping its runs', async () => {
       await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
-      warehouse = await setup.dropColumn(warehouse, FORECAST_RUNS.name, 'warnings_json');
+      const later = FORECAST_RUNS.columns.filter((c) => c.addedLater).map((c) => c.name);
+      expect(later).toEqual(['warnings_json', 'owner', 'heartbeat_at', 'request_id']);
+      for (const column of later) warehouse = await setup.dropColumn(warehouse, FORECAST_RUNS.name, column);
       await warehouse.ensureSchema();
-      expect(await warehouse.listRuns()).toMatchObject([{ run_id: 'run-a', status: 'published', warnings_json: null }]);
-      const record = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', { warnings_json: warningsJson(['stale data']) });
+      expect(await warehouse.listRuns()).toMatchObject([
+        { run_id: 'run-a', status: 'published', warnings_json: null, owner: null, heartbeat_at: null, request_id: null },
+      ]);
+      const record = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', { warnings_json: warningsJson(['stale data']), request_id: 'job-7' });
       await warehouse.startRun(record);
       await warehouse.publishRun(record, { rows: productionRows('run-b', '2024-03-02'), mapping: [], selection: [] });
-      expect((await warehouse.listRuns()).map((r) => [r.run_id, r.warnings_json])).toEqual([
-        ['run-b', '["stale data"]'],
-        ['run-a', null],
+      expect((await warehouse.listRuns()).map((r) => [r.run_id, r.warnings_json, r.owner, r.heartbeat_at, r.request_id])).toEqual([
+        ['run-b', '["stale data"]', 'conformance-host:4242', '2024-03-02T06:00:00.000Z', 'job-7'],
+        ['run-a', null, null, null, null],
       ]);
+    });
+
+    it('shows the newest as-of date: an older as-of publish is kept but never production, a rerun of the newest replaces it', async () => {
+      const november = await publish('run-nov', '2026-11-01', '2026-11-01T06:00:00.000Z', 1, selectionRows('run-nov'));
+      // A backfill (or a late retry) of October, published after November.
+      await publish('run-oct', '2026-10-01', '2026-11-02T06:00:00.000Z', 2, selectionRows('run-oct', 2));
+      expect(await warehouse.readPublished()).toEqual(november);
+      expect(await warehouse.readMapping()).toEqual(mappingRows('run-nov', '2026-11-01'));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-nov'));
+      expect(await warehouse.productionRun()).toEqual({ runId: 'run-nov', asOf: '2026-11-01' });
+      expect((await warehouse.listRuns()).find((r) => r.run_id === 'run-oct')?.status).toBe('published');
+      // A rerun of November replaces it as production.
+      const rerun = await publish('run-nov-2', '2026-11-01', '2026-11-03T06:00:00.000Z', 3);
+      expect(await warehouse.readPublished()).toEqual(rerun);
+      expect(await warehouse.productionRun()).toEqual({ runId: 'run-nov-2', asOf: '2026-11-01' });
+    });
+
+    it('publishes one run per request: a second execution of the request is stored abandoned and writes nothing', async () => {
+      const first = runRecord('run-a', '2024-03-02', '2024-03-02T06:00:00.000Z', { request_id: 'job-1' });
+      const second = runRecord('run-b', '2024-03-02', '2024-03-02T06:00:01.000Z', { request_id: 'job-1' });
+      const other = runRecord('run-c', '2024-03-01', '2024-03-02T06:00:02.000Z', { request_id: 'job-2' });
+      for (const record of [first, second, other]) await warehouse.startRun(record);
+      const rowsOf = (record: typeof first, scale: number) => ({
+        rows: productionRows(record.run_id, record.as_of, 3, scale),
+        mapping: mappingRows(record.run_id, record.as_of),
+        selection: selectionRows(record.run_id, scale),
+      });
+      expect(await warehouse.publishRun(first, rowsOf(first, 1))).toBe('run-a');
+      expect(await warehouse.publishRun(second, rowsOf(second, 2))).toBe('run-a');
+      expect(await warehouse.publishRun(other, rowsOf(other, 3))).toBe('run-c');
+      expect((await warehouse.readPublished()).map((r) => r.run_id)).toEqual(rowsOf(first, 1).rows.map(() => 'run-a'));
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-a', 1));
+      const runs = await warehouse.listRuns();
+      expect(runs.filter((r) => r.request_id === 'job-1' && r.status === 'published').map((r) => r.run_id)).toEqual(['run-a']);
+      expect(runs.find((r) => r.run_id === 'run-b')).toMatchObject({
+        status: 'abandoned',
+        published_at: null,
+        row_count: null,
+        error: 'another execution of request job-1 published first; this one published nothing',
+      });
+      expect((await warehouse.findPublishedRun('job-1'))?.run_id).toBe('run-a');
+      expect(await warehouse.findPublishedRun('job-9')).toBeNull();
+    });
+
+    it('stores running runs whose lease expired as abandoned, and leaves live and finished runs alone', async () => {
+      const lease = 120_000;
+      await warehouse.startRun(runRecord('run-dead', '2024-03-02', '2024-03-02T06:00:00.000Z', { owner: 'box:1' }));
+      await warehouse.startRun(runRecord('run-live', '2024-03-02', '2024-03-02T06:00:00.000Z', { owner: 'box:2' }));
+      await warehouse.heartbeatRun('run-live', '2024-03-02T06:05:00.000Z');
+      await publish('run-done', '2024-03-01', '2024-03-01T06:00:00.000Z');
+      expect(await warehouse.abandonExpiredRuns(new Date('2024-03-02T06:01:59.000Z'), lease)).toEqual([]);
+      expect(await warehouse.abandonExpiredRuns(new Date('2024-03-02T06:06:00.000Z'), lease)).toEqual(['run-dead']);
+      const runs = await warehouse.listRuns();
+      expect(runs.find((r) => r.run_id === 'run-dead')).toMatchObject({
+        status: 'abandoned',
+        finished_at: '2024-03-02T06:02:00.000Z',
+        error: 'lease expired at 2024-03-02T06:02:00.000Z (owner box:1 stopped heartbeating)',
+      });
+      expect(runs.find((r) => r.run_id === 'run-live')).toMatchObject({ status: 'running', heartbeat_at: '2024-03-02T06:05:00.000Z' });
+      expect(runs.find((r) => r.run_id === 'run-done')?.status).toBe('published');
+      // A heartbeat never revives an abandoned run.
+      await warehouse.heartbeatRun('run-dead', '2024-03-02T06:07:00.000Z');
+      expect((await warehouse.listRuns()).find((r) => r.run_id === 'run-dead')).toMatchObject({ status: 'abandoned', heartbeat_at: '2024-03-02T06:00:00.000Z' });
     });
 
     it('marks a run failed without touching the published one', async () => {

@@ -231,6 +231,9 @@ export function runRecord(runId: string, asOf: string, startedAt: string, overri
     mapping_row_count: null,
     error: null,
     warnings_json: null,
+    owner: 'conformance-host:4242',
+    heartbeat_at: startedAt,
+    request_id: null,
     ...overrides,
   };
 }

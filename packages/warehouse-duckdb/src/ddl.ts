@@ -62,12 +62,12 @@ export function addColumnsSql(table: TableSpec): string[] {
 }
 
 /**
- * The run the views show: the one published last. A run that is re-started keeps its `published_at` until its new
- * rows commit, so the old rows stay visible meanwhile; ties (same instant) go to the later as-of date.
+ * The run the views show, production: among published runs the newest as-of date, and of its runs the latest publish.
+ * A publish of an older as-of date (a backfill, a late retry) is kept but never shown; a re-run of the newest replaces it.
  */
-export const LATEST_PUBLISHED_RUN_SQL = `
+export const PRODUCTION_RUN_SQL = `
   SELECT run_id FROM forecast_runs WHERE published_at IS NOT NULL
-  ORDER BY published_at DESC, as_of DESC, run_id DESC LIMIT 1`;
+  ORDER BY as_of DESC, published_at DESC, run_id DESC LIMIT 1`;
 
 const columnList = (relation: RelationDeclaration, alias?: string) =>
   relation.columns.map((c) => (alias ? `${alias}.` : '') + sqlIdentifier(c.name)).join(', ');
@@ -75,7 +75,7 @@ const columnList = (relation: RelationDeclaration, alias?: string) =>
 function latestRunViewSql(view: RelationDeclaration, table: string): string {
   return `CREATE OR REPLACE VIEW ${sqlIdentifier(view.name)} AS
 SELECT ${columnList(view)} FROM ${sqlIdentifier(table)}
-WHERE run_id = (${LATEST_PUBLISHED_RUN_SQL})`;
+WHERE run_id = (${PRODUCTION_RUN_SQL})`;
 }
 
 // A forecast day has passed once a later day has events: the last event day itself may still be filling up.

@@ -14,8 +14,8 @@ import { schemaStatements } from './ddl.js';
 import { readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary } from './import-leads.js';
 import type { LeadRecord } from './lead-rules.js';
-import { failRun, publishRun, saveBacktest, startRun } from './publish.js';
-import { describeData, listRuns, readMapping, readModelSelection, readPublished } from './read.js';
+import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
+import { describeData, findPublishedRun, listRuns, productionRun, readMapping, readModelSelection, readPublished } from './read.js';
 
 /** Options of {@link createDuckDbWarehouse}. */
 export interface DuckDbWarehouseOptions {
@@ -74,7 +74,11 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     describeData: (): Promise<DataSummary | null> => database.exclusive(describeData),
     readHistory: (request: HistoryRequest): Promise<FunnelHistory> => database.exclusive((db) => readHistory(db, request)),
     startRun: (record: RunRecord) => database.exclusive((db) => startRun(db, record)),
+    heartbeatRun: (runId: string, at: string) => database.exclusive((db) => heartbeatRun(db, runId, at)),
+    abandonExpiredRuns: (at: Date, leaseMs: number) => database.exclusive((db) => abandonExpiredRuns(db, at, leaseMs)),
     publishRun: (record: RunRecord, rows: RunRows) => database.exclusive((db) => publishRun(db, record, rows, now())),
+    findPublishedRun: (requestId: string) => database.exclusive((db) => findPublishedRun(db, requestId)),
+    productionRun: () => database.exclusive(productionRun),
     failRun: (runId: string, error: string, finishedAt: string) =>
       database.exclusive((db) => failRun(db, runId, error, finishedAt)),
     listRuns: (limit?: number) => database.exclusive((db) => listRuns(db, limit)),

@@ -9,10 +9,12 @@ import {
   type MappingRow,
   type ModelSelectionRow,
   type ProductionRow,
+  type ProductionRun,
   type PublishedFilter,
   type RunRecord,
 } from '@funnelcast/core';
 import type { Db, SqlParams } from './connection.js';
+import { PRODUCTION_RUN_SQL } from './ddl.js';
 import { sqlIdentifier } from './sql-text.js';
 
 /** ISO 8601 with milliseconds and `Z`: timestamps are stored as UTC wall time. */
@@ -34,7 +36,7 @@ export function plainSelectList(columns: readonly ColumnDeclaration[]): string {
 }
 
 /**
- * Rows of the latest published run, ordered by date and combination. `from` and `to` are inclusive days.
+ * Rows of the production run, ordered by date and combination. `from` and `to` are inclusive days.
  */
 export async function readPublished(db: Db, filter: PublishedFilter = {}): Promise<ProductionRow[]> {
   const conditions: string[] = ['TRUE'];
@@ -62,7 +64,7 @@ export async function readPublished(db: Db, filter: PublishedFilter = {}): Promi
   );
 }
 
-/** Mapping rows of the latest published run, optionally of one super-segment. */
+/** Mapping rows of the production run, optionally of one super-segment. */
 export async function readMapping(db: Db, filter: { readonly superSegment?: string } = {}): Promise<MappingRow[]> {
   const one = filter.superSegment !== undefined;
   return db.all<MappingRow>(
@@ -73,7 +75,7 @@ export async function readMapping(db: Db, filter: { readonly superSegment?: stri
   );
 }
 
-/** Model-selection rows of the latest published run: by stage, the stage-wide rows (NULL segment) first, candidate. */
+/** Model-selection rows of the production run: by stage, the stage-wide rows (NULL segment) first, candidate. */
 export async function readModelSelection(db: Db): Promise<ModelSelectionRow[]> {
   return db.all<ModelSelectionRow>(
     `SELECT ${plainSelectList(MODEL_SELECTION.columns)} FROM ${MODEL_SELECTION.name}
@@ -88,6 +90,24 @@ export async function listRuns(db: Db, limit?: number): Promise<RunRecord[]> {
      ORDER BY started_at DESC, run_id DESC ${limit === undefined ? '' : 'LIMIT $limit'}`,
     limit === undefined ? {} : { limit },
   );
+}
+
+/** The published run of a request, or null. */
+export async function findPublishedRun(db: Db, requestId: string): Promise<RunRecord | null> {
+  const [run] = await db.all<RunRecord>(
+    `SELECT ${plainSelectList(FORECAST_RUNS.columns)} FROM ${FORECAST_RUNS.name}
+     WHERE request_id = $requestId AND published_at IS NOT NULL ORDER BY published_at LIMIT 1`,
+    { requestId },
+  );
+  return run ?? null;
+}
+
+/** The run the views show, or null when none is published. */
+export async function productionRun(db: Db): Promise<ProductionRun | null> {
+  const [run] = await db.all<ProductionRun>(
+    `SELECT run_id AS "runId", strftime(as_of, '%Y-%m-%d') AS "asOf" FROM ${FORECAST_RUNS.name} WHERE run_id = (${PRODUCTION_RUN_SQL})`,
+  );
+  return run ?? null;
 }
 
 /** Lead count, date range, segments and combination count; `null` when there are no leads. */
