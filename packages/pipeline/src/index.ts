@@ -5,6 +5,7 @@
 export * from './progress.js';
 export * from './refresh-types.js';
 export { refresh, runIdFor } from './refresh.js';
+export { reapAbandonedRuns } from './refresh-leases.js';
 export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
 export { resolveForecasters } from './forecasters.js';
 export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';

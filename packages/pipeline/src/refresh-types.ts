@@ -1,4 +1,4 @@
-import type { DataEnd, IsoDate, Landing, Warehouse } from '@funnelcast/core';
+import type { DataEnd, IsoDate, Landing, ProductionRun, Warehouse } from '@funnelcast/core';
 import type { ComputedForecast, StageForecasters } from './compute-forecast.js';
 import type { ProgressListener, RefreshPhase } from './progress.js';
 
@@ -19,8 +19,17 @@ export interface RefreshOptions {
   readonly warehouse?: Warehouse;
   /** Forecast with these models instead of the configured ones (a model of your own, or a test's). */
   readonly forecasters?: StageForecasters;
-  /** The clock, for `generated_at` and the default as-of date. @defaultValue `() => new Date()` */
+  /** The clock, for `generated_at`, the run's lease and the default as-of date. @defaultValue `() => new Date()` */
   readonly now?: () => Date;
+  /**
+   * What this refresh executes, e.g. the queue job's id: however many times it runs (a retried or duplicated job), at
+   * most one run of a request is ever published. An execution that finds the request already published returns that
+   * run (`alreadyPublished`) without recomputing; one that loses a race at publish is stored `abandoned` and returns
+   * the winner. @defaultValue none: every execution is a request of its own
+   */
+  readonly requestId?: string;
+  /** Who runs the refresh, stored as the run's `owner` beside its lease. @defaultValue `<hostname>:<pid>` */
+  readonly owner?: string;
 }
 
 /** What a refresh did. */
@@ -38,6 +47,19 @@ export interface RefreshSummary {
   readonly horizon: number;
   /** False for a dry run. */
   readonly published: boolean;
+  /**
+   * True when another execution of the same `requestId` had published: `runId` is that run and this execution
+   * published nothing. When it was found before computing, nothing was: `combinations` is 0, `selection` and
+   * `landings` are empty, timings are those of reading the history, and rows, models and warnings are the stored run's.
+   */
+  readonly alreadyPublished: boolean;
+  /**
+   * Whether `runId` is now the production run, the one the views show. False for a dry run, and for a publish of an
+   * as-of date older than production's: it is kept (backfills, tracking) but production stays `productionRun`.
+   */
+  readonly production: boolean;
+  /** The run the views show after the refresh, or null when none is published. */
+  readonly productionRun: ProductionRun | null;
   readonly rows: number;
   readonly mappingRows: number;
   readonly combinations: number;

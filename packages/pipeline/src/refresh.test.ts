@@ -2,7 +2,7 @@ import { addDays, FUNNEL_COHORT, MSTL_ETS, parseConfig, runWarnings, SEASONAL_NA
 import { createForecaster } from '@funnelcast/models';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { refresh } from './refresh.js';
+import { refresh, runIdFor } from './refresh.js';
 import { SELECTION } from './selection/forecast-stages.js';
 import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
 
@@ -89,5 +89,84 @@ describe('refresh guardrails', () => {
     // Ten a day, not a thousand.
     expect(month).toBeGreaterThan(200);
     expect(month).toBeLessThan(400);
+  });
+});
+
+const cheap = () => {
+  const naive = createForecaster(SEASONAL_NAIVE);
+  return { mqls: [naive], sqls: [naive], robust: naive, funnelSqls: false };
+};
+
+describe('refresh runs', () => {
+  it('gives every execution its own run id, sortable by as-of date and start', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const first = await refresh(config, { ...options(w), forecasters: cheap() });
+    const second = await refresh(config, { ...options(w), forecasters: cheap() });
+    expect(first.runId).toMatch(/^fc_20260601_20260601T060000_[0-9a-f]{6}$/);
+    expect(second.runId).not.toBe(first.runId);
+    expect((await w.listRuns()).map((r) => [r.run_id, r.status]).sort()).toEqual([[first.runId, 'published'], [second.runId, 'published']].sort());
+    expect(second.production).toBe(true);
+    expect(new Set((await w.readPublished()).map((r) => r.run_id))).toEqual(new Set([second.runId]));
+    expect(runIdFor('2026-06-01', new Date('2026-06-01T06:00:00Z')) < runIdFor('2026-06-01', new Date('2026-06-01T06:00:01Z'))).toBe(true);
+  });
+
+  it('keeps an older as-of date for tracking without making it production', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const june = await refresh(config, { ...options(w), forecasters: cheap() });
+    const may = await refresh(config, { ...options(w), asOf: '2026-05-01', forecasters: cheap() });
+    expect(june.production).toBe(true);
+    expect(may).toMatchObject({ published: true, production: false, productionRun: { runId: june.runId, asOf: AS_OF } });
+    expect((await w.listRuns()).find((r) => r.run_id === may.runId)?.status).toBe('published');
+    expect(new Set((await w.readPublished()).map((r) => r.run_id))).toEqual(new Set([june.runId]));
+  });
+
+  it('stores a run whose heartbeat stopped as abandoned on the next refresh, and leaves a live one running', async () => {
+    const leased = parseConfig({ superSegments: ['Outbound'], horizon: 28, runLeaseSeconds: 1 });
+    const w = await warehouseWith(FUNNEL);
+    let clock = Date.parse('2026-06-01T06:00:00Z');
+    const now = () => new Date(clock);
+    // A refresh killed before it finished: its record stays running, and nothing renews it.
+    await w.startRun({
+      run_id: 'fc_killed', as_of: AS_OF, status: 'running', config_hash: 'x', horizon: 28, mql_model: SEASONAL_NAIVE, sql_model: SEASONAL_NAIVE,
+      started_at: now().toISOString(), finished_at: null, published_at: null, timings_json: null, row_count: null, mapping_row_count: null,
+      error: null, warnings_json: null, owner: 'gone:1', heartbeat_at: now().toISOString(), request_id: null,
+    });
+    // A live refresh, held inside its forecast until released, heartbeating meanwhile.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const naive = createForecaster(SEASONAL_NAIVE);
+    const held: Forecaster = { name: 'held', forecast: async (request) => (await gate, naive.forecast(request)) };
+    const live = refresh(leased, { ...options(w), now, owner: 'alive:2', forecasters: { mqls: [held], sqls: [naive], robust: naive, funnelSqls: false } });
+    const liveRun = async () => (await w.listRuns()).find((r) => r.owner === 'alive:2');
+    await expect.poll(liveRun, { timeout: 10_000 }).toMatchObject({ status: 'running' });
+    clock += 10 * 60_000;
+    await expect.poll(async () => (await liveRun())?.heartbeat_at, { timeout: 5_000 }).toBe(now().toISOString());
+
+    const next = await refresh(leased, { ...options(w), now, forecasters: cheap() });
+    release();
+    const finished = await live;
+    const runs = await w.listRuns();
+    expect(runs.find((r) => r.run_id === 'fc_killed')).toMatchObject({
+      status: 'abandoned',
+      error: 'lease expired at 2026-06-01T06:00:01.000Z (owner gone:1 stopped heartbeating)',
+    });
+    expect(runs.find((r) => r.run_id === finished.runId)).toMatchObject({ status: 'published', owner: 'alive:2' });
+    expect(runs.find((r) => r.run_id === next.runId)?.status).toBe('published');
+  });
+
+  it('publishes one run, once, for concurrent executions of one request', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const [a, b] = await Promise.all([1, 2].map(() => refresh(config, { ...options(w), requestId: 'job-1', forecasters: cheap() })));
+    expect(a!.runId).toBe(b!.runId);
+    expect([a!.alreadyPublished, b!.alreadyPublished].sort()).toEqual([false, true]);
+    const runs = await w.listRuns();
+    expect(runs.filter((r) => r.status === 'published').map((r) => r.run_id)).toEqual([a!.runId]);
+    expect(runs.map((r) => r.status).sort()).toEqual(['abandoned', 'published']);
+
+    // A later execution of the request (a retried job) returns the published run without computing anything.
+    const refuse: Forecaster = { name: 'refuse', forecast: async () => { throw new Error('recomputed'); } };
+    const again = await refresh(config, { ...options(w), requestId: 'job-1', forecasters: { mqls: [refuse], sqls: [refuse], robust: refuse, funnelSqls: false } });
+    expect(again).toMatchObject({ runId: a!.runId, published: true, alreadyPublished: true, production: true });
+    expect(await w.listRuns()).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   ConfigError,
   daysBetween,
@@ -10,6 +11,7 @@ import {
   landings,
   periodStart,
   resolveTarget,
+  runWarnings,
   stableHash,
   todayUtc,
   SPLIT_STAGE,
@@ -24,14 +26,40 @@ import { computeForecast, historyRequest, validateHistory } from './compute-fore
 import { resolveForecasters } from './forecasters.js';
 import { openWarehouse } from './open-warehouse.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
+import { defaultOwner, leaseMsOf, startHeartbeat, type Heartbeat } from './refresh-leases.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
 
 /**
- * The id of the run for an as-of date and the settings that shape it: re-running the same as-of date with the same
- * config replaces that run instead of adding another.
+ * A new run id for every execution: `fc_<as-of>_<start, UTC to the second>_<6 random hex>`, so ids sort by as-of date
+ * and then by start, and a refresh of other data never takes an earlier run's id. A rerun of the same as-of date
+ * replaces it in the views by the production rule (newest as-of date, latest publish), not by reusing its id.
  */
-export function runIdFor(config: FunnelcastConfig, asOf: IsoDate, horizon: number): string {
-  return `fc_${asOf.replaceAll('-', '')}_${stableHash(forecastSettings(config, horizon)).slice(0, 10)}`;
+export function runIdFor(asOf: IsoDate, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `fc_${asOf.replaceAll('-', '')}_${stamp}_${randomBytes(3).toString('hex')}`;
+}
+
+/** What a refresh answers when another execution of its request already published: that run, nothing recomputed. */
+function alreadyPublishedSummary(
+  run: RunRecord,
+  context: Pick<RefreshSummary, 'target' | 'warehouse' | 'requestedAsOf' | 'dataEnd' | 'superSegments' | 'timings' | 'productionRun'>,
+): RefreshSummary {
+  return {
+    ...context,
+    runId: run.run_id,
+    asOf: run.as_of,
+    horizon: run.horizon,
+    published: true,
+    alreadyPublished: true,
+    production: context.productionRun?.runId === run.run_id,
+    rows: run.row_count ?? 0,
+    mappingRows: run.mapping_row_count ?? 0,
+    combinations: 0,
+    models: { mqls: run.mql_model, sqls: run.sql_model },
+    selection: { mqls: [], sqls: [], split: [] },
+    landings: [],
+    warnings: runWarnings(run),
+  };
 }
 
 /**
@@ -61,12 +89,14 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
   const opened = options.warehouse ? undefined : await openWarehouse(config, target);
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
-  let runId = runIdFor(config, requestedAsOf, requestedHorizon);
-  let recorded = false;
+  const leaseMs = leaseMsOf(config);
+  let recorded: string | undefined;
+  let heartbeat: Heartbeat | undefined;
   try {
     let started = performance.now();
     options.onProgress?.({ phase: 'aggregate', done: 0, total: 1 });
     await warehouse.ensureSchema();
+    if (!options.dryRun) await warehouse.abandonExpiredRuns(now(), leaseMs);
     let history = await warehouse.readHistory(historyRequest(config, requestedAsOf));
     const dataEnd = detectDataEnd(history.daily, requestedAsOf);
     // Days after stale data are unknown, not zero demand: forecast from the day after the data's last one, over the
@@ -80,16 +110,20 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
           `(about ${Math.round(dataEnd.expectedEvents)} events were expected over them); forecasting from ${asOf}, so those days are forecast, not counted as zero — load the missing leads and refresh again`,
       );
       history = await warehouse.readHistory(historyRequest(config, asOf));
-      runId = runIdFor(config, asOf, horizon);
     }
     validateHistory(config, history);
     options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
     timings.aggregate = performance.now() - started;
 
+    const done = options.requestId === undefined ? null : await warehouse.findPublishedRun(options.requestId);
+    if (done) {
+      const context = { target, warehouse: warehouse.kind, requestedAsOf, dataEnd, superSegments: config.superSegments, timings };
+      return alreadyPublishedSummary(done, { ...context, productionRun: await warehouse.productionRun() });
+    }
+
     const forecasters = options.forecasters ?? (await resolveForecasters(config, warehouse));
     const startedAt = now().toISOString();
-    const previous = (await warehouse.listRuns()).find((run) => run.run_id === runId);
-    // A re-run of the published run must not demote it: only its successful publish replaces it.
+    const runId = runIdFor(asOf, new Date(startedAt));
     const record: RunRecord = {
       run_id: runId,
       as_of: asOf,
@@ -106,10 +140,14 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       mapping_row_count: null,
       error: null,
       warnings_json: null,
+      owner: options.owner ?? defaultOwner(),
+      heartbeat_at: startedAt,
+      request_id: options.requestId ?? null,
     };
-    if (!options.dryRun && previous?.status !== 'published') {
+    if (!options.dryRun) {
       await warehouse.startRun(record);
-      recorded = true;
+      recorded = runId;
+      heartbeat = startHeartbeat(warehouse, runId, leaseMs, now);
     }
 
     const computed = await computeForecast(history, {
@@ -127,10 +165,11 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     if (computed.violations.length > 0) throw new InvariantViolationError(computed.violations);
     if (options.signal?.aborted) throw new Error('refresh aborted before publishing');
 
+    let publishedRunId = runId;
     if (!options.dryRun) {
       started = performance.now();
       options.onProgress?.({ phase: 'publish', done: 0, total: computed.rows.length });
-      await warehouse.publishRun(
+      publishedRunId = await warehouse.publishRun(
         {
           ...record,
           status: 'published',
@@ -157,8 +196,9 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       options.onProgress?.({ phase: 'publish', done: computed.rows.length, total: computed.rows.length });
     }
 
+    const productionRun = await warehouse.productionRun();
     return {
-      runId,
+      runId: publishedRunId,
       target,
       warehouse: warehouse.kind,
       asOf,
@@ -166,6 +206,9 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       dataEnd,
       horizon,
       published: !options.dryRun,
+      alreadyPublished: publishedRunId !== runId,
+      production: !options.dryRun && productionRun?.runId === publishedRunId,
+      productionRun,
       rows: computed.rows.length,
       mappingRows: computed.mappingRows.length,
       combinations: computed.combinations.length,
@@ -177,9 +220,10 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       warnings: [...warnings, ...computed.warnings],
     };
   } catch (error) {
-    if (recorded) await warehouse.failRun(runId, (error as Error).message, now().toISOString()).catch(() => undefined);
+    if (recorded !== undefined) await warehouse.failRun(recorded, (error as Error).message, now().toISOString()).catch(() => undefined);
     throw error;
   } finally {
+    await heartbeat?.stop();
     await opened?.warehouse.close();
   }
 }

@@ -131,7 +131,12 @@ function memoryWarehouse(all: readonly DailyCounts[]) {
       published.rows = [...rows];
       published.mapping = [...mapping];
       published.selection = [...selection];
+      return record.run_id;
     },
+    heartbeatRun: async () => undefined,
+    abandonExpiredRuns: async () => [],
+    findPublishedRun: async () => null,
+    productionRun: async () => null,
     failRun: async (runId, error) => {
       const run = runs.get(runId);
       if (run) runs.set(runId, { ...run, status: 'failed', error });
