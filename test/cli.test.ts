@@ -101,14 +101,26 @@ describe('funnelcast demo', () => {
 });
 
 describe('funnelcast refresh', () => {
-  it('re-running the same as-of date replaces the run instead of adding one', async () => {
-    const before = await runCliJson<RunRow[]>(['runs', '--db', db]);
-    const again = await runCliJson<{ runId: string }>(['refresh', '--db', db, '--as-of', AS_OF]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.json.runId).toBe(demoSummary.refresh.runId);
-    const after = await runCliJson<RunRow[]>(['runs', '--db', db]);
-    expect(after.json.filter((r) => r.run_id === again.json.runId)).toHaveLength(1);
-    expect(after.json.length).toBe(before.json.length);
+  it('production is the newest as-of date: an older one is kept for tracking, a rerun of the newest replaces it', async () => {
+    const other = join(dir.path, 'production.duckdb');
+    const demo = await runCliJson<{ refresh: { runId: string } }>(['demo', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
+    expect(demo.code, demo.stderr).toBe(0);
+    const november = demo.json.refresh.runId;
+    const october = await runCli(['refresh', '--db', other, '--as-of', '2025-10-01', '--horizon', '30']);
+    expect(october.code, october.stderr).toBe(0);
+    expect(october.stdout).toContain(`not production: kept for tracking; production stays run ${november} as of ${AS_OF}`);
+    const rerun = await runCliJson<{ runId: string; production: boolean }>(['refresh', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.json.production).toBe(true);
+    // Each execution its own id: the earlier runs stay listed.
+    expect(rerun.json.runId).not.toBe(november);
+    const runs = await runCliJson<(RunRow & { production: boolean })[]>(['runs', '--db', other]);
+    expect(runs.json.map((r) => [r.as_of, r.status, r.production])).toEqual([
+      [AS_OF, 'published', true],
+      ['2025-10-01', 'published', false],
+      [AS_OF, 'published', false],
+    ]);
+    expect(runs.json[0]?.run_id).toBe(rerun.json.runId);
   });
 
   it('--dry-run validates and publishes nothing', async () => {
@@ -142,7 +154,7 @@ describe('funnelcast refresh', () => {
     expect(late.code, late.stderr).toBe(0);
     expect(fresh.json.requestedAsOf).toBe(fresh.json.asOf);
     expect(late.json).toMatchObject({ requestedAsOf: '2026-12-06', asOf: '2026-12-01', horizon: 31, dataEnd: { lastDay: '2026-11-30', stale: true } });
-    expect(late.json.runId).toBe(fresh.json.runId);
+    for (const summary of [fresh, late]) expect(summary.json.runId).toMatch(/^fc_20261201_/);
     expect(late.json.landings).toEqual(fresh.json.landings);
     expect(late.json.warnings.some((w) => w.startsWith('stale data: the leads end on 2026-11-30'))).toBe(true);
     const text = await runCli(['refresh', '--db', stale, '--as-of', '2026-12-06', '--horizon', '26', '--dry-run']);

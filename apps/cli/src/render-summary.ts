@@ -42,6 +42,13 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
   const head = summary.published
     ? `Published run ${summary.runId} to ${summary.target} (${summary.warehouse}) in ${seconds}s`
     : `Dry run ${summary.runId} on ${summary.target} (${summary.warehouse}): computed and validated in ${seconds}s, nothing published`;
+  const { productionRun } = summary;
+  // A publish that is not what Looker shows must say so: an older as-of date is kept, not promoted.
+  const notProduction =
+    summary.published && !summary.production && productionRun
+      ? [`  not production: kept for tracking; production stays run ${productionRun.runId} as of ${productionRun.asOf}`]
+      : [];
+  const duplicate = summary.alreadyPublished ? ['  already published by another execution of the same request: nothing new was published'] : [];
   const rows = summary.landings.map((l) => [
     `${l.period === 'month' ? l.periodStart.slice(0, 7) : `${l.periodStart.slice(0, 4)}-Q${Math.floor(Number(l.periodStart.slice(5, 7)) / 3) + 1}`}${l.partial ? ' *' : ''}`,
     STAGE_NAMES[l.stage],
@@ -56,6 +63,8 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
     .join(', ');
   return [
     head,
+    ...duplicate,
+    ...notProduction,
     `  as of ${summary.asOf}, ${summary.horizon}-day horizon, ${summary.combinations} Channel × Source combinations, ` +
       `${summary.superSegments.length} super-segments, ${summary.rows.toLocaleString('en-US')} rows`,
     ...(summary.asOf !== summary.requestedAsOf

@@ -9,17 +9,22 @@ export interface RunsArgs extends GlobalOptions {
   readonly limit: number;
 }
 
-/** A run as `runs --json` prints it: the stored record with its warnings as an array instead of JSON text. */
-export type RunListing = Omit<RunRecord, 'warnings_json'> & { readonly warnings: string[] };
+/**
+ * A run as `runs --json` prints it: the stored record with its warnings as an array instead of JSON text, and whether
+ * it is the production run (the one the views show).
+ */
+export type RunListing = Omit<RunRecord, 'warnings_json'> & { readonly warnings: string[]; readonly production: boolean };
 
-function listing({ warnings_json, ...run }: RunRecord): RunListing {
-  return { ...run, warnings: runWarnings({ warnings_json }) };
+function listing({ warnings_json, ...run }: RunRecord, productionRunId: string | undefined): RunListing {
+  return { ...run, warnings: runWarnings({ warnings_json }), production: run.run_id === productionRunId };
 }
 
 /** `funnelcast runs`: the run history of a target. */
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   command: 'runs',
-  describe: 'List forecast runs, newest first: status, as-of date, models, rows, timings and warnings',
+  describe:
+    'List forecast runs, newest first: status (running, published, failed, abandoned), as-of date, models, rows, timings and warnings; ' +
+    'runs whose lease expired are stored as abandoned first',
   builder: (yargs) =>
     yargs
       .option('limit', { type: 'number', default: 20, describe: 'How many runs to show' })
@@ -27,10 +32,12 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .example('$0 runs --json | jq ".[0].warnings"', 'Warnings of the newest run') as unknown as Argv<RunsArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
-    const { withWarehouse } = await import('@funnelcast/pipeline');
+    const { reapAbandonedRuns, withWarehouse } = await import('@funnelcast/pipeline');
+    // A run whose process died is shown as what it is, abandoned, not as running forever.
+    await reapAbandonedRuns(config, args.target);
     const runs = await withWarehouse(config, args.target, async (warehouse) => {
-      await warehouse.ensureSchema();
-      return (await warehouse.listRuns(args.limit)).map(listing);
+      const production = await warehouse.productionRun();
+      return (await warehouse.listRuns(args.limit)).map((run) => listing(run, production?.runId));
     });
     emit(args, runs, () => {
       if (runs.length === 0) return 'No runs yet: run `funnelcast refresh` (or `funnelcast demo`).';
@@ -39,7 +46,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
         runs.map((run) => [
           run.run_id,
           run.as_of,
-          run.status,
+          run.production ? `${run.status} *` : run.status,
           `${run.mql_model} / ${run.sql_model}`,
           run.row_count === null ? '' : String(run.row_count),
           run.started_at.replace('T', ' ').slice(0, 19),
@@ -48,7 +55,8 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       ).split('\n');
       // Each run's warnings go under its own line, indented, so a table row never wraps around a long message.
       const body = lines.flatMap((line, i) => [line, ...runs[i]!.warnings.map((warning) => `    ! ${warning.replaceAll('\n', ' ')}`)]);
-      return [header!, rule!, ...body].join('\n');
+      const legend = runs.some((run) => run.production) ? ['', '* production: the run the views show (newest as-of date, latest publish)'] : [];
+      return [header!, rule!, ...body, ...legend].join('\n');
     });
   },
 };
