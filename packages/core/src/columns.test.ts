@@ -10,8 +10,13 @@ describe('column declarations', () => {
     for (const column of relation.columns.filter((c) => c.addedLater)) expect(column.nullable, column.name).toBe(true);
   });
 
-  it('adds warnings_json to forecast_runs as a later column', () => {
-    expect(FORECAST_RUNS.columns.at(-1)).toMatchObject({ name: 'warnings_json', type: 'STRING', nullable: true, addedLater: true });
+  it('adds warnings_json and the lease and request columns to forecast_runs as later columns', () => {
+    expect(FORECAST_RUNS.columns.filter((c) => c.addedLater).map((c) => [c.name, c.type, c.nullable])).toEqual([
+      ['warnings_json', 'STRING', true],
+      ['owner', 'STRING', true],
+      ['heartbeat_at', 'TIMESTAMP', true],
+      ['request_id', 'STRING', true],
+    ]);
   });
 
   it('publishes model_selection as a latest-run view over its own table, keyed within the run', () => {

@@ -70,7 +70,7 @@ describe('BigQuery DDL', () => {
     expect(createTableSql(ref, { ...FORECAST_RUNS })).toMatch(/^CREATE TABLE IF NOT EXISTS `my-project\.funnelcast\.forecast_runs`/);
   });
 
-  it('views read only the latest published run', () => {
+  it('views read only the production run: the newest as-of date, then the latest publish', () => {
     const [production] = schemaStatements(ref, leadsSource(target({ table: 'leads' }))).filter((s) => s.includes('vw_production_forecast`'));
     expect(production).toMatch(/WHERE run_id = \(SELECT run_id FROM `my-project\.funnelcast\.forecast_runs` WHERE published_at IS NOT NULL\s+ORDER BY as_of DESC, published_at DESC/);
   });

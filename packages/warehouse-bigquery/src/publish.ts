@@ -29,7 +29,7 @@ import { columnList } from './sql-names.js';
  *
  * Atomic publish: a run's rows are first staged in chunks under fresh `publish_id`s (nothing reads the staging
  * tables), then ONE multi-statement transaction replaces the run's rows in the backing tables with the staged ones,
- * empties the staging rows and marks the run published. The views read the latest published run, so they see
+ * empties the staging rows and marks the run published. The views read the production run, so they see
  * either the old rows or all the new ones — a crash while staging leaves only invisible staging rows (cleared by
  * the next publish of the run), a failure inside the transaction rolls it all back. Re-publishing a run that is
  * already published is safe for the same reason: its old rows stay whole until the transaction commits.

@@ -168,7 +168,7 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       expect((await warehouse.listRuns())[0]).toMatchObject({ run_id: 'run-b', status: 'running' });
     });
 
-    it('shows only the latest published run', async () => {
+    it('shows only the production run', async () => {
       await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z');
       const b = await publish('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', 3);
       const published = await warehouse.readPublished();
