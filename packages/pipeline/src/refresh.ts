@@ -78,7 +78,8 @@ function validateOptions(asOf: string, horizon: number): void {
 /**
  * Refreshes the forecast of one target: reads aggregated history from its warehouse, fits the models, distributes,
  * validates every invariant and publishes atomically. Bad input or a broken invariant throws and publishes nothing;
- * the previous forecast stays published.
+ * the previous forecast stays published. The run holds a lease while it works (expired ones are reaped first), and
+ * with a `requestId` at most one execution of the request publishes.
  */
 export async function refresh(config: FunnelcastConfig, options: RefreshOptions = {}): Promise<RefreshSummary> {
   const now = options.now ?? (() => new Date());
