@@ -39,7 +39,7 @@ describe('worker logs', () => {
     const lifecycle = new Set(['worker started', 'shutting down: waiting for running refreshes', 'worker stopped']);
     const jobLines = out.lines.filter((line) => !lifecycle.has(line.msg as string));
     expect(jobLines.map((l) => l.msg)).toEqual(['refresh started', 'refresh completed', 'refresh started', 'refresh failed']);
-    for (const line of jobLines) expect(line).toMatchObject({ jobId: expect.stringMatching(/^refresh:alpha:2025-06-0[23]$/), target: 'alpha' });
-    expect(jobLines[3]).toMatchObject({ jobId: refreshJobId('alpha', '2025-06-03'), err: expect.objectContaining({ type: 'InputError' }) });
+    for (const line of jobLines) expect(line).toMatchObject({ jobId: expect.stringMatching(/^refresh:alpha:2025-06-0[23]_h90$/), target: 'alpha' });
+    expect(jobLines[3]).toMatchObject({ jobId: refreshJobId('alpha', '2025-06-03', 90), err: expect.objectContaining({ type: 'InputError' }) });
   });
 });
