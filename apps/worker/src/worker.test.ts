@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TransientError, InputError } from '@funnelcast/core';
 import { createRedisConnection } from './connection.js';
+import { createLogger } from './logger.js';
 import { REFRESH_JOB_NAME, createRefreshQueue, enqueueRefresh, refreshJobId } from './queue.js';
 import { gate, nextJobEvent, stubRefresh, testConfig, testRedisUrl, workerPool, type StubCall } from './testing/fixtures.js';
 
@@ -262,6 +264,47 @@ describe('refresh worker on a real Redis', () => {
       await redis.del(`${config.queue.prefix}:${config.queue.name}:lock:local`);
       await queue.close();
       await redis.quit();
+    }
+  });
+});
+
+describe('stalled jobs', () => {
+  it('says a stalled job will run again while it will, and that it fails (and why) once past the limit', async () => {
+    const config = testConfig(['alpha', 'beta']);
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const busy = gate();
+    const { refresh } = stubRefresh(async (call) => {
+      if (call.target === 'beta') await busy.promise;
+    });
+    // Busy with beta (concurrency 1), the worker only watches for stalls while a bare BullMQ worker takes the alpha
+    // job and never renews its lock, as a worker killed mid-refresh would.
+    const fw = await startWorker(config, { refresh, logger, concurrency: 1, stalledIntervalMs: 100, lockRetryMs: 20 });
+    const betaActive = nextJobEvent(fw.worker, 'active');
+    await enqueueRefresh(fw.queue, config, { target: 'beta', asOf: '2025-06-02' });
+    await betaActive;
+    const connection = createRedisConnection(testRedisUrl());
+    const thief = new Worker(config.queue.name, null, { connection, prefix: config.queue.prefix, lockDuration: 100, autorun: false });
+    try {
+      const { jobId } = await enqueueRefresh(fw.queue, config, { target: 'alpha', asOf: '2025-06-02' });
+      for (let stall = 1; stall <= 3; stall++) {
+        const stalled = new Promise<void>((resolve) => fw.worker.once('stalled', () => resolve()));
+        expect((await thief.getNextJob('thief-token'))?.id).toBe(jobId);
+        await stalled;
+      }
+      const failed = nextJobEvent(fw.worker, 'failed', (job) => job.id === jobId);
+      busy.open();
+      expect((await failed).failedReason).toBe('job stalled more than allowable limit');
+      await vi.waitFor(() => expect(lines.filter((l) => l.jobId === jobId).map((l) => l.msg)).toHaveLength(4));
+      const messages = lines.filter((l) => l.jobId === jobId).map((l) => l.msg as string);
+      expect(messages[0]).toMatch(/it will run again \(stall 1 of at most 2\)/);
+      expect(messages[1]).toMatch(/it will run again \(stall 2 of at most 2\)/);
+      expect(messages[2]).toMatch(/3 times, more than the limit of 2: it will fail, not run again/);
+      expect(messages[3]).toMatch(/^refresh failed without running again: its workers stopped/);
+      expect(lines.filter((l) => l.jobId === jobId).every((l) => l.target === 'alpha')).toBe(true);
+    } finally {
+      await thief.close();
+      connection.disconnect();
     }
   });
 });

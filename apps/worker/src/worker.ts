@@ -87,7 +87,8 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     );
   }
   const schedulesOn = options.schedules ?? true;
-  const redis = createRedisConnection(options.redisUrl, { name: 'funnelcast-worker' });
+  // Named after the queue so `CLIENT LIST` tells which queue's worker a connection belongs to.
+  const redis = createRedisConnection(options.redisUrl, { name: `funnelcast-worker:${config.queue.name}` });
   const queue = createRefreshQueue(config, redis);
   // Without a listener BullMQ prints these to stderr, raw; the logger's serializer keeps credentials out.
   queue.on('error', (error) => logger.error({ err: error }, 'queue error'));
