@@ -92,7 +92,8 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
   const queue = createRefreshQueue(config, redis);
   // Without a listener BullMQ prints these to stderr, raw; the logger's serializer keeps credentials out.
   queue.on('error', (error) => logger.error({ err: error }, 'queue error'));
-  const metrics = createWorkerMetrics(schedulesOn ? { schedulesMissing: async () => (await missingSchedules(queue, config)).length } : {});
+  // Bounded: with Redis away, queue commands wait for it, and a scrape must not.
+  const metrics = createWorkerMetrics(schedulesOn ? { schedulesMissing: () => withinMs(missingSchedules(queue, config).then((missing) => missing.length), 1_000, -1) } : {});
   const processor = createRefreshProcessor({
     refresh: options.refresh,
     config,
@@ -108,7 +109,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     concurrency: options.concurrency ?? 2,
     lockDuration: options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
     stalledInterval: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
-    // A refresh killed twice in a row is probably what kills the worker; fail it rather than loop.
+    // A refresh whose worker dies a third time is probably what kills it; fail it rather than loop.
     maxStalledCount: MAX_STALLED_COUNT,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
@@ -132,9 +133,13 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
   let server: HealthServer | undefined;
   let scheduleCheck: NodeJS.Timeout | undefined;
   let syncing: Promise<void> | undefined;
-  /** Registers the schedules again when any is missing; never throws (Redis may be away: the next check retries). */
-  const ensureSchedules = (why: string) =>
-    (syncing ??= (async () => {
+  /**
+   * Registers the schedules again when any is missing, one check at a time and not once shutting down; never throws
+   * (Redis may be away: the next check retries).
+   */
+  const ensureSchedules = (why: string): void => {
+    if (closing || syncing) return;
+    syncing = (async () => {
       try {
         const missing = await missingSchedules(queue, config);
         if (missing.length === 0) return;
@@ -146,15 +151,16 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
       } finally {
         syncing = undefined;
       }
-    })());
+    })();
+  };
   try {
     if (schedulesOn) {
       const schedules = await syncSchedules(queue, config);
       logger.info({ schedules }, 'schedules registered');
       // Redis that restarted empty forgets the schedulers without a word: look after every reconnection, and
       // periodically for a flush that kept the connection.
-      redis.on('ready', () => void ensureSchedules('reconnected to Redis'));
-      scheduleCheck = setInterval(() => void ensureSchedules('periodic check'), options.scheduleCheckIntervalMs ?? DEFAULT_SCHEDULE_CHECK_INTERVAL_MS);
+      redis.on('ready', () => ensureSchedules('reconnected to Redis'));
+      scheduleCheck = setInterval(() => ensureSchedules('periodic check'), options.scheduleCheckIntervalMs ?? DEFAULT_SCHEDULE_CHECK_INTERVAL_MS);
       scheduleCheck.unref();
     }
     if (options.port !== undefined && options.port !== null) {
