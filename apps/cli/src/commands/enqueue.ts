@@ -49,7 +49,7 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
     // Listening starts before the job is added so no progress or completion event can be missed.
     const eventsConnection = args.wait ? createRedisConnection(opened.redisUrl, { name: 'funnelcast-cli-events' }) : undefined;
     const events = eventsConnection ? createRefreshQueueEvents(config, eventsConnection) : undefined;
-    // Without listeners these print connection errors raw to stderr; a lost connection fails the wait instead.
+    // Without listeners these print connection errors raw to stderr, with the failed command (AUTH: the password).
     eventsConnection?.on('error', () => undefined);
     events?.on('error', () => undefined);
     const progress = createProgressDisplay(process.stderr, !args.json);
