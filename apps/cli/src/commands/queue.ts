@@ -116,7 +116,7 @@ function renderStatus(status: QueueStatus): string {
     '',
     status.schedules.length
       ? table(['schedule', 'cron', 'tz', 'next run'], status.schedules.map((s) => [s.id, s.pattern, s.tz, s.next ?? '']))
-      : 'No schedules registered (a worker registers them when it starts).',
+      : 'No schedules registered (a worker registers them when it starts, and again when it finds them missing).',
     '',
   ];
   if (status.failures.length === 0) lines.push('No failed jobs.');
