@@ -47,10 +47,10 @@ async function stubRun(mode, enqueue) {
   const targets = Array.from({ length: STUB_TARGETS }, (_, i) => [`t${String(i).padStart(3, '0')}`, `/nonexistent/t${i}.duckdb`]);
   const config = benchConfig(targets, `stub-${mode}`);
   const jobs = [];
-  for (let d = 0; d < STUB_JOBS / STUB_TARGETS; d++) for (const [target] of targets) jobs.push({ target, asOf: addDays('2025-01-01', d) });
+  for (let d = 0; d < STUB_JOBS / STUB_TARGETS; d++) for (const [target] of targets) jobs.push({ target, asOf: addDays('2025-01-01', d), horizon: 90 });
   const refreshStarted = new Map();
   const refresh = async (_config, options) => {
-    refreshStarted.set(refreshJobId(options.target, options.asOf), Date.now());
+    refreshStarted.set(refreshJobId(options.target, options.asOf, options.horizon), Date.now());
     options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
     return { runId: `stub_${options.asOf}`, target: options.target, asOf: options.asOf, horizon: 90, published: true, rows: 0, warnings: [] };
   };
@@ -174,7 +174,7 @@ try {
 
   console.log(`stub pipeline: ${STUB_JOBS} jobs, burst…`);
   const burst = await stubRun('burst', (queue, _config, jobs) =>
-    queue.addBulk(jobs.map((data) => ({ name: REFRESH_JOB_NAME, data, opts: { jobId: refreshJobId(data.target, data.asOf) } }))),
+    queue.addBulk(jobs.map((data) => ({ name: REFRESH_JOB_NAME, data, opts: { jobId: refreshJobId(data.target, data.asOf, data.horizon) } }))),
   );
   console.log(burst);
   console.log(`stub pipeline: ${STUB_JOBS} jobs, one enqueue at a time…`);

@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
 import { createRedisConnection, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
 import { runCli, runCliJson, tempDir } from './support/cli.js';
-import { obliterateQueue, startRedis, startWorkerProcess, type TestRedis, type WorkerProcess } from '@funnelcast/worker/testing';
+import { obliterateQueue, startRedis, startWorkerProcess, workerPath, type TestRedis, type WorkerProcess } from '@funnelcast/worker/testing';
 
 /** The demo data's published forecast: history before 2025-06-01. */
 const OLD_AS_OF = '2025-06-01';
@@ -122,19 +125,22 @@ describe('funnelcast-worker end to end', () => {
     const w = await startedWorker(configPath, env);
     const { port } = (await w.waitForLog((l) => l.msg === 'worker started')) as { port: number };
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ ok: true, redis: true, worker: true });
+    expect(await health.json()).toEqual({ ok: true, redis: true, worker: true, schedules: { expected: 1, registered: 1, missing: [] } });
     expect((await fetch(`http://127.0.0.1:${port}/queues`)).status).toBe(404);
 
     const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--wait', '--json'], { env: { REDIS_URL: redis.url } });
     expect(enqueued.code, enqueued.stderr).toBe(0);
     const result = JSON.parse(enqueued.stdout) as { jobId: string; status: string; state: string; result: { runId: string; published: boolean; rows: number } };
-    expect(result).toMatchObject({ jobId: refreshJobId('local', NEW_AS_OF), status: 'added', state: 'completed', result: { published: true } });
+    expect(result).toMatchObject({ jobId: refreshJobId('local', NEW_AS_OF, 30), status: 'added', state: 'completed', result: { published: true } });
 
     const published = (await runs(configPath)).find((r) => r.run_id === result.result.runId);
     expect(published).toMatchObject({ as_of: NEW_AS_OF, status: 'published', row_count: result.result.rows });
 
     const again = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30', '--json'], { env: { REDIS_URL: redis.url } });
-    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'duplicate' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'done', jobId: result.jobId, finishedAt: expect.any(String) });
+    const human = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '30'], { env: { REDIS_URL: redis.url } });
+    expect(human.stdout).toContain('Already ran at');
+    expect(human.stdout).toContain('--force');
 
     // A refresh with nothing to forecast from fails at once, not retried, and keeps its reason for `queue status`.
     const doomed = await runCli(['enqueue', '--config', configPath, '--as-of', '2000-01-03', '--wait', '--json'], { env: { REDIS_URL: redis.url } });
@@ -147,13 +153,13 @@ describe('funnelcast-worker end to end', () => {
     expect(json.counts).toMatchObject({ completed: 1, failed: 1, active: 0 });
     expect(json.schedules).toEqual([expect.objectContaining({ id: 'refresh:local', next: expect.any(String) })]);
     expect(json.workers).toBeGreaterThanOrEqual(1);
-    expect(json.failures).toEqual([expect.objectContaining({ jobId: refreshJobId('local', '2000-01-03'), attempts: 1, reason: expect.stringContaining('INPUT_INVALID') })]);
+    expect(json.failures).toEqual([expect.objectContaining({ jobId: refreshJobId('local', '2000-01-03', 90), attempts: 1, reason: expect.stringContaining('INPUT_INVALID') })]);
 
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('funnelcast_worker_jobs_total{target="local",outcome="completed"} 1');
     expect(metrics).toContain('funnelcast_worker_jobs_total{target="local",outcome="failed"} 1');
 
-    for (const jobId of [result.jobId, refreshJobId('local', '2000-01-03')]) {
+    for (const jobId of [result.jobId, refreshJobId('local', '2000-01-03', 90)]) {
       const jobLines = w.logs.filter((l) => l.jobId === jobId);
       expect(jobLines.length).toBeGreaterThan(0);
       expect(jobLines.every((l) => l.target === 'local')).toBe(true);
@@ -165,7 +171,7 @@ describe('funnelcast-worker end to end', () => {
 
   it('SIGTERM mid-refresh lets it publish and exits 0; a restart adds no second schedule; SIGINT exits 0 too', async () => {
     const { configPath, config, env } = await setup('graceful');
-    const jobId = refreshJobId('local', NEW_AS_OF);
+    const jobId = refreshJobId('local', NEW_AS_OF, 365);
     const watch = await watchJob(config, jobId);
     try {
       const first = await workerMidRefresh(configPath, env, watch);
@@ -196,10 +202,12 @@ describe('funnelcast-worker end to end', () => {
     const oldRun = before.find((r) => r.as_of === OLD_AS_OF && r.status === 'published');
     expect(oldRun).toBeDefined();
 
-    const jobId = refreshJobId('local', NEW_AS_OF);
+    const jobId = refreshJobId('local', NEW_AS_OF, 365);
     const watch = await watchJob(config, jobId);
     try {
       const first = await workerMidRefresh(configPath, fast, watch);
+      const second = await startedWorker(configPath, fast);
+      const killedAt = Date.now();
       expect(await first.stop('SIGKILL')).toBeNull();
 
       // The killed refresh published nothing: the old forecast is still the published one.
@@ -207,17 +215,142 @@ describe('funnelcast-worker end to end', () => {
       expect(afterKill.find((r) => r.run_id === oldRun!.run_id)?.status).toBe('published');
       expect(afterKill.filter((r) => r.as_of === NEW_AS_OF && r.status === 'published')).toEqual([]);
 
-      const second = worker(configPath, fast);
+      // Recovery within the README's bound: max(lock duration + stalled interval, target lock TTL + 5 s lock retry).
+      await second.waitForLog((l) => l.jobId === jobId && l.msg === 'refresh started');
+      expect(Date.now() - killedAt).toBeLessThan(Math.max(1_500 + 500, 1_500 + 5_000) + 1_000);
       const newRunId = (await watch.completed).runId;
       const final = await runs(configPath);
       expect(final.filter((r) => r.run_id === newRunId)).toEqual([expect.objectContaining({ status: 'published', as_of: NEW_AS_OF })]);
       expect(final.find((r) => r.run_id === oldRun!.run_id)).toBeDefined();
       expect(second.logs.filter((l) => l.jobId === jobId && l.msg === 'refresh completed')).toHaveLength(1);
-      expect(second.logs.find((l) => l.msg?.startsWith('job stalled'))).toMatchObject({ jobId, target: 'local' });
+      expect(second.logs.find((l) => l.msg?.startsWith('job stalled'))).toMatchObject({ jobId, target: 'local', stalls: 1, msg: expect.stringContaining('it will run again (stall 1 of at most 2)') });
       expect(first.logs.filter((l) => l.msg === 'refresh completed')).toHaveLength(0);
       expect(await second.stop('SIGTERM')).toBe(0);
     } finally {
       await watch.close();
+    }
+  });
+});
+
+/** A private redis-server on a free port, with `args` (e.g. `--requirepass`), for tests that stop or lock it. */
+async function privateRedis(args: readonly string[] = []): Promise<{ port: number; stop: () => Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+  });
+  server.removeAllListeners('exit');
+  server.stdout.resume();
+  return {
+    port,
+    stop: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      server.kill('SIGKILL');
+      await once(server, 'exit');
+    },
+  };
+}
+
+/** Runs the built worker until it exits or `ms` pass (then SIGTERM), with everything it printed. */
+async function runWorkerFor(args: readonly string[], env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [workerPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, output };
+}
+
+describe('credentials never printed', () => {
+  it('by the worker, enqueue or queue status: wrong password, ?password= in the URL, malformed URL', async () => {
+    const password = `pw-${randomUUID()}`;
+    const wrong = `wrong-${randomUUID()}`;
+    const locked = await privateRedis(['--requirepass', password]);
+    try {
+      const { configPath } = await setup('secrets');
+      const everything: string[] = [];
+      const cli = async (args: string[], url: string) => {
+        const run = await runCli([...args, '--config', configPath], { env: { REDIS_URL: url } });
+        everything.push(run.stdout, run.stderr);
+        return run;
+      };
+      const secretsOf = (url: string) => [password, wrong, url].filter((s) => url.includes(s));
+
+      // A wrong password, in the user info and as a query parameter: the worker keeps retrying and logging.
+      for (const url of [`redis://:${wrong}@127.0.0.1:${locked.port}`, `redis://127.0.0.1:${locked.port}/?password=${wrong}`]) {
+        const run = await runWorkerFor(['--config', configPath], { REDIS_URL: url, FUNNELCAST_WORKER_PORT: '0' }, 2_500);
+        expect(run.output).toContain('WRONGPASS');
+        everything.push(run.output);
+        for (const args of [['enqueue', '--as-of', NEW_AS_OF], ['enqueue', '--as-of', NEW_AS_OF, '--json'], ['queue', 'status'], ['queue', 'status', '--json']]) {
+          expect((await cli(args, url)).code).toBe(3);
+        }
+        for (const text of everything) for (const secret of secretsOf(url)) expect(text).not.toContain(secret);
+      }
+
+      // The right password as a query parameter: the worker starts and logs its Redis; the CLI prints it.
+      const good = `redis://127.0.0.1:${locked.port}/?password=${password}`;
+      const started = await runWorkerFor(['--config', configPath], { REDIS_URL: good, FUNNELCAST_WORKER_PORT: '0' }, 4_000);
+      expect(started.output).toContain('worker started');
+      everything.push(started.output);
+      expect((await cli(['enqueue', '--as-of', NEW_AS_OF], good)).stdout).toContain('Queued');
+      expect((await cli(['queue', 'status'], good)).stdout).toContain('password=***');
+      expect((await cli(['queue', 'status', '--json'], good)).code).toBe(0);
+
+      // A malformed URL: refused at start, without quoting it.
+      const malformed = `redis://:${password}@127.0.0.1:notaport`;
+      const refused = await runWorkerFor(['--config', configPath], { REDIS_URL: malformed, FUNNELCAST_WORKER_PORT: '0' }, 10_000);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain('REDIS_URL');
+      everything.push(refused.output);
+      for (const args of [['enqueue'], ['queue', 'status', '--json']]) expect((await cli(args, malformed)).code).toBe(2);
+
+      const all = everything.join('\n');
+      expect(all).not.toContain(password);
+      expect(all).not.toContain(wrong);
+    } finally {
+      await locked.stop();
+    }
+  });
+});
+
+describe('queue commands', () => {
+  it('refuse --db, pointing at --target and the target\'s path', async () => {
+    for (const args of [['enqueue', '--db', './elsewhere.duckdb', '--as-of', '2026-11-05'], ['queue', 'status', '--db', './elsewhere.duckdb']]) {
+      const run = await runCli(args, { env: { REDIS_URL: redis.url } });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain('does not take --db');
+      expect(run.stderr).toContain('--target');
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('stops within the shutdown timeout on SIGTERM when its Redis is gone', async () => {
+    const own = await privateRedis();
+    try {
+      const { configPath } = await setup('redis-gone');
+      const w = await startedWorker(configPath, { REDIS_URL: `redis://127.0.0.1:${own.port}`, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_SHUTDOWN_TIMEOUT_MS: '2000' });
+      await own.stop();
+      await w.waitForLog((l) => l.msg === 'queue error' || l.msg === 'worker error');
+      const signalled = Date.now();
+      expect(await w.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(2_000 + 1_500);
+      expect(w.logs.at(-1)).toMatchObject({ msg: 'worker stopped' });
+    } finally {
+      await own.stop();
     }
   });
 });

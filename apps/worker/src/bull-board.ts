@@ -16,5 +16,8 @@ export async function createBullBoard(queue: Queue, basePath = '/queues'): Promi
   // @bull-board/express 9.10.1 nests its own copy of @bull-board/api 9.10.1, whose private fields make the two
   // adapter types differ to TypeScript though they are the same at run time.
   create({ queues: [new BullMQAdapter(queue, { readOnlyMode: true })], serverAdapter: serverAdapter as unknown as Parameters<typeof create>[0]['serverAdapter'] });
-  return serverAdapter.getRouter() as MountedHandler;
+  const app = serverAdapter.getRouter() as MountedHandler & { set(setting: string, value: unknown): void };
+  // Express answers an error with its stack trace unless it runs in production mode.
+  app.set('env', 'production');
+  return app;
 }

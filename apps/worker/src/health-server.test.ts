@@ -1,5 +1,7 @@
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
+import { ConfigError, InputError } from '@funnelcast/core';
 import { startHealthServer } from './health-server.js';
 import { enqueueRefresh } from './queue.js';
 import { gate, nextJobEvent, stubRefresh, testConfig, workerPool } from './testing/fixtures.js';
@@ -10,11 +12,11 @@ afterEach(() => pool.closeAll());
 describe('health and metrics server', () => {
   it('reports health, counts jobs by outcome and serves a read-only Bull Board', async () => {
     const config = testConfig(['alpha']);
-    const running = await pool.start(config, { refresh: stubRefresh().refresh, port: 0, bullBoard: true });
+    const running = await pool.start(config, { refresh: stubRefresh().refresh, port: 0, bullBoard: true, schedules: true });
     const base = `http://127.0.0.1:${running.port}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, redis: true, worker: true });
+    expect(await health.json()).toEqual({ ok: true, redis: true, worker: true, schedules: { expected: 1, registered: 1, missing: [] } });
 
     const done = nextJobEvent(running.worker, 'completed');
     await enqueueRefresh(running.queue, config, { asOf: '2025-06-02' });
@@ -70,5 +72,56 @@ describe('health and metrics server', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('listens on loopback only unless told otherwise', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4');
+    const server = await startHealthServer({ port: 0, registry: new Registry(), health: async () => ({ redis: true, worker: true }) });
+    try {
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+      // Without a network interface there is nothing to be exposed on; with one, nothing answers there.
+      if (external) await expect(fetch(`http://${external.address}:${server.port}/healthz`)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to serve Bull Board off loopback without a token, naming the variable', async () => {
+    const config = testConfig(['alpha']);
+    await expect(pool.start(config, { refresh: stubRefresh().refresh, port: 0, host: '0.0.0.0', bullBoard: true })).rejects.toThrow(ConfigError);
+    await expect(pool.start(config, { refresh: stubRefresh().refresh, port: 0, host: '0.0.0.0', bullBoard: true })).rejects.toThrow(/FUNNELCAST_BULL_BOARD_TOKEN/);
+  });
+
+  it('serves Bull Board only with its token (bearer or basic auth), and never a stack trace', async () => {
+    const config = testConfig(['alpha']);
+    const token = 'board-token-0123456789';
+    const { refresh } = stubRefresh(() => {
+      throw new InputError([{ where: 'leads', message: 'no history' }]);
+    });
+    const running = await pool.start(config, { refresh, port: 0, host: '0.0.0.0', bullBoard: true, bullBoardToken: token });
+    const base = `http://127.0.0.1:${running.port}`;
+    const failed = nextJobEvent(running.worker, 'failed');
+    const { jobId } = await enqueueRefresh(running.queue, config, { asOf: '2025-06-02' });
+    await failed;
+
+    const board = `${base}/queues/api/queues/${encodeURIComponent(config.queue.name)}/${encodeURIComponent(jobId)}`;
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Bearer ${token}x`, `Basic ${Buffer.from('admin:nope').toString('base64')}`, token]) {
+      const response = await fetch(board, authorization ? { headers: { authorization } } : {});
+      expect(response.status, authorization ?? 'no header').toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
+    }
+    for (const authorization of [`Bearer ${token}`, `Basic ${Buffer.from(`admin:${token}`).toString('base64')}`]) {
+      const response = await fetch(board, { headers: { authorization } });
+      expect(response.status, authorization).toBe(200);
+      const body = await response.text();
+      expect(body).toContain('no history');
+      // The failure's reason, but no stack frame (`file.js:line:column`).
+      expect(body).not.toMatch(/\.[jt]s:\d+:\d+/);
+    }
+    // Health and metrics stay open to probes.
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
   });
 });

@@ -32,7 +32,7 @@ export function parseRefreshJobData(data: unknown, config: FunnelcastConfig): Re
   const result = refreshJobDataSchema.safeParse(data);
   const problems: Problem[] = result.success ? [] : zodProblems(result.error, 'job.data');
   const target = (data as { target?: unknown } | null)?.target;
-  if (typeof target === 'string' && IDENTIFIER.test(target) && !(target in config.targets)) {
+  if (typeof target === 'string' && IDENTIFIER.test(target) && !Object.hasOwn(config.targets, target)) {
     problems.push({ where: 'job.data.target', message: `names no configured target; configured: ${Object.keys(config.targets).join(', ')}` });
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems, 'Invalid refresh job data:');

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKER_PORT } from './health-server.js';
+import { urlSecrets } from './connection.js';
 import { createLogger } from './logger.js';
 import { readWorkerEnv, workerEnvSchema } from './settings.js';
 
@@ -18,17 +19,19 @@ if (values.help) {
       'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
       '',
       `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
-      `Health at http://localhost:${DEFAULT_WORKER_PORT}/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".`,
+      `Health at http://127.0.0.1:${DEFAULT_WORKER_PORT}/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".`,
       '',
     ].join('\n'),
   );
   process.exit(0);
 }
 
-let logger = createLogger();
+// Read raw, before the environment is checked, so even a rejected REDIS_URL never reaches a line.
+const secrets = [...urlSecrets(process.env.REDIS_URL ?? ''), process.env.FUNNELCAST_BULL_BOARD_TOKEN ?? ''];
+let logger = createLogger({ secrets });
 try {
   const env = readWorkerEnv(process.env);
-  logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL });
+  logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL, secrets });
   // Loaded after --help and the environment check, so both answer at once (BullMQ and the models load slowly).
   const [{ loadConfigFile, refresh }, { createFunnelcastWorker }] = await Promise.all([import('@funnelcast/pipeline'), import('./worker.js')]);
   const { config, origin } = await loadConfigFile(values.config ?? env.FUNNELCAST_CONFIG);
@@ -40,7 +43,10 @@ try {
     logger,
     concurrency: env.FUNNELCAST_WORKER_CONCURRENCY,
     port: env.FUNNELCAST_WORKER_PORT,
+    host: env.FUNNELCAST_WORKER_HOST,
     bullBoard: env.FUNNELCAST_BULL_BOARD === '1' || env.FUNNELCAST_BULL_BOARD === 'true',
+    ...(env.FUNNELCAST_BULL_BOARD_TOKEN !== undefined ? { bullBoardToken: env.FUNNELCAST_BULL_BOARD_TOKEN } : {}),
+    scheduleCheckIntervalMs: env.FUNNELCAST_SCHEDULE_CHECK_INTERVAL_MS,
     shutdownTimeoutMs: env.FUNNELCAST_SHUTDOWN_TIMEOUT_MS,
     lockDurationMs: env.FUNNELCAST_WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.FUNNELCAST_WORKER_STALLED_INTERVAL_MS,

@@ -10,11 +10,17 @@ export interface WorkerMetrics {
   recordJob(target: string, outcome: JobOutcome, seconds?: number): void;
 }
 
+/** Options of {@link createWorkerMetrics}. */
+export interface WorkerMetricsOptions {
+  /** Counts the config's schedules missing from Redis, at each scrape; without it the gauge is not served. */
+  readonly schedulesMissing?: () => Promise<number>;
+}
+
 /**
  * Creates the metrics: jobs by outcome and target, refresh duration (seconds) by target and outcome, the time of
- * the last successful refresh per target, plus Node's process metrics.
+ * the last successful refresh per target, the schedules missing from Redis, plus Node's process metrics.
  */
-export function createWorkerMetrics(): WorkerMetrics {
+export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'funnelcast_worker_' });
   const jobs = new Counter({
@@ -36,6 +42,17 @@ export function createWorkerMetrics(): WorkerMetrics {
     labelNames: ['target'] as const,
     registers: [registry],
   });
+  const { schedulesMissing } = options;
+  if (schedulesMissing) {
+    new Gauge({
+      name: 'funnelcast_worker_schedules_missing',
+      help: "Configured schedules not registered in Redis (each worker registers them again within FUNNELCAST_SCHEDULE_CHECK_INTERVAL_MS); -1 when Redis cannot tell",
+      registers: [registry],
+      async collect() {
+        this.set(await schedulesMissing().catch(() => -1));
+      },
+    });
+  }
   return {
     registry,
     recordJob(target, outcome, seconds) {

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { todayUtc, type FunnelcastConfig } from '@funnelcast/core';
 import type { ProgressEvent, RefreshOptions, RefreshSummary } from '@funnelcast/pipeline';
 import type { Logger } from 'pino';
+import { DEFAULT_LOCK_RETRY_MS } from './defaults.js';
 import { toJobError } from './error-policy.js';
 import { parseRefreshJobData, type RefreshJobData } from './job-data.js';
 import type { JobOutcome, WorkerMetrics } from './metrics.js';
@@ -41,7 +42,7 @@ export type RefreshProcessor = (job: Job<unknown, RefreshJobResult>, token?: str
 export function createRefreshProcessor(options: RefreshProcessorOptions): RefreshProcessor {
   const { config, lock, metrics } = options;
   const now = options.now ?? (() => new Date());
-  const lockRetryMs = options.lockRetryMs ?? 5_000;
+  const lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
 
   return async (job, token, signal) => {
     const claimedTarget = (job.data as { target?: unknown } | null)?.target;
@@ -52,7 +53,7 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
     } catch (error) {
       logger.error({ err: error }, 'rejected refresh job: invalid data');
       // Only configured targets become label values, so bad jobs cannot grow the metric's cardinality.
-      metrics?.recordJob(typeof claimedTarget === 'string' && claimedTarget in config.targets ? claimedTarget : '(invalid)', 'failed');
+      metrics?.recordJob(typeof claimedTarget === 'string' && Object.hasOwn(config.targets, claimedTarget) ? claimedTarget : '(invalid)', 'failed');
       throw toJobError(error);
     }
 

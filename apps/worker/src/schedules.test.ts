@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FunnelcastConfig } from '@funnelcast/core';
 import { createRedisConnection } from './connection.js';
 import { createRefreshQueue, REFRESH_JOB_OPTIONS } from './queue.js';
@@ -66,6 +66,59 @@ describe('schedules', () => {
       expect(job.data).toEqual({ target: 'alpha' });
       expect(job.opts).toMatchObject({ attempts: REFRESH_JOB_OPTIONS.attempts, backoff: REFRESH_JOB_OPTIONS.backoff });
       expect(calls[0]).toMatchObject({ target: 'alpha', asOf: '2025-03-04' });
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
+describe('schedules lost from Redis', () => {
+  /** The worker's `/healthz` status and JSON, and its `funnelcast_worker_schedules_missing` value. */
+  async function probe(port: number | undefined) {
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return { status: health.status, body: (await health.json()) as Record<string, unknown>, missing: Number(/^funnelcast_worker_schedules_missing (\S+)$/m.exec(metrics)?.[1]) };
+  }
+
+  it('are reported by /healthz and the metric, and registered again when the worker reconnects', async () => {
+    const config = testConfig(['alpha', 'beta']);
+    configs.push(config);
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh, port: 0, scheduleCheckIntervalMs: 3_600_000 });
+    try {
+      expect(await probe(worker.port)).toEqual({ status: 200, body: { ok: true, redis: true, worker: true, schedules: { expected: 2, registered: 2, missing: [] } }, missing: 0 });
+      // What the worker sees when Redis restarts empty: its queue's keys are gone.
+      await obliterateQueue(config, testRedisUrl());
+      expect(await probe(worker.port)).toEqual({
+        status: 503,
+        body: { ok: false, redis: true, worker: true, schedules: { expected: 2, registered: 0, missing: [schedulerId('alpha'), schedulerId('beta')] } },
+        missing: 2,
+      });
+      // A restarted Redis drops the worker's connections; on reconnecting it registers the schedules again.
+      const killer = createRedisConnection(testRedisUrl(), { blocking: false });
+      try {
+        const list = (await killer.client('LIST')) as string;
+        const ids = list.split('\n').filter((line) => line.includes(` name=funnelcast-worker:${config.queue.name} `)).map((line) => /\bid=(\d+)/.exec(line)![1]!);
+        expect(ids.length).toBeGreaterThan(0);
+        for (const id of ids) await killer.client('KILL', 'ID', id);
+      } finally {
+        await killer.quit();
+      }
+      await vi.waitFor(async () => expect((await probe(worker.port)).status).toBe(200), { timeout: 10_000, interval: 100 });
+      expect((await schedulesOf(config)).map((s) => s.id).sort()).toEqual([schedulerId('alpha'), schedulerId('beta')]);
+      expect((await probe(worker.port)).missing).toBe(0);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('are registered again by the periodic check, without a reconnection', async () => {
+    const config = testConfig(['alpha']);
+    configs.push(config);
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh, scheduleCheckIntervalMs: 200 });
+    try {
+      await obliterateQueue(config, testRedisUrl());
+      expect(await schedulesOf(config)).toEqual([]);
+      await vi.waitFor(async () => expect((await schedulesOf(config)).map((s) => s.id)).toEqual([schedulerId('alpha')]), { timeout: 5_000, interval: 100 });
     } finally {
       await worker.close();
     }

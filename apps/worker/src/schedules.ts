@@ -32,6 +32,14 @@ export async function syncSchedules(queue: RefreshQueue, config: FunnelcastConfi
   return listSchedules(queue);
 }
 
+/** The schedulers of the config's targets that are not in Redis (e.g. after Redis restarted empty). */
+export async function missingSchedules(queue: RefreshQueue, config: FunnelcastConfig): Promise<string[]> {
+  const registered = new Set((await queue.getJobSchedulers(0, -1)).map((s) => s.key));
+  return Object.keys(config.targets)
+    .map(schedulerId)
+    .filter((id) => !registered.has(id));
+}
+
 /** The queue's refresh schedulers with their next run. */
 export async function listSchedules(queue: RefreshQueue): Promise<ScheduleInfo[]> {
   const schedulers = await queue.getJobSchedulers(0, -1, true);

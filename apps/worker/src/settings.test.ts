@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@funnelcast/core';
+import { DEFAULT_LOCK_RETRY_MS } from './defaults.js';
 import { readWorkerEnv } from './settings.js';
 
 describe('worker environment', () => {
@@ -7,14 +8,22 @@ describe('worker environment', () => {
     expect(readWorkerEnv({ PATH: '/usr/bin', REDIS_URL: '' })).toEqual({
       REDIS_URL: 'redis://127.0.0.1:6379',
       FUNNELCAST_WORKER_PORT: 9464,
+      FUNNELCAST_WORKER_HOST: '127.0.0.1',
       FUNNELCAST_BULL_BOARD: '0',
       FUNNELCAST_WORKER_CONCURRENCY: 2,
       FUNNELCAST_SHUTDOWN_TIMEOUT_MS: 60_000,
-      FUNNELCAST_WORKER_LOCK_DURATION_MS: 30_000,
-      FUNNELCAST_WORKER_STALLED_INTERVAL_MS: 30_000,
-      FUNNELCAST_TARGET_LOCK_TTL_MS: 30_000,
+      FUNNELCAST_WORKER_LOCK_DURATION_MS: 20_000,
+      FUNNELCAST_WORKER_STALLED_INTERVAL_MS: 10_000,
+      FUNNELCAST_TARGET_LOCK_TTL_MS: 20_000,
+      FUNNELCAST_SCHEDULE_CHECK_INTERVAL_MS: 60_000,
       FUNNELCAST_LOG_LEVEL: 'info',
     });
+  });
+
+  it('defaults to a worst-case recovery of a killed worker\'s job of 30 s, as the README states', () => {
+    const env = readWorkerEnv({});
+    const recoveryMs = Math.max(env.FUNNELCAST_WORKER_LOCK_DURATION_MS + env.FUNNELCAST_WORKER_STALLED_INTERVAL_MS, env.FUNNELCAST_TARGET_LOCK_TTL_MS + DEFAULT_LOCK_RETRY_MS);
+    expect(recoveryMs).toBe(30_000);
   });
 
   it('reads numbers from text and lists every bad variable', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { DEFAULT_TARGET_LOCK_TTL_MS } from './defaults.js';
 
 /** Deletes the key only while it still holds our token, so a lock that expired and was retaken is left alone. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -23,7 +24,7 @@ export interface TargetLockOptions {
   readonly prefix: string;
   /**
    * How long a lock outlives a worker that stopped renewing it (a killed worker). Renewed every third of it.
-   * @defaultValue 30000
+   * @defaultValue 20000
    */
   readonly ttlMs?: number;
 }
@@ -39,7 +40,7 @@ export interface TargetLock {
  * one target is refreshed by one worker at a time while other targets run in parallel.
  */
 export function createTargetLock(redis: Redis, options: TargetLockOptions): TargetLock {
-  const ttlMs = options.ttlMs ?? 30_000;
+  const ttlMs = options.ttlMs ?? DEFAULT_TARGET_LOCK_TTL_MS;
   return {
     async acquire(target) {
       const key = `${options.prefix}:lock:${target}`;

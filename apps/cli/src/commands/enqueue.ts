@@ -6,7 +6,7 @@ import { CommandFailure, ExitCode } from '../exit-codes.js';
 import { emit, note } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { refreshOptions } from './refresh.js';
-import { openQueue } from './queue.js';
+import { openQueue, refuseDatabaseOption } from './queue.js';
 
 /** Options of `funnelcast enqueue`. */
 export interface EnqueueArgs extends GlobalOptions {
@@ -14,30 +14,44 @@ export interface EnqueueArgs extends GlobalOptions {
   readonly horizon?: number;
   readonly dryRun: boolean;
   readonly wait: boolean;
+  readonly force: boolean;
 }
 
-const STATUS_TEXT: Record<EnqueueResult['status'], string> = {
-  added: 'Queued',
-  duplicate: 'Already queued, running or done — not queued again:',
-  retried: 'Had failed; sent back to the queue:',
-};
+function statusLine(result: EnqueueResult, where: string): string {
+  switch (result.status) {
+    case 'added':
+      return `Queued ${result.jobId} on ${where}`;
+    case 'duplicate':
+      return `Already queued or running — not queued again: ${result.jobId} on ${where}`;
+    case 'done':
+      return `Already ran${result.finishedAt ? ` at ${result.finishedAt}` : ''} — not queued again: ${result.jobId} on ${where}. To run it again (e.g. after a re-import), add --force.`;
+    case 'retried':
+      return `Had failed; sent back to the queue: ${result.jobId} on ${where}`;
+  }
+}
 
 /** `funnelcast enqueue`: queue a refresh for funnelcast-worker, optionally waiting for it with live progress. */
 export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
   command: 'enqueue',
-  describe: 'Queue a refresh for funnelcast-worker (Redis at REDIS_URL); the same target and as-of date run once',
+  describe: 'Queue a refresh for funnelcast-worker (Redis at REDIS_URL); the same target, as-of date and horizon run once',
   builder: (yargs) =>
     refreshOptions(yargs)
       .option('wait', { type: 'boolean', default: false, describe: 'Wait for the refresh, showing its progress; exit 1 if it fails' })
+      .option('force', { type: 'boolean', default: false, describe: 'Queue it even if the same refresh already ran or is queued (e.g. after a re-import)' })
       .example('$0 enqueue', "Queue today's refresh of the default target")
-      .example('$0 enqueue --target prod --as-of 2025-10-01 --wait', 'Queue a refresh and follow it to the end') as unknown as Argv<EnqueueArgs>,
+      .example('$0 enqueue --target prod --as-of 2025-10-01 --wait', 'Queue a refresh and follow it to the end')
+      .example('$0 enqueue --as-of 2025-10-01 --force', 'Run a refresh that already ran again') as unknown as Argv<EnqueueArgs>,
   handler: async (args) => {
+    refuseDatabaseOption(args, 'enqueue');
     const config = await loadConfig(args);
     const { createRedisConnection, createRefreshQueueEvents, enqueueRefresh } = await import('@funnelcast/worker');
     const opened = await openQueue(config);
     // Listening starts before the job is added so no progress or completion event can be missed.
     const eventsConnection = args.wait ? createRedisConnection(opened.redisUrl, { name: 'funnelcast-cli-events' }) : undefined;
     const events = eventsConnection ? createRefreshQueueEvents(config, eventsConnection) : undefined;
+    // Without listeners these print connection errors raw to stderr, with the failed command (AUTH: the password).
+    eventsConnection?.on('error', () => undefined);
+    events?.on('error', () => undefined);
     const progress = createProgressDisplay(process.stderr, !args.json);
     try {
       await events?.waitUntilReady();
@@ -46,8 +60,9 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
         ...(args.asOf ? { asOf: args.asOf } : {}),
         ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
         dryRun: args.dryRun,
+        force: args.force,
       });
-      const line = `${STATUS_TEXT[result.status]} ${result.jobId} on ${opened.where}`;
+      const line = statusLine(result, opened.where);
       if (!events) return emit(args, result, () => line);
 
       note(line);

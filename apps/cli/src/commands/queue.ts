@@ -3,7 +3,20 @@ import { TransientError, type FunnelcastConfig } from '@funnelcast/core';
 import type { RefreshQueue } from '@funnelcast/worker';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 import { emit, table } from '../output.js';
+
+/**
+ * Refuses the global `--db` for the queue commands: the worker refreshes the database configured for the target,
+ * so a `--db` here would be silently ignored.
+ * @throws UsageError pointing at `--target` and the target's `path`.
+ */
+export function refuseDatabaseOption(args: GlobalOptions, command: string): void {
+  if (args.db === undefined) return;
+  throw new UsageError(
+    `${command} does not take --db: the worker refreshes the database configured for the target. Choose the target with --target, and set its \`path\` in the config (targets.<name>.path).`,
+  );
+}
 
 /** The refresh queue of `config` on `REDIS_URL`, and how to let go of it. */
 export interface OpenedQueue {
@@ -32,6 +45,8 @@ export async function openQueue(config: FunnelcastConfig): Promise<OpenedQueue> 
     throw new TransientError(`Redis at ${where} is unreachable (set REDIS_URL): ${(error as Error).message}`, { cause: error });
   }
   const queue = createRefreshQueue(config, redis);
+  // Without a listener BullMQ prints connection errors raw to stderr; the commands report failures themselves.
+  queue.on('error', () => undefined);
   return {
     queue,
     where,
@@ -101,7 +116,7 @@ function renderStatus(status: QueueStatus): string {
     '',
     status.schedules.length
       ? table(['schedule', 'cron', 'tz', 'next run'], status.schedules.map((s) => [s.id, s.pattern, s.tz, s.next ?? '']))
-      : 'No schedules registered (a worker registers them when it starts).',
+      : 'No schedules registered (a worker registers them when it starts, and again when it finds them missing).',
     '',
   ];
   if (status.failures.length === 0) lines.push('No failed jobs.');
@@ -118,6 +133,7 @@ const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   describe: 'Jobs per state, schedules with their next run, and the last failures with their reasons',
   builder: (yargs) => yargs.example('$0 queue status --json', 'The same as JSON, for scripts and monitoring'),
   handler: async (args) => {
+    refuseDatabaseOption(args, 'queue status');
     const status = await queueStatus(await loadConfig(args));
     emit(args, status, () => renderStatus(status));
   },
