@@ -12,7 +12,7 @@ import type { TargetLock } from './target-lock.js';
 export type RefreshFunction = (config: FunnelcastConfig, options: RefreshOptions) => Promise<RefreshSummary>;
 
 /** What a completed refresh job returns (stored by BullMQ as the job's return value). */
-export type RefreshJobResult = Pick<RefreshSummary, 'runId' | 'target' | 'asOf' | 'horizon' | 'published' | 'rows' | 'warnings'>;
+export type RefreshJobResult = Pick<RefreshSummary, 'runId' | 'target' | 'asOf' | 'horizon' | 'published' | 'production' | 'alreadyPublished' | 'rows' | 'warnings'>;
 
 /** Options of {@link createRefreshProcessor}. */
 export interface RefreshProcessorOptions {
@@ -75,6 +75,8 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
         asOf: data.asOf ?? todayUtc(now()),
         ...(data.horizon !== undefined ? { horizon: data.horizon } : {}),
         dryRun: data.dryRun ?? false,
+        // A job run again (after a stall, a retry or a Redis freeze) is the same request: it publishes at most once.
+        ...(job.id !== undefined ? { requestId: job.id } : {}),
         onProgress: (event: ProgressEvent) => {
           void job.updateProgress({ phase: event.phase, done: event.done, total: event.total }).catch((error: unknown) => logger.warn({ err: error }, 'progress not saved'));
         },
@@ -83,9 +85,12 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
         now,
       });
       metrics?.recordJob(data.target, 'completed', seconds());
-      logger.info({ runId: summary.runId, rows: summary.rows, published: summary.published, seconds: seconds() }, 'refresh completed');
-      const { runId, target, asOf, horizon, published, rows, warnings } = summary;
-      return { runId, target, asOf, horizon, published, rows, warnings };
+      logger.info(
+        { runId: summary.runId, rows: summary.rows, published: summary.published, production: summary.production, alreadyPublished: summary.alreadyPublished, seconds: seconds() },
+        'refresh completed',
+      );
+      const { runId, target, asOf, horizon, published, production, alreadyPublished, rows, warnings } = summary;
+      return { runId, target, asOf, horizon, published, production, alreadyPublished, rows, warnings };
     } catch (error) {
       const mapped = toJobError(error);
       const outcome: JobOutcome = mapped instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retrying';

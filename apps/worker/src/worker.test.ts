@@ -74,7 +74,7 @@ describe('refresh worker on a real Redis', () => {
     expect(result.jobId).toBe(refreshJobId('local', '2025-03-04', 90));
   });
 
-  it('retries a transient fault, then succeeds', async () => {
+  it('retries a transient fault, then succeeds; every attempt is the same request, so it publishes once', async () => {
     const config = testConfig();
     const { refresh, calls } = stubRefresh((_call, index) => {
       if (index === 0) throw new TransientError('warehouse timed out');
@@ -84,6 +84,7 @@ describe('refresh worker on a real Redis', () => {
     await queue.add(REFRESH_JOB_NAME, { target: 'local', asOf: '2025-06-02' }, { jobId: refreshJobId('local', '2025-06-02', 90), attempts: 3, backoff: { type: 'fixed', delay: 20 } });
     const job = await done;
     expect(calls).toHaveLength(2);
+    expect(calls.map((call) => call.options.requestId)).toEqual([job.id, job.id]);
     expect(job.attemptsMade).toBe(2);
     expect(await job.getState()).toBe('completed');
   });

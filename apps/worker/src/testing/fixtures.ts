@@ -52,7 +52,7 @@ export function stubRefresh(behaviour: (call: StubCall, index: number) => Promis
     } finally {
       call.ended = Date.now();
     }
-    return { runId: `stub_${call.asOf}`, target: call.target, asOf: call.asOf, horizon: options.horizon ?? 90, published: !options.dryRun, rows: 0, warnings: [] } as unknown as RefreshSummary;
+    return { runId: `stub_${call.asOf}`, target: call.target, asOf: call.asOf, horizon: options.horizon ?? 90, published: !options.dryRun, production: !options.dryRun, alreadyPublished: false, rows: 0, warnings: [] } as unknown as RefreshSummary;
   };
   return { refresh, calls };
 }
