@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliJson, tempDir } from './support/cli.js';
+import { runCli, runCliJson, tempDir, type CliResult } from './support/cli.js';
 
 const AS_OF = '2025-11-01';
 const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
@@ -345,5 +346,148 @@ describe('funnelcast import', () => {
     expect(result.code).toBe(1);
     expect(result.json.error.code).toBe('INPUT_INVALID');
     expect(result.json.error.problems.some((p) => /mql_date/.test(p.where + p.message))).toBe(true);
+  });
+});
+
+/** A valid, empty SQLite 3 database (one page, no tables), as another program would leave it. */
+function emptySqliteDatabase(): Buffer {
+  const page = Buffer.alloc(4096);
+  page.write('SQLite format 3\0', 0, 'latin1');
+  page.writeUInt16BE(4096, 16); // page size
+  page.set([1, 1, 0, 64, 32, 32], 18); // file format versions, reserved space, payload fractions
+  page.writeUInt32BE(1, 24); // change counter
+  page.writeUInt32BE(1, 28); // pages in the database
+  page.writeUInt32BE(4, 44); // schema format
+  page.writeUInt32BE(1, 56); // UTF-8
+  page.writeUInt32BE(1, 92); // version-valid-for
+  page.writeUInt32BE(3045001, 96); // SQLite version that wrote it
+  page[100] = 0x0d; // page 1: an empty table b-tree leaf (sqlite_schema)
+  page.writeUInt16BE(4096, 105); // its cell content starts at the end of the page
+  return page;
+}
+
+/**
+ * Runs the CLI where file permissions apply: root writes through them, so as root the command runs as `nobody`
+ * (and the test folder is opened for it to traverse).
+ */
+async function runUnprivileged(args: readonly string[]): Promise<CliResult> {
+  if (process.getuid?.() !== 0) return runCli(args);
+  await chmod(dir.path, 0o755);
+  return runCli(args, { uid: 65534, gid: 65534 });
+}
+
+describe('the environment refuses a database: exit 3 naming the file and what to do', () => {
+  const leads = () => writeLeads('env-leads.csv', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-05,']);
+
+  it('a text file as --db is not a DuckDB database, and is left as it was', async () => {
+    const text = join(dir.path, 'notes.duckdb');
+    await writeFile(text, 'meeting notes, not a database\n');
+    const result = await runCliJson<{ error: { code: string; message: string } }>(['runs', '--db', text]);
+    expect(result.code).toBe(3);
+    expect(result.json.error.code).toBe('ENVIRONMENT');
+    expect(result.stderr).toContain(`database ${text} is not a DuckDB database`);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(await readFile(text, 'utf8')).toBe('meeting notes, not a database\n');
+  });
+
+  it('a SQLite file as --db is refused without DuckDB installing or downloading an extension', async () => {
+    const sqlite = join(dir.path, 'crm.sqlite');
+    await writeFile(sqlite, emptySqliteDatabase());
+    const home = join(dir.path, 'home');
+    await mkdir(home);
+    const result = await runCli(['forecast', '--db', sqlite], { env: { HOME: home } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`database ${sqlite} is not a DuckDB database`);
+    expect(result.stderr).not.toMatch(/download|https?:/i);
+    // DuckDB installs extensions under $HOME/.duckdb: nothing may have been put there.
+    expect(existsSync(join(home, '.duckdb'))).toBe(false);
+  });
+
+  it('a read-only database file: exit 3, saying it may not be written', async () => {
+    const file = join(dir.path, 'read-only.duckdb');
+    expect((await runCli(['import', await leads(), '--db', file])).code).toBe(0);
+    await chmod(file, 0o444);
+    const result = await runUnprivileged(['runs', '--db', file]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`database ${file} may not be written`);
+  });
+
+  it.each([
+    ['in a read-only folder', 'new.duckdb'],
+    ['in a new folder under a read-only one', 'sub/new.duckdb'],
+  ])('a new database %s: exit 3, nothing created', async (_case, name) => {
+    const folder = join(dir.path, `read-only-${name.length}`);
+    await mkdir(folder);
+    await chmod(folder, 0o555);
+    const file = join(folder, name);
+    const result = await runUnprivileged(['import', await leads(), '--db', file]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`database ${file} may not be written`);
+    expect(existsSync(join(folder, name.split('/')[0]!))).toBe(false);
+  });
+
+  it('a database path under a file: exit 3, saying a folder on its path is a file', async () => {
+    const file = join(await leads(), 'x.duckdb');
+    const result = await runCli(['import', await leads(), '--db', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`database ${file} is under a file, not a folder`);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk (/dev/full): exit 3, saying the disk is full', async () => {
+    const result = await runCli(['refresh', '--db', '/dev/full', '--as-of', AS_OF]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('database /dev/full cannot be written: the disk is full');
+  });
+});
+
+describe('targets are looked up among the configured ones only', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('--target %s is an unknown target: exit 2', async (name) => {
+    for (const args of [['runs', '--target', name], ['runs', '--target', name, '--db', db], ['refresh', '--target', name]]) {
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`no target named "${name}"; configured: local`);
+    }
+  });
+
+  it('a config whose defaultTarget is constructor is refused', async () => {
+    const config = join(dir.path, 'default-constructor.yaml');
+    await writeFile(config, 'defaultTarget: constructor\n');
+    const result = await runCli(['runs', '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/defaultTarget: names no target/);
+  });
+});
+
+describe('only import, demo and refresh create a database', () => {
+  it.each([['runs'], ['forecast'], ['mapping'], ['models'], ['backtest']])('%s refuses a missing database with exit 2 and creates nothing', async (command) => {
+    const folder = join(dir.path, `tpyo-${command}`);
+    const file = join(folder, 'funnelcast.duckdb');
+    const result = await runCli([command, '--db', file]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/`funnelcast import <leads file>` or `funnelcast demo` creates it/);
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('import says on stderr that it created the database, not in --json output, and only the first time', async () => {
+    const file = join(dir.path, 'created', 'leads.duckdb');
+    const leadsFile = await writeLeads('created.csv', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,,']);
+    const first = await runCliJson<{ imported: number }>(['import', leadsFile, '--db', file]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.imported).toBe(1);
+    expect(first.stderr).toContain(`Created database ${file}`);
+    expect((await stat(file)).isFile()).toBe(true);
+    const second = await runCli(['import', leadsFile, '--db', file, '--replace']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('Created database');
+  });
+
+  it('demo and refresh say so too', async () => {
+    const demo = await runCli(['demo', '--db', join(dir.path, 'said.duckdb'), '--as-of', AS_OF, '--dry-run', '--horizon', '7']);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toContain(`Created database ${join(dir.path, 'said.duckdb')}`);
+    const refresh = await runCli(['refresh', '--db', join(dir.path, 'empty.duckdb'), '--as-of', AS_OF]);
+    expect(refresh.code).toBe(1);
+    expect(refresh.stderr).toContain(`Created database ${join(dir.path, 'empty.duckdb')}`);
   });
 });

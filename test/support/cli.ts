@@ -16,13 +16,27 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** Where and as whom a command runs: `uid`/`gid` run it as another user (the caller must be root). */
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 /** Runs the built `funnelcast` with `args` in `cwd`, as a user would, and waits for it to exit. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [cliPath, ...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.uid !== undefined ? { uid: options.uid } : {}),
+        ...(options.gid !== undefined ? { gid: options.gid } : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });

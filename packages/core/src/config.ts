@@ -168,7 +168,8 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (!(config.defaultTarget in config.targets)) {
+    // Own keys only: `constructor` or `toString` would otherwise name Object.prototype's members.
+    if (!Object.hasOwn(config.targets, config.defaultTarget)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaultTarget'],
@@ -211,7 +212,7 @@ export function parseConfig(input: unknown, origin = 'config'): FunnelcastConfig
  */
 export function resolveTarget(config: FunnelcastConfig, name?: string): { name: string; target: TargetConfig } {
   const chosen = name ?? config.defaultTarget;
-  const target = config.targets[chosen];
+  const target = Object.hasOwn(config.targets, chosen) ? config.targets[chosen] : undefined;
   if (!target) {
     throw new ConfigError([
       { where: 'target', message: `no target named ${JSON.stringify(chosen)}; configured: ${Object.keys(config.targets).join(', ')}` },
