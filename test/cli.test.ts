@@ -491,3 +491,52 @@ describe('only import, demo and refresh create a database', () => {
     expect(refresh.stderr).toContain(`Created database ${join(dir.path, 'empty.duckdb')}`);
   });
 });
+
+describe('names from the data cannot drive the terminal', () => {
+  // One name per trick: retitle the terminal, colour it, break a table row, run a spreadsheet formula.
+  const combos = [
+    ['\x1b]0;pwned\x07Paid', 'google', 'Inbound_Marketing'],
+    ['Red \x1b[31mAlert', 'bing', 'Outbound'],
+    ['Two\nLines', 'referral', 'Partnerships_Referrals'],
+    ['=HYPERLINK("http://evil","click")', '-1+2', 'Other'],
+  ] as const;
+  let hostile: string;
+
+  beforeAll(async () => {
+    const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+    const lines = [HEADER];
+    for (let day = 0; day < 365; day++) {
+      const mql = new Date(Date.UTC(2024, 10, 1 + day)).toISOString().slice(0, 10);
+      const sql = new Date(Date.UTC(2024, 10, 6 + day)).toISOString().slice(0, 10);
+      combos.forEach(([channel, source, segment], i) => {
+        lines.push([`H${day}-${i}-a`, quote(channel), quote(source), segment, mql, sql < AS_OF ? sql : '', ''].join(','));
+        lines.push([`H${day}-${i}-b`, quote(channel), quote(source), segment, mql, '', ''].join(','));
+      });
+    }
+    hostile = join(dir.path, 'hostile.duckdb');
+    const file = await writeLeads('hostile.csv', lines);
+    expect((await runCli(['import', file, '--db', hostile])).code).toBe(0);
+    const refresh = await runCli(['refresh', '--db', hostile, '--as-of', AS_OF, '--horizon', '30']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+  });
+
+  it('mapping shows each name with its controls escaped, one line per row; --json keeps the names as they are', async () => {
+    const text = await runCli(['mapping', '--db', hostile]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(text.stdout).toContain('\\x1b]0;pwned\\x07Paid');
+    expect(text.stdout).toContain('Red \\x1b[31mAlert');
+    expect(text.stdout).toContain('Two\\x0aLines');
+    const json = await runCliJson<{ Channel_Grouping_Name: string }[]>(['mapping', '--db', hostile]);
+    expect(json.json.map((row) => row.Channel_Grouping_Name).sort()).toEqual(combos.map(([channel]) => channel).sort());
+    // A title line, the header, the rule and one line per row: no name split a row.
+    expect(text.stdout.trimEnd().split('\n')).toHaveLength(3 + json.json.length);
+  });
+
+  it('forecast escapes a channel filter it echoes', async () => {
+    const result = await runCli(['forecast', '--db', hostile, '--channel', 'Red \x1b[31mAlert']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('channel Red \\x1b[31mAlert');
+    expect(result.stdout).not.toContain('\x1b');
+  });
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildCli } from './cli.js';
 import { errorJson, exitCodeFor, UsageError } from './exit-codes.js';
+import { printable } from './output.js';
 
 // The only module that touches the process: argv in, exit code out.
 const argv = process.argv.slice(2);
@@ -11,7 +12,7 @@ try {
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   if (json) process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
-  process.stderr.write(`funnelcast: ${message}\n`);
+  process.stderr.write(`funnelcast: ${printable(message, true)}\n`);
   if (error instanceof UsageError) process.stderr.write('Run with --help to see the commands and their options.\n');
   if (code === 4 && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = code;
