@@ -1,8 +1,10 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliJson, tempDir, type CliResult } from './support/cli.js';
+import { repoRoot, runCli, runCliJson, tempDir, type CliResult } from './support/cli.js';
 
 const AS_OF = '2025-11-01';
 const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
@@ -538,5 +540,48 @@ describe('names from the data cannot drive the terminal', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('channel Red \\x1b[31mAlert');
     expect(result.stdout).not.toContain('\x1b');
+  });
+});
+
+describe('the installed commands stay runnable after any build', () => {
+  const run = promisify(execFile);
+  const manifests = ['package.json', 'apps/cli/package.json', 'apps/worker/package.json'];
+  const bins = async (manifest: string) => {
+    const { bin } = JSON.parse(await readFile(join(repoRoot, manifest), 'utf8')) as { bin: Record<string, string> };
+    return Object.entries(bin).map(([name, target]) => ({ name, path: join(repoRoot, dirname(manifest), target) }));
+  };
+
+  it('every bin of every package.json is a committed, executable launcher outside the build outputs', async () => {
+    for (const manifest of manifests) {
+      const entries = await bins(manifest);
+      expect(entries.length, manifest).toBeGreaterThan(0);
+      for (const { path } of entries) {
+        const where = relative(repoRoot, path);
+        // turbo restores dist/ from its cache without the run bit; a launcher outside it keeps git's.
+        expect(where, manifest).not.toMatch(/(^|\/)dist\//);
+        expect((await stat(path)).mode & 0o111, where).toBe(0o111);
+        expect(await readFile(path, 'utf8'), where).toMatch(/^#!\/usr\/bin\/env node\n/);
+        const { stdout } = await run('git', ['ls-files', '--stage', '--', where], { cwd: repoRoot });
+        expect(stdout, `${where} is committed as executable`).toMatch(/^100755 /);
+      }
+    }
+  });
+
+  it('npx funnelcast runs through the bin link npm makes, whatever the mode of dist/main.js', async () => {
+    const project = join(dir.path, 'installed');
+    await mkdir(join(project, 'node_modules', '.bin'), { recursive: true });
+    await writeFile(join(project, 'package.json'), '{ "name": "installed", "private": true }\n');
+    for (const manifest of ['apps/cli/package.json', 'apps/worker/package.json']) {
+      for (const { name, path } of await bins(manifest)) await symlink(path, join(project, 'node_modules', '.bin', name));
+    }
+    // As turbo's cache restores them: built files without the run bit.
+    for (const app of ['cli', 'worker']) await chmod(join(repoRoot, 'apps', app, 'dist', 'main.js'), 0o644);
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'apps/cli/package.json'), 'utf8')) as { version: string };
+    const npx = await run('npx', ['--no', '--', 'funnelcast', '--version'], { cwd: project });
+    expect(npx.stdout.trim()).toBe(version);
+    const help = await run(join(project, 'node_modules', '.bin', 'funnelcast'), ['--help'], { cwd: project });
+    expect(help.stdout).toMatch(/^funnelcast <command> \[options\]/);
+    const worker = await run(join(project, 'node_modules', '.bin', 'funnelcast-worker'), ['--help'], { cwd: project });
+    expect(worker.stdout).toMatch(/^Usage: funnelcast-worker/);
   });
 });

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 /** The repository root (this file is test/support/cli.ts). */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-/** The built CLI entry point, as `npx funnelcast` runs it. */
-export const cliPath = join(repoRoot, 'apps', 'cli', 'dist', 'main.js');
+/** The CLI's launcher, as `npx funnelcast` runs it (it imports the built dist/main.js). */
+export const cliPath = join(repoRoot, 'apps', 'cli', 'bin', 'funnelcast.js');
 
 /** What a finished command printed and how it exited. */
 export interface CliResult {

@@ -6,8 +6,9 @@ import { UsageError } from './exit-codes.js';
 /**
  * The `funnelcast` command line: strict parsing, suggestions for typos, global `--config`, `--target`, `--db` and
  * `--json`. Usage errors throw a {@link UsageError} so the entry point maps every failure to an exit code in one place.
+ * `version` is what `--version` prints (yargs' own guess finds no package.json from a bin launcher).
  */
-export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
+export function buildCli(argv: readonly string[], version = 'unknown'): Argv<GlobalOptions> {
   let cli = yargs([...argv])
     .scriptName('funnelcast')
     .usage('$0 <command> [options]\n\nKeeps a B2B sales-funnel forecast (MQL → SQL → SQO by Channel × Source) in production.')
@@ -24,7 +25,7 @@ export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
     })
     .help()
     .alias('h', 'help')
-    .version()
+    .version(version)
     .wrap(Math.min(120, yargs().terminalWidth()))
     .epilogue(
       'Exit codes: 0 ok · 1 input or forecast failed validation (nothing published) · 2 usage or config error, ' +

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { buildCli } from './cli.js';
 import { errorJson, exitCodeFor, UsageError } from './exit-codes.js';
 import { printable } from './output.js';
@@ -6,8 +7,9 @@ import { printable } from './output.js';
 // The only module that touches the process: argv in, exit code out.
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 try {
-  await buildCli(argv).parseAsync();
+  await buildCli(argv, version).parseAsync();
 } catch (error) {
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
