@@ -585,3 +585,51 @@ describe('the installed commands stay runnable after any build', () => {
     expect(worker.stdout).toMatch(/^Usage: funnelcast-worker/);
   });
 });
+
+describe('super-segments named as revenue teams write them', () => {
+  const segments = ['Mid-Market', 'Partner & Alliances', 'Inbound'];
+  let named: string;
+  let config: string;
+
+  beforeAll(async () => {
+    config = join(dir.path, 'named-segments.yaml');
+    await writeFile(config, `superSegments: ${JSON.stringify(segments)}\n`);
+    const combos = [['Paid Search', 'google', 'Mid-Market'], ['Partners', 'referral', 'Partner & Alliances'], ['Web', 'organic', 'Inbound'], ['Events', 'summit', 'Mid-Market']];
+    const lines = [HEADER];
+    for (let day = 0; day < 365; day++) {
+      const mql = new Date(Date.UTC(2024, 10, 1 + day)).toISOString().slice(0, 10);
+      const sql = new Date(Date.UTC(2024, 10, 4 + day)).toISOString().slice(0, 10);
+      combos.forEach(([channel, source, segment], i) => {
+        for (let k = 0; k < 3; k++) lines.push([`N${day}-${i}-${k}`, channel, source, `"${segment}"`, mql, k === 0 && sql < AS_OF ? sql : '', ''].join(','));
+      });
+    }
+    named = join(dir.path, 'named.duckdb');
+    const imported = await runCli(['import', await writeLeads('named.csv', lines), '--db', named, '--config', config]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  it('refresh publishes them end to end, and mapping, models and forecast show them', async () => {
+    const refresh = await runCliJson<{ published: boolean; superSegments: string[] }>(['refresh', '--db', named, '--config', config, '--as-of', AS_OF, '--horizon', '30']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.json.published).toBe(true);
+    const mapping = await runCliJson<{ super_segment: string }[]>(['mapping', '--db', named, '--config', config]);
+    expect(mapping.code, mapping.stderr).toBe(0);
+    expect([...new Set(mapping.json.map((row) => row.super_segment))].sort()).toEqual([...segments].sort());
+    const one = await runCli(['mapping', '--db', named, '--config', config, '--segment', 'Partner & Alliances']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^Partner & Alliances +Partners +referral/m);
+    const models = await runCliJson<{ super_segment: string | null }[]>(['models', '--db', named, '--config', config, '--stage', 'sqls']);
+    expect(models.code, models.stderr).toBe(0);
+    expect([...new Set(models.json.map((row) => row.super_segment))].sort()).toEqual([...segments].sort());
+    const forecast = await runCliJson<{ landings: { stage: string; landing: number }[] }>(['forecast', '--db', named, '--config', config]);
+    expect(forecast.code, forecast.stderr).toBe(0);
+    expect(forecast.json.landings.some((l) => l.stage === 'sqls' && l.landing > 0)).toBe(true);
+  });
+
+  it('an import into another segment is refused, listing the configured names', async () => {
+    const file = await writeLeads('named-other.csv', [HEADER, 'X1,Web,organic,Enterprise,2025-01-02,,']);
+    const result = await runCli(['import', file, '--db', named, '--config', config]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"Enterprise" is not one of: Mid-Market, Partner & Alliances, Inbound');
+  });
+});

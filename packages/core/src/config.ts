@@ -94,8 +94,11 @@ export const configSchema = z
     horizon: z.number().int().min(1).max(MAX_HORIZON).default(90),
     /** How many days of history the models see. @defaultValue 730 */
     historyDays: z.number().int().min(56).max(3650).default(730),
-    /** The super-segments the SQL model forecasts; leads in any other segment are refused. */
-    superSegments: z.array(identifier).min(1).default([...DEFAULT_SUPER_SEGMENTS]),
+    /**
+     * The super-segments the SQL model forecasts, named as the team writes them ('Mid-Market', 'Partner & Alliances');
+     * leads in any other segment are refused. Names are values, never identifiers: they reach SQL only as parameters.
+     */
+    superSegments: z.array(z.string().trim().min(1, 'must not be empty')).min(1).default([...DEFAULT_SUPER_SEGMENTS]),
     mapping: z
       .object({
         /** Trailing window of the Gross–Sohl shares. @defaultValue 180 */
