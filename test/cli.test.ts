@@ -1,7 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliJson, tempDir } from './support/cli.js';
+import { repoRoot, runCli, runCliJson, tempDir, type CliResult } from './support/cli.js';
 
 const AS_OF = '2025-11-01';
 const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
@@ -357,5 +360,288 @@ describe('funnelcast import', () => {
     expect(result.code).toBe(1);
     expect(result.json.error.code).toBe('INPUT_INVALID');
     expect(result.json.error.problems.some((p) => /mql_date/.test(p.where + p.message))).toBe(true);
+  });
+});
+
+/** A valid, empty SQLite 3 database (one page, no tables), as another program would leave it. */
+function emptySqliteDatabase(): Buffer {
+  const page = Buffer.alloc(4096);
+  page.write('SQLite format 3\0', 0, 'latin1');
+  page.writeUInt16BE(4096, 16); // page size
+  page.set([1, 1, 0, 64, 32, 32], 18); // file format versions, reserved space, payload fractions
+  page.writeUInt32BE(1, 24); // change counter
+  page.writeUInt32BE(1, 28); // pages in the database
+  page.writeUInt32BE(4, 44); // schema format
+  page.writeUInt32BE(1, 56); // UTF-8
+  page.writeUInt32BE(1, 92); // version-valid-for
+  page.writeUInt32BE(3045001, 96); // SQLite version that wrote it
+  page[100] = 0x0d; // page 1: an empty table b-tree leaf (sqlite_schema)
+  page.writeUInt16BE(4096, 105); // its cell content starts at the end of the page
+  return page;
+}
+
+/**
+ * Runs the CLI where file permissions apply: root writes through them, so as root the command runs as `nobody`
+ * (and the test folder is opened for it to traverse).
+ */
+async function runUnprivileged(args: readonly string[]): Promise<CliResult> {
+  if (process.getuid?.() !== 0) return runCli(args);
+  await chmod(dir.path, 0o755);
+  return runCli(args, { uid: 65534, gid: 65534 });
+}
+
+describe('the environment refuses a database: exit 3 naming the file and what to do', () => {
+  const leads = () => writeLeads('env-leads.csv', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,2025-01-05,']);
+
+  it('a text file as --db is not a DuckDB database, and is left as it was', async () => {
+    const text = join(dir.path, 'notes.duckdb');
+    await writeFile(text, 'meeting notes, not a database\n');
+    const result = await runCliJson<{ error: { code: string; message: string } }>(['runs', '--db', text]);
+    expect(result.code).toBe(3);
+    expect(result.json.error.code).toBe('ENVIRONMENT');
+    expect(result.stderr).toContain(`database ${text} is not a DuckDB database`);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(await readFile(text, 'utf8')).toBe('meeting notes, not a database\n');
+  });
+
+  it('a SQLite file as --db is refused without DuckDB installing or downloading an extension', async () => {
+    const sqlite = join(dir.path, 'crm.sqlite');
+    await writeFile(sqlite, emptySqliteDatabase());
+    const home = join(dir.path, 'home');
+    await mkdir(home);
+    const result = await runCli(['forecast', '--db', sqlite], { env: { HOME: home } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`database ${sqlite} is not a DuckDB database`);
+    expect(result.stderr).not.toMatch(/download|https?:/i);
+    // DuckDB installs extensions under $HOME/.duckdb: nothing may have been put there.
+    expect(existsSync(join(home, '.duckdb'))).toBe(false);
+  });
+
+  it('a read-only database file: exit 3, saying it may not be written', async () => {
+    const file = join(dir.path, 'read-only.duckdb');
+    expect((await runCli(['import', await leads(), '--db', file])).code).toBe(0);
+    await chmod(file, 0o444);
+    const result = await runUnprivileged(['runs', '--db', file]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`database ${file} may not be written`);
+  });
+
+  it.each([
+    ['in a read-only folder', 'new.duckdb'],
+    ['in a new folder under a read-only one', 'sub/new.duckdb'],
+  ])('a new database %s: exit 3, nothing created', async (_case, name) => {
+    const folder = join(dir.path, `read-only-${name.length}`);
+    await mkdir(folder);
+    await chmod(folder, 0o555);
+    const file = join(folder, name);
+    const result = await runUnprivileged(['import', await leads(), '--db', file]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`database ${file} may not be written`);
+    expect(existsSync(join(folder, name.split('/')[0]!))).toBe(false);
+  });
+
+  it('a database path under a file: exit 3, saying a folder on its path is a file', async () => {
+    const file = join(await leads(), 'x.duckdb');
+    const result = await runCli(['import', await leads(), '--db', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`database ${file} is under a file, not a folder`);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk (/dev/full): exit 3, saying the disk is full', async () => {
+    const result = await runCli(['refresh', '--db', '/dev/full', '--as-of', AS_OF]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('database /dev/full cannot be written: the disk is full');
+  });
+});
+
+describe('targets are looked up among the configured ones only', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('--target %s is an unknown target: exit 2', async (name) => {
+    for (const args of [['runs', '--target', name], ['runs', '--target', name, '--db', db], ['refresh', '--target', name]]) {
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`no target named "${name}"; configured: local`);
+    }
+  });
+
+  it('a config whose defaultTarget is constructor is refused', async () => {
+    const config = join(dir.path, 'default-constructor.yaml');
+    await writeFile(config, 'defaultTarget: constructor\n');
+    const result = await runCli(['runs', '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/defaultTarget: names no target/);
+  });
+});
+
+describe('only import, demo and refresh create a database', () => {
+  it.each([['runs'], ['forecast'], ['mapping'], ['models'], ['backtest']])('%s refuses a missing database with exit 2 and creates nothing', async (command) => {
+    const folder = join(dir.path, `tpyo-${command}`);
+    const file = join(folder, 'funnelcast.duckdb');
+    const result = await runCli([command, '--db', file]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/`funnelcast import <leads file>` or `funnelcast demo` creates it/);
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('import says on stderr that it created the database, not in --json output, and only the first time', async () => {
+    const file = join(dir.path, 'created', 'leads.duckdb');
+    const leadsFile = await writeLeads('created.csv', [HEADER, 'L1,Paid Search,google,Inbound_Marketing,2025-01-02,,']);
+    const first = await runCliJson<{ imported: number }>(['import', leadsFile, '--db', file]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.imported).toBe(1);
+    expect(first.stderr).toContain(`Created database ${file}`);
+    expect((await stat(file)).isFile()).toBe(true);
+    const second = await runCli(['import', leadsFile, '--db', file, '--replace']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('Created database');
+  });
+
+  it('demo and refresh say so too', async () => {
+    const demo = await runCli(['demo', '--db', join(dir.path, 'said.duckdb'), '--as-of', AS_OF, '--dry-run', '--horizon', '7']);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toContain(`Created database ${join(dir.path, 'said.duckdb')}`);
+    const refresh = await runCli(['refresh', '--db', join(dir.path, 'empty.duckdb'), '--as-of', AS_OF]);
+    expect(refresh.code).toBe(1);
+    expect(refresh.stderr).toContain(`Created database ${join(dir.path, 'empty.duckdb')}`);
+  });
+});
+
+describe('names from the data cannot drive the terminal', () => {
+  // One name per trick: retitle the terminal, colour it, break a table row, run a spreadsheet formula.
+  const combos = [
+    ['\x1b]0;pwned\x07Paid', 'google', 'Inbound_Marketing'],
+    ['Red \x1b[31mAlert', 'bing', 'Outbound'],
+    ['Two\nLines', 'referral', 'Partnerships_Referrals'],
+    ['=HYPERLINK("http://evil","click")', '-1+2', 'Other'],
+  ] as const;
+  let hostile: string;
+
+  beforeAll(async () => {
+    const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+    const lines = [HEADER];
+    for (let day = 0; day < 365; day++) {
+      const mql = new Date(Date.UTC(2024, 10, 1 + day)).toISOString().slice(0, 10);
+      const sql = new Date(Date.UTC(2024, 10, 6 + day)).toISOString().slice(0, 10);
+      combos.forEach(([channel, source, segment], i) => {
+        lines.push([`H${day}-${i}-a`, quote(channel), quote(source), segment, mql, sql < AS_OF ? sql : '', ''].join(','));
+        lines.push([`H${day}-${i}-b`, quote(channel), quote(source), segment, mql, '', ''].join(','));
+      });
+    }
+    hostile = join(dir.path, 'hostile.duckdb');
+    const file = await writeLeads('hostile.csv', lines);
+    expect((await runCli(['import', file, '--db', hostile])).code).toBe(0);
+    const refresh = await runCli(['refresh', '--db', hostile, '--as-of', AS_OF, '--horizon', '30']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+  });
+
+  it('mapping shows each name with its controls escaped, one line per row; --json keeps the names as they are', async () => {
+    const text = await runCli(['mapping', '--db', hostile]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(text.stdout).toContain('\\x1b]0;pwned\\x07Paid');
+    expect(text.stdout).toContain('Red \\x1b[31mAlert');
+    expect(text.stdout).toContain('Two\\x0aLines');
+    const json = await runCliJson<{ Channel_Grouping_Name: string }[]>(['mapping', '--db', hostile]);
+    expect(json.json.map((row) => row.Channel_Grouping_Name).sort()).toEqual(combos.map(([channel]) => channel).sort());
+    // A title line, the header, the rule and one line per row: no name split a row.
+    expect(text.stdout.trimEnd().split('\n')).toHaveLength(3 + json.json.length);
+  });
+
+  it('forecast escapes a channel filter it echoes', async () => {
+    const result = await runCli(['forecast', '--db', hostile, '--channel', 'Red \x1b[31mAlert']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('channel Red \\x1b[31mAlert');
+    expect(result.stdout).not.toContain('\x1b');
+  });
+});
+
+describe('the installed commands stay runnable after any build', () => {
+  const run = promisify(execFile);
+  const manifests = ['package.json', 'apps/cli/package.json', 'apps/worker/package.json'];
+  const bins = async (manifest: string) => {
+    const { bin } = JSON.parse(await readFile(join(repoRoot, manifest), 'utf8')) as { bin: Record<string, string> };
+    return Object.entries(bin).map(([name, target]) => ({ name, path: join(repoRoot, dirname(manifest), target) }));
+  };
+
+  it('every bin of every package.json is a committed, executable launcher outside the build outputs', async () => {
+    for (const manifest of manifests) {
+      const entries = await bins(manifest);
+      expect(entries.length, manifest).toBeGreaterThan(0);
+      for (const { path } of entries) {
+        const where = relative(repoRoot, path);
+        // turbo restores dist/ from its cache without the run bit; a launcher outside it keeps git's.
+        expect(where, manifest).not.toMatch(/(^|\/)dist\//);
+        expect((await stat(path)).mode & 0o111, where).toBe(0o111);
+        expect(await readFile(path, 'utf8'), where).toMatch(/^#!\/usr\/bin\/env node\n/);
+        const { stdout } = await run('git', ['ls-files', '--stage', '--', where], { cwd: repoRoot });
+        expect(stdout, `${where} is committed as executable`).toMatch(/^100755 /);
+      }
+    }
+  });
+
+  it('npx funnelcast runs through the bin link npm makes, whatever the mode of dist/main.js', async () => {
+    const project = join(dir.path, 'installed');
+    await mkdir(join(project, 'node_modules', '.bin'), { recursive: true });
+    await writeFile(join(project, 'package.json'), '{ "name": "installed", "private": true }\n');
+    for (const manifest of ['apps/cli/package.json', 'apps/worker/package.json']) {
+      for (const { name, path } of await bins(manifest)) await symlink(path, join(project, 'node_modules', '.bin', name));
+    }
+    // As turbo's cache restores them: built files without the run bit.
+    for (const app of ['cli', 'worker']) await chmod(join(repoRoot, 'apps', app, 'dist', 'main.js'), 0o644);
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'apps/cli/package.json'), 'utf8')) as { version: string };
+    const npx = await run('npx', ['--no', '--', 'funnelcast', '--version'], { cwd: project });
+    expect(npx.stdout.trim()).toBe(version);
+    const help = await run(join(project, 'node_modules', '.bin', 'funnelcast'), ['--help'], { cwd: project });
+    expect(help.stdout).toMatch(/^funnelcast <command> \[options\]/);
+    const worker = await run(join(project, 'node_modules', '.bin', 'funnelcast-worker'), ['--help'], { cwd: project });
+    expect(worker.stdout).toMatch(/^Usage: funnelcast-worker/);
+  });
+});
+
+describe('super-segments named as revenue teams write them', () => {
+  const segments = ['Mid-Market', 'Partner & Alliances', 'Inbound'];
+  let named: string;
+  let config: string;
+
+  beforeAll(async () => {
+    config = join(dir.path, 'named-segments.yaml');
+    await writeFile(config, `superSegments: ${JSON.stringify(segments)}\n`);
+    const combos = [['Paid Search', 'google', 'Mid-Market'], ['Partners', 'referral', 'Partner & Alliances'], ['Web', 'organic', 'Inbound'], ['Events', 'summit', 'Mid-Market']];
+    const lines = [HEADER];
+    for (let day = 0; day < 365; day++) {
+      const mql = new Date(Date.UTC(2024, 10, 1 + day)).toISOString().slice(0, 10);
+      const sql = new Date(Date.UTC(2024, 10, 4 + day)).toISOString().slice(0, 10);
+      combos.forEach(([channel, source, segment], i) => {
+        for (let k = 0; k < 3; k++) lines.push([`N${day}-${i}-${k}`, channel, source, `"${segment}"`, mql, k === 0 && sql < AS_OF ? sql : '', ''].join(','));
+      });
+    }
+    named = join(dir.path, 'named.duckdb');
+    const imported = await runCli(['import', await writeLeads('named.csv', lines), '--db', named, '--config', config]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  it('refresh publishes them end to end, and mapping, models and forecast show them', async () => {
+    const refresh = await runCliJson<{ published: boolean; superSegments: string[] }>(['refresh', '--db', named, '--config', config, '--as-of', AS_OF, '--horizon', '30']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.json.published).toBe(true);
+    const mapping = await runCliJson<{ super_segment: string }[]>(['mapping', '--db', named, '--config', config]);
+    expect(mapping.code, mapping.stderr).toBe(0);
+    expect([...new Set(mapping.json.map((row) => row.super_segment))].sort()).toEqual([...segments].sort());
+    const one = await runCli(['mapping', '--db', named, '--config', config, '--segment', 'Partner & Alliances']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^Partner & Alliances +Partners +referral/m);
+    const models = await runCliJson<{ super_segment: string | null }[]>(['models', '--db', named, '--config', config, '--stage', 'sqls']);
+    expect(models.code, models.stderr).toBe(0);
+    expect([...new Set(models.json.map((row) => row.super_segment))].sort()).toEqual([...segments].sort());
+    const forecast = await runCliJson<{ landings: { stage: string; landing: number }[] }>(['forecast', '--db', named, '--config', config]);
+    expect(forecast.code, forecast.stderr).toBe(0);
+    expect(forecast.json.landings.some((l) => l.stage === 'sqls' && l.landing > 0)).toBe(true);
+  });
+
+  it('an import into another segment is refused, listing the configured names', async () => {
+    const file = await writeLeads('named-other.csv', [HEADER, 'X1,Web,organic,Enterprise,2025-01-02,,']);
+    const result = await runCli(['import', file, '--db', named, '--config', config]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"Enterprise" is not one of: Mid-Market, Partner & Alliances, Inbound');
   });
 });

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 /** The repository root (this file is test/support/cli.ts). */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-/** The built CLI entry point, as `npx funnelcast` runs it. */
-export const cliPath = join(repoRoot, 'apps', 'cli', 'dist', 'main.js');
+/** The CLI's launcher, as `npx funnelcast` runs it (it imports the built dist/main.js). */
+export const cliPath = join(repoRoot, 'apps', 'cli', 'bin', 'funnelcast.js');
 
 /** What a finished command printed and how it exited. */
 export interface CliResult {
@@ -16,13 +16,27 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** Where and as whom a command runs: `uid`/`gid` run it as another user (the caller must be root). */
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 /** Runs the built `funnelcast` with `args` in `cwd`, as a user would, and waits for it to exit. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [cliPath, ...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.uid !== undefined ? { uid: options.uid } : {}),
+        ...(options.gid !== undefined ? { gid: options.gid } : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });

@@ -6,14 +6,15 @@ import { UsageError } from './exit-codes.js';
 /**
  * The `funnelcast` command line: strict parsing, suggestions for typos, global `--config`, `--target`, `--db` and
  * `--json`. Usage errors throw a {@link UsageError} so the entry point maps every failure to an exit code in one place.
+ * `version` is what `--version` prints (yargs' own guess finds no package.json from a bin launcher).
  */
-export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
+export function buildCli(argv: readonly string[], version = 'unknown'): Argv<GlobalOptions> {
   let cli = yargs([...argv])
     .scriptName('funnelcast')
     .usage('$0 <command> [options]\n\nKeeps a B2B sales-funnel forecast (MQL → SQL → SQO by Channel × Source) in production.')
     .option('config', { type: 'string', global: true, describe: 'Config file (JSON or YAML)', defaultDescription: 'funnelcast.config.{yaml,yml,json} if present' })
     .option('target', { type: 'string', global: true, describe: 'Configured target (warehouse) to use', defaultDescription: 'config defaultTarget, "local"' })
-    .option('db', { type: 'string', global: true, describe: 'DuckDB file of the target', defaultDescription: '.funnelcast/funnelcast.duckdb' })
+    .option('db', { type: 'string', global: true, describe: 'DuckDB file of the target (only import, demo and refresh create it)', defaultDescription: '.funnelcast/funnelcast.duckdb' })
     .option('json', { type: 'boolean', global: true, default: false, describe: 'Print pure JSON on stdout' })
     .demandCommand(1, 'Name a command; `funnelcast --help` lists them.')
     .strict()
@@ -24,11 +25,12 @@ export function buildCli(argv: readonly string[]): Argv<GlobalOptions> {
     })
     .help()
     .alias('h', 'help')
-    .version()
+    .version(version)
     .wrap(Math.min(120, yargs().terminalWidth()))
     .epilogue(
-      'Exit codes: 0 ok · 1 input or forecast failed validation (nothing published) · 2 usage or config error · ' +
-        '3 environment (warehouse, Redis, file in use) · 4 internal error.\nDocs: README.md',
+      'Exit codes: 0 ok · 1 input or forecast failed validation (nothing published) · 2 usage or config error, ' +
+        'a missing database · 3 environment (warehouse, Redis, a file in use, read-only, not DuckDB, a full disk) · ' +
+        '4 internal error.\nDocs: README.md',
     )
     .example('$0 demo', 'Generate demo leads and publish a forecast in .funnelcast/funnelcast.duckdb')
     .example('$0 import leads.csv && $0 refresh', 'Forecast your own leads')

@@ -1,4 +1,5 @@
-import type { FunnelcastConfig } from '@funnelcast/core';
+import { resolveTarget, type FunnelcastConfig } from '@funnelcast/core';
+import { note } from './output.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -20,4 +21,20 @@ export async function loadConfig(options: GlobalOptions): Promise<FunnelcastConf
   const { loadConfigFile, withDatabasePath } = await import('@funnelcast/pipeline');
   const { config } = await loadConfigFile(options.config);
   return options.db ? withDatabasePath(config, options.target ?? config.defaultTarget, options.db) : config;
+}
+
+/**
+ * Runs a command that may create the target's embedded database (import, demo, refresh) and says on stderr when it
+ * did, so a mistyped path shows up at once — even when the command then fails.
+ */
+export async function creatingDatabase<T>(config: FunnelcastConfig, targetName: string | undefined, work: () => Promise<T>): Promise<T> {
+  const { target } = resolveTarget(config, targetName);
+  if (target.type !== 'duckdb') return work();
+  const { databaseExists } = await import('@funnelcast/pipeline');
+  if (await databaseExists(target.path)) return work();
+  try {
+    return await work();
+  } finally {
+    if (await databaseExists(target.path)) note(`Created database ${target.path}`);
+  }
 }

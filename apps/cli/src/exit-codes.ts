@@ -3,8 +3,9 @@ import { ConfigError, FunnelcastError, InputError, InvariantViolationError, NotF
 /**
  * What an exit code means, for scripts:
  * 0 success; 1 the input or the forecast failed validation (nothing was published); 2 a usage or configuration
- * error (fix the command or the config); 3 the environment failed (warehouse or Redis unreachable, a file in use) —
- * retrying may help; 4 a bug in funnelcast.
+ * error, a missing database included (fix the command or the config); 3 the environment failed (warehouse or Redis
+ * unreachable, a file in use, a database path that is not a DuckDB file, read-only or on a full disk); 4 a bug in
+ * funnelcast.
  */
 export const ExitCode = { ok: 0, validation: 1, usage: 2, environment: 3, internal: 4 } as const;
 
@@ -36,7 +37,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof FunnelcastError) return ExitCode.environment;
   if (error instanceof UsageError) return ExitCode.usage;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EBUSY)$/.test(code)) return ExitCode.environment;
+  if (typeof code === 'string' && /^(ENOENT|EACCES|EPERM|EROFS|ENOSPC|EDQUOT|ENOTDIR|EISDIR|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EBUSY)$/.test(code)) return ExitCode.environment;
   return ExitCode.internal;
 }
 

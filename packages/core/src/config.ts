@@ -99,8 +99,11 @@ export const configSchema = z
     runLeaseSeconds: z.number().int().min(1).max(86_400).default(120),
     /** How many days of history the models see. @defaultValue 730 */
     historyDays: z.number().int().min(56).max(3650).default(730),
-    /** The super-segments the SQL model forecasts; leads in any other segment are refused. */
-    superSegments: z.array(identifier).min(1).default([...DEFAULT_SUPER_SEGMENTS]),
+    /**
+     * The super-segments the SQL model forecasts, named as the team writes them ('Mid-Market', 'Partner & Alliances');
+     * leads in any other segment are refused. Names are values, never identifiers: they reach SQL only as parameters.
+     */
+    superSegments: z.array(z.string().trim().min(1, 'must not be empty')).min(1).default([...DEFAULT_SUPER_SEGMENTS]),
     mapping: z
       .object({
         /** Trailing window of the Gross–Sohl shares. @defaultValue 180 */
@@ -173,7 +176,8 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (!(config.defaultTarget in config.targets)) {
+    // Own keys only: `constructor` or `toString` would otherwise name Object.prototype's members.
+    if (!Object.hasOwn(config.targets, config.defaultTarget)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaultTarget'],
@@ -216,7 +220,7 @@ export function parseConfig(input: unknown, origin = 'config'): FunnelcastConfig
  */
 export function resolveTarget(config: FunnelcastConfig, name?: string): { name: string; target: TargetConfig } {
   const chosen = name ?? config.defaultTarget;
-  const target = config.targets[chosen];
+  const target = Object.hasOwn(config.targets, chosen) ? config.targets[chosen] : undefined;
   if (!target) {
     throw new ConfigError([
       { where: 'target', message: `no target named ${JSON.stringify(chosen)}; configured: ${Object.keys(config.targets).join(', ')}` },

@@ -76,6 +76,18 @@ export class TransientError extends FunnelcastError {
   }
 }
 
+/**
+ * The machine refused what funnelcast needs of it: a database path that is not a DuckDB file, a file or folder it may
+ * not write, a full disk. Retrying the same command does not help until someone fixes the file, so it is not transient.
+ */
+export class EnvironmentError extends FunnelcastError {
+  readonly code = 'ENVIRONMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EnvironmentError';
+  }
+}
+
 /** Something asked for does not exist: an unknown target, run or segment. Lists what does exist. */
 export class NotFoundError extends FunnelcastError {
   readonly code = 'NOT_FOUND';

@@ -9,6 +9,6 @@ export { reapAbandonedRuns } from './refresh-leases.js';
 export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
 export { resolveForecasters } from './forecasters.js';
 export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';
-export { openWarehouse, withWarehouse, type OpenedWarehouse } from './open-warehouse.js';
+export { databaseExists, openWarehouse, withWarehouse, type OpenedWarehouse, type OpenMode } from './open-warehouse.js';
 export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
 export * from './backtest/index.js';

@@ -11,7 +11,7 @@ async function withEmbedded<T>(config: FunnelcastConfig, targetName: string | un
       { where: `targets.${name}`, message: `is a ${target.type} target: funnelcast reads its leads from targets.${name}.leads and imports nothing into it` },
     ]);
   }
-  const warehouse = await openDuckDb(config, target.path);
+  const warehouse = await openDuckDb(config, target.path, 'create');
   try {
     await warehouse.ensureSchema();
     return await work(warehouse);

@@ -1,7 +1,7 @@
 import { readFile, access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, parseConfig, type FunnelcastConfig } from '@funnelcast/core';
+import { ConfigError, parseConfig, resolveTarget, type FunnelcastConfig } from '@funnelcast/core';
 
 /** File names looked for in the working directory when no config path is given, in order. */
 export const DEFAULT_CONFIG_FILES = ['funnelcast.config.yaml', 'funnelcast.config.yml', 'funnelcast.config.json'];
@@ -53,10 +53,10 @@ export async function loadConfigFile(path?: string, cwd: string = process.cwd())
 
 /** The config with the DuckDB path of `target` replaced (the CLI's `--db`). */
 export function withDatabasePath(config: FunnelcastConfig, target: string, path: string): FunnelcastConfig {
-  const current = config.targets[target];
-  if (!current || current.type !== 'duckdb') {
+  const { target: current } = resolveTarget(config, target);
+  if (current.type !== 'duckdb') {
     throw new ConfigError([
-      { where: '--db', message: `target ${JSON.stringify(target)} is ${current ? `a ${current.type} target` : 'not configured'}; --db only applies to a duckdb target` },
+      { where: '--db', message: `target ${JSON.stringify(target)} is a ${current.type} target; --db only applies to a duckdb target` },
     ]);
   }
   return { ...config, targets: { ...config.targets, [target]: { ...current, path } } };

@@ -88,7 +88,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   validateOptions(requestedAsOf, requestedHorizon);
   const { name: target } = resolveTarget(config, options.target);
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
-  const opened = options.warehouse ? undefined : await openWarehouse(config, target);
+  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create');
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
   const leaseMs = leaseMsOf(config);
   let recorded: string | undefined;

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
-import { TransientError } from '@funnelcast/core';
+import { EnvironmentError, FunnelcastError, TransientError } from '@funnelcast/core';
 
 /** Bound parameters by name (`$asOf` in the SQL, `{ asOf: '2024-03-01' }` here). */
 export type SqlParams = Record<string, string | number | boolean | null>;
@@ -37,6 +38,44 @@ export interface Database {
 const LOCK_CONFLICT = /Could not set lock on file|Conflicting lock is held/i;
 // DuckDB's optimistic concurrency refuses the second of two transactions writing the same rows.
 const WRITE_CONFLICT = /write-write conflict|Conflict on (update|tuple deletion)/i;
+
+// DuckDB would otherwise download and load an extension for a file it does not recognise (a SQLite file as --db):
+// only what the node binding bundles may load, and nothing reaches the network.
+const INSTANCE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
+/** A way the machine can refuse a database file, recognised by the OS's or DuckDB's words, and what to do about it. */
+interface EnvironmentFault {
+  readonly match: RegExp;
+  readonly problem: string;
+  readonly advice: string;
+}
+
+const FULL_DISK: EnvironmentFault = { match: /No space left on device|Disk quota exceeded|ENOSPC|EDQUOT/i, problem: 'cannot be written: the disk is full', advice: 'free some space, or point --db at another disk' };
+
+// Opening meets all of these; once open, only a full disk can still refuse a write (a query's own "Permission
+// denied" is about the file it reads, not the database).
+const OPEN_FAULTS: readonly EnvironmentFault[] = [
+  { match: /not a valid DuckDB database file|Extension .* not found|Failed to download extension/i, problem: 'is not a DuckDB database', advice: 'point --db at a .duckdb file funnelcast created, or at a new path' },
+  { match: /Permission denied|Read-only file system|EACCES|EPERM|EROFS/i, problem: 'may not be written (the file or its folder is read-only)', advice: 'fix the permissions, or point --db at a writable path' },
+  FULL_DISK,
+  { match: /Not a directory|ENOTDIR|EEXIST/i, problem: 'is under a file, not a folder', advice: 'point --db at a path inside a folder' },
+  { match: /Is a directory|EISDIR/i, problem: 'is a folder', advice: 'point --db at a file inside it' },
+];
+
+/**
+ * The error a failed open or write of `path` means for the user: a lock held by another process is transient (the
+ * holder finishes soon), the `faults` are the environment's, anything else is passed on unchanged.
+ */
+function databaseError(path: string, error: unknown, faults: readonly EnvironmentFault[]): unknown {
+  if (!(error instanceof Error) || error instanceof FunnelcastError) return error;
+  if (LOCK_CONFLICT.test(error.message)) {
+    return new TransientError(`database ${path} is in use by another process (${firstLine(error.message)})`, { cause: error });
+  }
+  const code = (error as { code?: unknown }).code;
+  const fault = faults.find(({ match }) => match.test(error.message) || (typeof code === 'string' && match.test(code)));
+  if (!fault) return error;
+  return new EnvironmentError(`database ${path} ${fault.problem}: ${fault.advice} (${firstLine(error.message)})`, { cause: error });
+}
 
 /** An instance shared by every open of one file in this process, closed when the last one closes. */
 interface SharedInstance {
@@ -87,21 +126,18 @@ async function acquireInstance(path: string): Promise<{ instance: DuckDBInstance
 
 async function createInstance(path: string): Promise<DuckDBInstance> {
   try {
-    return await DuckDBInstance.create(path);
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    return await DuckDBInstance.create(path, INSTANCE_OPTIONS);
   } catch (error) {
-    if (error instanceof Error && LOCK_CONFLICT.test(error.message)) {
-      throw new TransientError(`database ${path} is in use by another process (${firstLine(error.message)})`, {
-        cause: error,
-      });
-    }
-    throw error;
+    throw databaseError(path, error, OPEN_FAULTS);
   }
 }
 
 /**
- * Opens (creating if needed) a DuckDB file with a connection of its own.
+ * Opens (creating it and its folder if needed) a DuckDB file with a connection of its own.
  * @throws TransientError when another process holds the file: DuckDB allows one writing process per file, and the
  * holder usually finishes soon, so the worker retries.
+ * @throws EnvironmentError when the path is not a DuckDB file, may not be written, or its disk is full.
  */
 export async function openDatabase(path: string): Promise<Database> {
   const { instance, release } = await acquireInstance(path);
@@ -118,7 +154,9 @@ export async function openDatabase(path: string): Promise<Database> {
 
   const exclusive = <T>(work: (db: Db) => Promise<T>): Promise<T> => {
     if (closing) return Promise.reject(new Error(`database ${path} is closed`));
-    const next = queue.then(() => work(db));
+    const next = queue.then(() => work(db)).catch((error: unknown) => {
+      throw databaseError(path, error, [FULL_DISK]);
+    });
     // The queue only orders work; a failed operation must not fail the ones after it.
     queue = next.catch(() => undefined);
     return next;

@@ -244,6 +244,31 @@ describe('importLeads', () => {
   });
 });
 
+describe('super-segments as revenue teams name them', () => {
+  it('accepts names with spaces, hyphens, ampersands and quotes, and refuses others naming the list', async () => {
+    const named = await createDuckDbWarehouse({
+      path: join(dir, 'named.duckdb'),
+      superSegments: ['Mid-Market', 'Partner & Alliances', "Founders' Club", "x') OR TRUE --"],
+    });
+    try {
+      const file = await csv('named.csv', [
+        HEADER,
+        'L1,Paid Search,google,Mid-Market,2024-01-02,,',
+        'L2,Partners,referral,Partner & Alliances,2024-01-03,2024-01-05,',
+        `L3,Events,summit,Founders' Club,2024-01-04,,`,
+      ]);
+      expect((await named.importLeads(file)).imported).toBe(3);
+      expect((await named.describeData())?.superSegments).toEqual(["Founders' Club", 'Mid-Market', 'Partner & Alliances']);
+      const other = await csv('other.csv', [HEADER, 'L9,Paid Search,google,Enterprise,2024-01-02,,']);
+      expect(await problemsOf(named.importLeads(other))).toEqual([
+        { where: 'other.csv line 2 column super_segment', message: `"Enterprise" is not one of: Mid-Market, Partner & Alliances, Founders' Club, x') OR TRUE --` },
+      ]);
+    } finally {
+      await named.close();
+    }
+  });
+});
+
 describe('insertLeads', () => {
   const row = (i: number, overrides: Partial<LeadRecord> = {}): LeadRecord => ({
     lead_id: `r${i}`,

@@ -1,5 +1,5 @@
 import type { IsoDate, Problem, RelationDeclaration, RowOf } from '@funnelcast/core';
-import type { Db } from './connection.js';
+import type { Db, SqlParams } from './connection.js';
 import { sqlString } from './sql-text.js';
 
 const lead = { role: 'dimension', group: 'grain' } as const;
@@ -60,6 +60,8 @@ interface LeadRule {
   readonly offending: string;
   /** SQL text of the per-row message. */
   readonly detail: string;
+  /** Values `offending` and `detail` take as bound parameters: names from the config never become SQL text. */
+  readonly params?: SqlParams;
 }
 
 // Text empty after trimming counts as absent: CSV exports write a missing date as "" or " ".
@@ -125,12 +127,13 @@ function leadRules(options: LeadRuleOptions): LeadRule[] {
     });
   }
   if (options.superSegments) {
-    const allowed = options.superSegments;
+    const allowed = options.superSegments.map((segment, i) => [`segment_${i}`, segment] as const);
     rules.push({
       column: 'super_segment',
       rule: 'super_segment must be a configured super-segment',
-      offending: `super_segment IS NOT NULL AND super_segment NOT IN (${allowed.map(sqlString).join(', ') || 'NULL'})`,
-      detail: `${quoted('super_segment')} || ' is not one of: ${allowed.join(', ').replaceAll("'", "''")}'`,
+      offending: `super_segment IS NOT NULL AND super_segment NOT IN (${allowed.map(([param]) => `$${param}`).join(', ') || 'NULL'})`,
+      detail: `${quoted('super_segment')} || ' is not one of: ' || $allowed`,
+      params: { ...Object.fromEntries(allowed), allowed: options.superSegments.join(', ') },
     });
   }
   return rules;
@@ -160,7 +163,7 @@ export async function checkStagedLeads(db: Db, source: StagedSource, options: Le
     const rows = await db.all<{ where_: string; message: string; total: number }>(`
       SELECT ${source.locate('row_no')} || ${sqlString(` column ${rule.column}`)} AS where_,
              ${rule.detail} AS message, CAST(count(*) OVER () AS DOUBLE) AS total
-      FROM ${STAGED_VIEW} WHERE ${rule.offending} ORDER BY row_no LIMIT ${EXAMPLES_PER_RULE}`);
+      FROM ${STAGED_VIEW} WHERE ${rule.offending} ORDER BY row_no LIMIT ${EXAMPLES_PER_RULE}`, rule.params);
     problems.push(...rows.map((r) => ({ where: r.where_, message: r.message })));
     const total = rows[0]?.total ?? 0;
     if (total > rows.length) {

@@ -5,7 +5,7 @@ import type { BacktestReport, BacktestTable } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode } from '../exit-codes.js';
-import { emit, note } from '../output.js';
+import { emit, note, printable } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 
 /** Options of `funnelcast backtest`. */
@@ -23,12 +23,13 @@ export interface BacktestArgs extends GlobalOptions {
  * marked with a trailing `*` elsewhere (logs, pipes) so the highlight survives without colour.
  */
 function renderTable(table: BacktestTable, tty: boolean): string {
-  const widths = table.header.map((h, i) => Math.max(h.length, ...table.rows.map((r) => r[i]?.text.length ?? 0)));
+  const cells = table.rows.map((row) => row.map((cell) => ({ ...cell, text: printable(cell.text) })));
+  const widths = table.header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.text.length ?? 0)));
   const marker = tty ? 0 : 1;
   const pad = (text: string, i: number) => (i === 0 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!));
   const header = table.header.map((h, i) => `${pad(h, i)}${' '.repeat(i === 0 ? 0 : marker)}`).join('  ');
   const rule = widths.map((w, i) => '─'.repeat(w + (i === 0 ? 0 : marker))).join('  ');
-  const rows = table.rows.map((row) =>
+  const rows = cells.map((row) =>
     row
       .map((cell, i) => {
         const text = pad(cell.text, i);
@@ -39,7 +40,7 @@ function renderTable(table: BacktestTable, tty: boolean): string {
       .join('  ')
       .trimEnd(),
   );
-  return [table.title, header.trimEnd(), rule, ...rows].join('\n');
+  return [printable(table.title), header.trimEnd(), rule, ...rows].join('\n');
 }
 
 /** The report for a terminal: what was compared, every table, the warnings and where the results are stored. */
@@ -50,7 +51,7 @@ function renderReport(report: BacktestReport, tables: readonly BacktestTable[], 
     `Metrics are means over the origins; the best of each column is ${tty ? 'in bold' : 'marked *'}. ` +
       'Stored in backtest_runs / backtest_results.',
   ];
-  const warnings = report.warnings.length > 0 ? ['', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`)] : [];
+  const warnings = report.warnings.length > 0 ? ['', 'Warnings:', ...report.warnings.map((w) => `  - ${printable(w)}`)] : [];
   return [...intro, ...tables.flatMap((t) => ['', renderTable(t, tty)]), ...warnings].join('\n');
 }
 
@@ -113,6 +114,7 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
       await writeFile(args.out, backtestMarkdown(report));
       note(`Wrote the Markdown report to ${args.out}`);
     }
-    emit(args, report, () => renderReport(report, backtestTables(report), process.stdout.isTTY === true));
+    // The report escapes what it takes from the data itself, so its bold survives.
+    emit(args, report, () => renderReport(report, backtestTables(report), process.stdout.isTTY === true), true);
   },
 };

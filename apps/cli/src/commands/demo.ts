@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { todayUtc } from '@funnelcast/core';
 import type { DemoSeedOptions } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
-import { loadConfig } from '../context.js';
+import { creatingDatabase, loadConfig } from '../context.js';
 import { emit, note } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { renderRefreshSummary } from '../render-summary.js';
@@ -47,7 +47,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
     const progress = createProgressDisplay(process.stderr);
     try {
       progress.update({ phase: 'Generating demo leads', done: 0, total: 1 });
-      const seeded = await seedDemo(config, { ...target, seed: args.seed, end: asOf, profile: args.profile });
+      const seeded = await creatingDatabase(config, args.target, () => seedDemo(config, { ...target, seed: args.seed, end: asOf, profile: args.profile }));
       progress.stop();
       if (!args.json) {
         note(`Generated ${seeded.leads.toLocaleString('en-US')} leads (${seeded.sqls.toLocaleString('en-US')} SQLs, ` +

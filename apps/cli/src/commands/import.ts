@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
-import { loadConfig } from '../context.js';
+import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
 
 /** Options of `funnelcast import`. */
@@ -22,7 +22,9 @@ export const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
   handler: async (args) => {
     const config = await loadConfig(args);
     const { importLeadsFile } = await import('@funnelcast/pipeline');
-    const summary = await importLeadsFile(config, args.file, { ...(args.target ? { target: args.target } : {}), replace: args.replace });
+    const summary = await creatingDatabase(config, args.target, () =>
+      importLeadsFile(config, args.file, { ...(args.target ? { target: args.target } : {}), replace: args.replace }),
+    );
     emit(args, summary, () =>
       `Imported ${summary.imported.toLocaleString('en-US')} leads from ${summary.source}` +
         `${summary.replaced ? ' (replacing the previous leads)' : ''}; the warehouse now holds ` +

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
-import { loadConfig } from '../context.js';
+import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { renderRefreshSummary } from '../render-summary.js';
@@ -34,13 +34,15 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
     const { refresh } = await import('@funnelcast/pipeline');
     const progress = createProgressDisplay(process.stderr);
     try {
-      const summary = await refresh(config, {
-        ...(args.target ? { target: args.target } : {}),
-        ...(args.asOf ? { asOf: args.asOf } : {}),
-        ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
-        dryRun: args.dryRun,
-        onProgress: progress.update,
-      });
+      const summary = await creatingDatabase(config, args.target, () =>
+        refresh(config, {
+          ...(args.target ? { target: args.target } : {}),
+          ...(args.asOf ? { asOf: args.asOf } : {}),
+          ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
+          dryRun: args.dryRun,
+          onProgress: progress.update,
+        }),
+      );
       progress.stop();
       emit(args, summary, () => renderRefreshSummary(summary));
     } finally {

@@ -115,7 +115,7 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
   const period = options.period ?? 'month';
   const windows = options.mappingWindows ?? DEFAULT_MAPPING_WINDOWS;
   const { name: target } = resolveTarget(config, options.target);
-  const opened = options.warehouse ? undefined : await openWarehouse(config, target);
+  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'existing');
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
   try {
     await warehouse.ensureSchema();

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, resolveTarget } from './config.js';
+import { ConfigError } from './errors.js';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.where}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('super-segment names', () => {
+  it('are any non-empty text, as revenue teams write them, trimmed', () => {
+    const config = parseConfig({ superSegments: ['Mid-Market', 'Partner & Alliances', ' Inbound ', 'Ünternehmen 2.0'] });
+    expect(config.superSegments).toEqual(['Mid-Market', 'Partner & Alliances', 'Inbound', 'Ünternehmen 2.0']);
+  });
+
+  it('refuse an empty name and a name listed twice (after trimming)', () => {
+    expect(problemsOf({ superSegments: ['Mid-Market', '  '] })).toEqual(['superSegments.1: must not be empty']);
+    expect(problemsOf({ superSegments: ['Mid-Market', 'Mid-Market '] })).toEqual(['superSegments: lists a super-segment twice']);
+  });
+
+  it('leave target names identifiers', () => {
+    expect(problemsOf({ targets: { 'my-target': { type: 'duckdb' } }, defaultTarget: 'my-target' })).toEqual([
+      'targets.my-target: Invalid key in record',
+      'defaultTarget: must be letters, digits and underscores, not starting with a digit',
+    ]);
+  });
+});
+
+describe('target lookup', () => {
+  const config = parseConfig({});
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('does not take %s from Object.prototype', (name) => {
+    expect(() => resolveTarget(config, name)).toThrow(ConfigError);
+    expect(() => resolveTarget(config, name)).toThrow(`no target named ${JSON.stringify(name)}; configured: local`);
+    expect(problemsOf({ defaultTarget: name })).toEqual(['defaultTarget: names no target; configured targets: local']);
+  });
+});
