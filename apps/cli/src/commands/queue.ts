@@ -67,6 +67,27 @@ export interface QueueStatus {
   readonly counts: Record<string, number>;
   readonly schedules: readonly { id: string; pattern: string; tz: string; next: string | null }[];
   readonly failures: readonly { jobId: string; target: string | null; asOf: string | null; attempts: number; failedAt: string | null; reason: string }[];
+  /**
+   * Per configured target, the runs whose lease expired (their process died mid-refresh), stored as `abandoned` by
+   * this call; `error` says why a target's warehouse could not be checked.
+   */
+  readonly abandonedRuns: readonly { target: string; runIds: readonly string[]; error: string | null }[];
+}
+
+/** Reaps every configured target's expired runs; a target that cannot be opened is reported, not fatal. */
+async function reapEveryTarget(config: FunnelcastConfig): Promise<QueueStatus['abandonedRuns']> {
+  const { reapAbandonedRuns } = await import('@funnelcast/pipeline');
+  const reaped = [];
+  // One target at a time: a slow warehouse delays the report instead of every target's connection opening at once.
+  for (const target of Object.keys(config.targets)) {
+    reaped.push(
+      await reapAbandonedRuns(config, target).then(
+        (runIds) => ({ target, runIds, error: null }),
+        (error: unknown) => ({ target, runIds: [], error: error instanceof Error ? error.message : String(error) }),
+      ),
+    );
+  }
+  return reaped;
 }
 
 /** How many recent failures `queue status` lists. */
@@ -77,11 +98,12 @@ async function queueStatus(config: FunnelcastConfig): Promise<QueueStatus> {
   const opened = await openQueue(config);
   try {
     const { queue } = opened;
-    const [counts, schedules, failed, workers] = await Promise.all([
+    const [counts, schedules, failed, workers, abandonedRuns] = await Promise.all([
       queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'completed', 'failed'),
       listSchedules(queue),
       queue.getFailed(0, FAILURES_SHOWN - 1),
       queue.getWorkersCount(),
+      reapEveryTarget(config),
     ]);
     return {
       queue: config.queue.name,
@@ -101,6 +123,7 @@ async function queueStatus(config: FunnelcastConfig): Promise<QueueStatus> {
           reason: job.failedReason ?? '',
         };
       }),
+      abandonedRuns,
     };
   } finally {
     await opened.close();
@@ -124,13 +147,17 @@ function renderStatus(status: QueueStatus): string {
     lines.push(`Last ${status.failures.length} failure(s):`);
     for (const f of status.failures) lines.push(`  ${f.jobId} (${f.attempts} attempt(s), ${f.failedAt ?? 'time unknown'}): ${f.reason.split('\n').join('\n    ')}`);
   }
+  for (const { target, runIds, error } of status.abandonedRuns) {
+    if (error !== null) lines.push(`Runs of target ${target} not checked: ${error}`);
+    else if (runIds.length > 0) lines.push(`Target ${target}: ${runIds.length} run(s) whose refresh died are now stored as abandoned: ${runIds.join(', ')}`);
+  }
   return lines.join('\n');
 }
 
 /** `funnelcast queue status`: jobs per state, schedules with their next run, and the last failures with reasons. */
 const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'status',
-  describe: 'Jobs per state, schedules with their next run, and the last failures with their reasons',
+  describe: 'Jobs per state, schedules with their next run, the last failures with their reasons, and runs whose refresh died (stored as abandoned)',
   builder: (yargs) => yargs.example('$0 queue status --json', 'The same as JSON, for scripts and monitoring'),
   handler: async (args) => {
     refuseDatabaseOption(args, 'queue status');
