@@ -342,12 +342,13 @@ describe('shutdown', () => {
     const own = await privateRedis();
     try {
       const { configPath } = await setup('redis-gone');
-      const w = await startedWorker(configPath, { REDIS_URL: `redis://127.0.0.1:${own.port}`, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_SHUTDOWN_TIMEOUT_MS: '2000' });
+      const w = await startedWorker(configPath, { REDIS_URL: `redis://127.0.0.1:${own.port}`, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_SHUTDOWN_TIMEOUT_MS: '3000' });
       await own.stop();
       await w.waitForLog((l) => l.msg === 'queue error' || l.msg === 'worker error');
       const signalled = Date.now();
       expect(await w.stop('SIGTERM')).toBe(0);
-      expect(Date.now() - signalled).toBeLessThan(2_000 + 1_500);
+      // Within the timeout plus slack for a busy machine; the old shutdown waited twice the timeout.
+      expect(Date.now() - signalled).toBeLessThan(3_000 + 2_500);
       expect(w.logs.at(-1)).toMatchObject({ msg: 'worker stopped' });
     } finally {
       await own.stop();
