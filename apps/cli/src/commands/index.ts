@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { enqueueCommand } from './enqueue.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
+import { initCommand } from './init.js';
 import { lookmlCommand } from './lookml.js';
 import { mappingCommand } from './mapping.js';
 import { modelsCommand } from './models.js';
@@ -15,6 +16,7 @@ import { runsCommand } from './runs.js';
 /** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
 // Each module narrows its own argument type; yargs only needs the shared global options here.
 export const commands = [
+  initCommand,
   demoCommand,
   importCommand,
   refreshCommand,
