@@ -28,7 +28,8 @@ export const SEGMENT_RULE = {
   offending: 'super_segment NOT IN UNNEST(@super_segments)',
 } as const;
 
-const UNIQUE_RULE = 'lead_id must be unique';
+/** The rule a lead id repeated in the leads breaks. */
+export const UNIQUE_RULE = 'lead_id must be unique';
 
 // The rules in the order their numbers appear in the check query's rows.
 const rulesChecked = (segments: boolean) => [...LEAD_RULES, ...(segments ? [SEGMENT_RULE] : [])];

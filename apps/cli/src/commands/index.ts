@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
 import { backtestCommand } from './backtest.js';
 import { demoCommand } from './demo.js';
+import { docsCommand } from './docs.js';
 import { enqueueCommand } from './enqueue.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
@@ -26,6 +27,7 @@ export const commands = [
   runsCommand,
   backtestCommand,
   lookmlCommand,
+  docsCommand,
   enqueueCommand,
   queueCommand,
 ] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];
