@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { EnqueueResult, RefreshJobResult, RefreshQueue } from '@funnelcast/worker';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
-import { CommandFailure, ExitCode } from '../exit-codes.js';
+import { CommandFailure, ExitCode, UsageError } from '../exit-codes.js';
 import { emit, note } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { refreshOptions } from './refresh.js';
@@ -65,13 +65,8 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
       .option('wait', { type: 'boolean', default: false, describe: 'Wait for the refresh, showing its progress; exit 1 if it fails' })
       .option('timeout', {
         type: 'number',
-        implies: 'wait',
         describe: 'With --wait: stop waiting after this many seconds (exit 3; the job stays queued)',
         defaultDescription: 'wait until the refresh ends',
-      })
-      .check((argv) => {
-        if (argv.timeout !== undefined && !(argv.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
-        return true;
       })
       .option('force', { type: 'boolean', default: false, describe: 'Queue it even if the same refresh already ran or is queued (e.g. after a re-import)' })
       .example('$0 enqueue', "Queue today's refresh of the default target")
@@ -80,6 +75,9 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
       .example('$0 enqueue --as-of 2025-10-01 --force', 'Run a refresh that already ran again') as unknown as Argv<EnqueueArgs>,
   handler: async (args) => {
     refuseDatabaseOption(args, 'enqueue');
+    // Not yargs' `implies`: --wait defaults to false, which `implies` counts as given.
+    if (args.timeout !== undefined && !args.wait) throw new UsageError('--timeout limits --wait: add --wait');
+    if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
     const config = await loadConfig(args);
     const { createRedisConnection, createRefreshQueueEvents, enqueueRefresh } = await import('@funnelcast/worker');
     const opened = await openQueue(config);
