@@ -20,7 +20,7 @@ export const initCommand: CommandModule<GlobalOptions, InitArgs> = {
       .positional('file', { type: 'string', default: 'funnelcast.config.yaml', describe: 'Where to write it' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' })
       .example('$0 init', 'Write funnelcast.config.yaml in the working directory')
-      .example('$0 init config/prod.yaml --force', 'Write (or overwrite) another file') as unknown as Argv<InitArgs>,
+      .example('$0 init prod.yaml --force', 'Write (or overwrite) another file') as unknown as Argv<InitArgs>,
   handler: async (args) => {
     try {
       // `wx` refuses an existing file in the same call that creates it, so nothing is overwritten by a race either.
