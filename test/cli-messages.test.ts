@@ -145,7 +145,7 @@ describe('small things', () => {
 
     const typo = await runWorker(['--conifg', 'x.yaml']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain("funnelcast-worker: Unknown option '--conifg'");
+    expect(typo.stderr).toMatch(/^funnelcast-worker: Unknown option '--conifg'.* \(did you mean --config\?\)\n/);
     expect(typo.stderr).toContain('Usage: funnelcast-worker [--config <file>]');
     expect(typo.stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
   });

@@ -23,12 +23,27 @@ const USAGE = [
   '',
 ].join('\n');
 
+const OPTIONS = { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } as const;
+
+// Edit distance, to suggest the flag a typo meant (`--conifg` → `--config`).
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
 function parseCommandLine() {
   try {
-    return parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } }).values;
+    return parseArgs({ options: OPTIONS }).values;
   } catch (error) {
     // A mistyped flag (`--conifg`) is the user's to fix: say which and how to call it, not a stack trace; exit 2 as the CLI does.
-    process.stderr.write(`funnelcast-worker: ${(error as Error).message}\n\n${USAGE}`);
+    const typed = /'--?([^']+)'/.exec((error as Error).message)?.[1];
+    const meant = typed ? Object.keys(OPTIONS).find((name) => distance(typed, name) <= 2) : undefined;
+    process.stderr.write(`funnelcast-worker: ${(error as Error).message}${meant ? ` (did you mean --${meant}?)` : ''}\n\n${USAGE}`);
     process.exit(2);
   }
 }
