@@ -23,6 +23,8 @@ export function buildCli(argv: readonly string[], version = 'unknown'): Argv<Glo
       // yargs reports its own validation as a message and a handler's failure as an error: keep them apart.
       throw error ?? new UsageError(message);
     })
+    // yargs writes a bash/zsh script that asks this same program for the completions of the words typed so far.
+    .completion('completion', 'Print the shell completion script (bash, zsh): funnelcast completion >> ~/.bashrc')
     .help()
     .alias('h', 'help')
     .version(version)

@@ -41,8 +41,14 @@ export function exitCodeFor(error: unknown): number {
   return ExitCode.internal;
 }
 
-/** The error as JSON for `--json` callers: a stable code, the message and, where there are some, the problems. */
+/**
+ * The error as JSON for `--json` callers: a stable code, the message and, where there are some, the problems (and for
+ * input that breaks a rule many times, `rules`: every broken rule with its count of rows).
+ */
 export function errorJson(error: unknown): Record<string, unknown> {
+  if (error instanceof InputError && error.counts.length > 0) {
+    return { error: { code: error.code, message: error.message, problems: error.problems, rules: error.counts } };
+  }
   if (error instanceof ConfigError || error instanceof InputError) {
     return { error: { code: error.code, message: error.message, problems: error.problems } };
   }

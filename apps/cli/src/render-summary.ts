@@ -1,10 +1,32 @@
-import type { SelectionGroup } from '@funnelcast/core';
+import { ARIMA_PLUS, ENSEMBLE, FUNNEL_COHORT, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE, type SelectionGroup } from '@funnelcast/core';
 import type { RefreshSummary } from '@funnelcast/pipeline';
 import { formatNumber, table } from './output.js';
 
 const STAGE_NAMES = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' } as const;
 
 const SPLIT_NAMES: Readonly<Record<string, string>> = { historical: 'historical shares', forecast_proportions: 'forecast proportions' };
+
+// What each model name means, in words: the summary names models, and a reader should not need the README to read it.
+const MODEL_WORDS: Readonly<Record<string, string>> = {
+  [MSTL_ETS]: 'weekday and yearly seasonality pooled across combinations, each with its own exponential-smoothing level and trend',
+  [SEASONAL_NAIVE]: "the same weekday's mean over the last 8 weeks",
+  [V1_AUTO_ARIMA]: 'one AutoARIMA model per series',
+  [V3_RIDGE]: 'the V3.1 regressor: calendar, weekend, lagged means and trend',
+  [FUNNEL_COHORT]: 'MQLs already open × their chance to convert by age, plus forecast MQLs × conversion spread by the MQL→SQL lag',
+  [ARIMA_PLUS]: "BigQuery ML's ARIMA_PLUS per combination",
+  [V31_BQML]: 'the V3.1 boosted tree in BigQuery ML',
+  [ENSEMBLE]: 'every scored model, weighted by how well it backtested',
+  'historical shares': "each combination's share of its super-segment's SQLs over the mapping window",
+  'forecast proportions': 'the shares the funnel-aware forecast itself gives the combinations',
+};
+
+/** One line per model or split the summary names (a blend's parts included), saying what it is. */
+function modelLegend(names: readonly string[]): string[] {
+  const parts = new Set(names.flatMap((name) => (name.startsWith('blend:') ? name.slice('blend:'.length).split('+') : [name])));
+  const lines = [...parts].filter((name) => MODEL_WORDS[name]).map((name) => `      ${name}: ${MODEL_WORDS[name]}`);
+  const blends = names.some((name) => name.startsWith('blend:')) ? ['      blend:a+b: the average of the two models that backtested best'] : [];
+  return lines.length + blends.length > 0 ? ['    what the names mean:', ...blends, ...lines] : [];
+}
 
 const chosenOf = (group: SelectionGroup | undefined): string | undefined => group?.scores.find((s) => s.chosen)?.candidate;
 
@@ -32,7 +54,8 @@ function renderModels(summary: RefreshSummary): string[] {
     choosing ? `  models, chosen by backtest at ${origins} origins (funnelcast models shows the scores):` : '  models, as configured:',
     `    MQLs  ${summary.models.mqls}${configured(selection.mqls)}`,
     ...sqls,
-    '    SQOs  hybrid rate × SQL→SQO lag',
+    '    SQOs  hybrid rate × SQL→SQO lag (each combination\'s SQL→SQO rate, shrunk toward its segment\'s when it has few SQLs)',
+    ...modelLegend([summary.models.mqls, ...segments.map((s) => s.model), ...segments.map((s) => s.split)]),
   ];
 }
 
