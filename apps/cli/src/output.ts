@@ -61,3 +61,13 @@ export function csv(header: readonly string[], rows: readonly (readonly (string 
   };
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n');
 }
+
+/** Milliseconds per phase for people: `aggregate 123 ms, fit_mqls 2819 ms`. */
+export function formatTimings(timings: Readonly<Record<string, number>>): string {
+  return Object.entries(timings).map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`).join(', ');
+}
+
+/** The phases' total in seconds, one decimal: `4.8`. */
+export function totalSeconds(timings: Readonly<Record<string, number>>): string {
+  return (Object.values(timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1);
+}
