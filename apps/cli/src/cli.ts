@@ -36,7 +36,7 @@ export function buildCli(argv: readonly string[], version = 'unknown'): Argv<Glo
     )
     .example('$0 demo', 'Generate demo leads and publish a forecast in .funnelcast/funnelcast.duckdb')
     .example('$0 import leads.csv && $0 refresh', 'Forecast your own leads')
-    .example('$0 forecast --by quarter', 'Where each stage lands this quarter') as Argv<GlobalOptions>;
+    .example('$0 forecast --by quarter --total', 'Where each stage lands this quarter and the next') as Argv<GlobalOptions>;
   for (const command of commands) cli = cli.command(command);
   return cli;
 }

@@ -1,8 +1,7 @@
-import { ARIMA_PLUS, ENSEMBLE, FUNNEL_COHORT, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE, type SelectionGroup } from '@funnelcast/core';
+import { ARIMA_PLUS, ENSEMBLE, FUNNEL_COHORT, MSTL_ETS, SEASONAL_NAIVE, STAGE_LABELS, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE, type SelectionGroup } from '@funnelcast/core';
 import type { RefreshSummary } from '@funnelcast/pipeline';
-import { formatNumber, table } from './output.js';
-
-const STAGE_NAMES = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' } as const;
+import { landingRow } from './forecast-rows.js';
+import { formatNumber, formatTimings, table, totalSeconds } from './output.js';
 
 const SPLIT_NAMES: Readonly<Record<string, string>> = { historical: 'historical shares', forecast_proportions: 'forecast proportions' };
 
@@ -59,9 +58,17 @@ function renderModels(summary: RefreshSummary): string[] {
   ];
 }
 
+/**
+ * A refresh summary as `--json` prints it: its landings are `funnelcast forecast --total` rows (period labels,
+ * `actual`, `lower_50` …), so the two outputs read alike.
+ */
+export function summaryJson(summary: RefreshSummary) {
+  return { ...summary, landings: summary.landings.map((landing) => landingRow(landing, null)) };
+}
+
 /** The human summary of a refresh: what was published, with which models, and where each stage lands this month and quarter. */
 export function renderRefreshSummary(summary: RefreshSummary): string {
-  const seconds = (Object.values(summary.timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1);
+  const seconds = totalSeconds(summary.timings);
   const head = summary.published
     ? `Published run ${summary.runId} to ${summary.target} (${summary.warehouse}) in ${seconds}s`
     : `Dry run ${summary.runId} on ${summary.target} (${summary.warehouse}): computed and validated in ${seconds}s, nothing published`;
@@ -72,23 +79,20 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
       ? [`  not production: kept for tracking; production stays run ${productionRun.runId} as of ${productionRun.asOf}`]
       : [];
   const duplicate = summary.alreadyPublished ? ['  already published by another execution of the same request: nothing new was published'] : [];
-  const rows = summary.landings.map((l) => [
-    `${l.period === 'month' ? l.periodStart.slice(0, 7) : `${l.periodStart.slice(0, 4)}-Q${Math.floor(Number(l.periodStart.slice(5, 7)) / 3) + 1}`}${l.partial ? ' *' : ''}`,
-    STAGE_NAMES[l.stage],
-    formatNumber(l.actualToDate, 0),
+  const rows = summaryJson(summary).landings.map((l) => [
+    `${l.period}${l.partial ? ' *' : ''}`,
+    STAGE_LABELS[l.stage],
+    formatNumber(l.actual, 0),
     formatNumber(l.forecast),
     formatNumber(l.landing),
     `${formatNumber(l.lower50)} – ${formatNumber(l.upper50)}`,
     `${formatNumber(l.lower95)} – ${formatNumber(l.upper95)}`,
   ]);
-  const timings = Object.entries(summary.timings)
-    .map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`)
-    .join(', ');
   return [
     head,
     ...duplicate,
     ...notProduction,
-    `  as of ${summary.asOf}, ${summary.horizon}-day horizon, ${summary.combinations} Channel × Source combinations, ` +
+    `  as of ${summary.asOf}, ${summary.horizon}-day horizon, ${summary.combinations} active Channel × Source combinations, ` +
       `${summary.superSegments.length} super-segments, ${summary.rows.toLocaleString('en-US')} rows`,
     ...(summary.asOf !== summary.requestedAsOf
       ? [`  stale data: asked for ${summary.requestedAsOf}, but the data ends on ${summary.dataEnd.lastDay}: forecast from ${summary.asOf} (see Warnings)`]
@@ -99,7 +103,7 @@ export function renderRefreshSummary(summary: RefreshSummary): string {
     table(['period', 'stage', 'actual to date', 'forecast rest', 'landing', '50% interval', '95% interval'], rows),
     ...(summary.landings.some((l) => l.partial) ? ['  * the horizon ends before the period does: its last days are not counted'] : []),
     '',
-    `  timings: ${timings}`,
+    `  timings: ${formatTimings(summary.timings)}`,
     ...(summary.warnings.length ? ['', 'Warnings', ...summary.warnings.map((w) => `  ! ${w}`)] : []),
   ].join('\n');
 }
