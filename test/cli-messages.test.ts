@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig } from '@funnelcast/core';
@@ -98,9 +99,9 @@ describe('import messages that name the fix', () => {
     const refused = await runCli(['import', european, '--db', db]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`"31/10/2024" is not a date written YYYY-MM-DD (a time after it is fine; for another format pass --date-format, e.g. '%d/%m/%Y')`);
-    const read = await runCliJson<{ imported: number; totalLeads: number }>(['import', european, '--db', db, '--date-format', '%d/%m/%Y']);
+    const read = await runCliJson<{ imported: number; total_leads: number }>(['import', european, '--db', db, '--date-format', '%d/%m/%Y']);
     expect(read.code, read.stderr).toBe(0);
-    expect(read.json).toMatchObject({ imported: 1, totalLeads: 3 });
+    expect(read.json).toMatchObject({ imported: 1, total_leads: 3 });
   });
 });
 
@@ -212,6 +213,7 @@ describe('funnelcast docs', () => {
   it('the README links the docs in the repository, not a folder beside it', async () => {
     const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
     expect(readme).not.toContain('../shared/');
-    for (const [, target] of readme.matchAll(/\]\((docs\/[^)#]+)/g)) await expect(readFile(join(repoRoot, target!), 'utf8')).resolves.toBeTruthy();
+    // A link names a file or a folder (docs/json/); either must be in the repository.
+    for (const [, target] of readme.matchAll(/\]\((docs\/[^)#]+)/g)) expect(existsSync(join(repoRoot, target!)), target).toBe(true);
   });
 });

@@ -4,13 +4,14 @@
  * output along the way must parse with its command's schema (the zod schemas docs/json is generated from).
  *
  * How each runs:
- * - in a folder of its own holding a copy of the demo database at the default path, and `leads.csv` and
+ * - in a folder of its own holding a copy of the demo database at the default path, and `leads.csv`, `crm.csv` and
  *   `export.parquet` for the import examples; the lines of one README block share a folder and run in order;
  * - `npx funnelcast` is the built CLI (a `funnelcast` on PATH that also keeps each call's output for the schema check);
  *   `/tmp/` paths become the folder's own, and a bracketed optional flag (`[--project P]`) is left out;
  * - `enqueue` and `queue` run against a test Redis (`@funnelcast/worker/testing`) with a `funnelcast-worker` on it, in
  *   one folder whose config names two DuckDB targets, `local` and `prod`;
- * - a `lookml --check` runs after the same command without `--check` wrote the folder, as the BI repository would hold it;
+ * - a `lookml --check` or `docs --check` runs after the same command without `--check` wrote the folder, as a repository
+ *   would hold it;
  * - a line piped to `jq` needs jq (.ci/run installs it): without it, that line is skipped, saying so.
  * A `--help` example that is also a README line runs once, in its README block.
  */
@@ -35,6 +36,8 @@ const LEADS_CSV = [
   'EX-2,Outbound,sales_prospecting,Outbound,2026-10-06,,',
   'EX-3,Partners,reseller,Partnerships_Referrals,2026-10-07,2026-10-08,2026-10-20',
 ];
+/** The same leads as a CRM writes them, dates month first (`import crm.csv --date-format '%m/%d/%Y'`), ids of their own. */
+const CRM_CSV = LEADS_CSV.map((line, i) => (i === 0 ? line : `CRM-${line.replace(/(\d{4})-(\d{2})-(\d{2})/g, '$2/$3/$1')}`));
 
 const fromReadme = readmeExamples(await readFile(join(repoRoot, 'README.md'), 'utf8'));
 const inReadme = new Set(fromReadme.map((example) => example.line));
@@ -77,6 +80,7 @@ async function demoFolder(name: string): Promise<string> {
   await copyFile(join(root.path, 'demo.duckdb'), join(folder, '.funnelcast', 'funnelcast.duckdb'));
   await copyFile(join(root.path, 'leads.csv'), join(folder, 'leads.csv'));
   await copyFile(join(root.path, 'export.parquet'), join(folder, 'export.parquet'));
+  await copyFile(join(root.path, 'crm.csv'), join(folder, 'crm.csv'));
   return folder;
 }
 
@@ -141,6 +145,7 @@ beforeAll(async () => {
   const demo = await runCli(['demo', '--db', join(root.path, 'demo.duckdb'), '--as-of', DEMO_AS_OF]);
   expect(demo.code, demo.stderr).toBe(0);
   await writeFile(join(root.path, 'leads.csv'), `${LEADS_CSV.join('\n')}\n`);
+  await writeFile(join(root.path, 'crm.csv'), `${CRM_CSV.join('\n')}\n`);
   const instance = await DuckDBInstance.create(join(root.path, 'demo.duckdb'));
   const connection = await instance.connect();
   await connection.run(
@@ -172,7 +177,7 @@ describe('the examples users are shown', () => {
     it.skipIf(skip)(`${example.from}: ${example.line}`, { timeout: 600_000 }, async () => {
       const folder = await folderOf(example, index);
       const line = runnable(example.line);
-      if (/\blookml\b.*--check/.test(line)) {
+      if (/\b(lookml|docs)\b.*--check/.test(line)) {
         const written = await shell(line.replace(/\s--check\b/, ''), folder);
         expect(written.code, written.stderr).toBe(0);
       }
