@@ -1,0 +1,97 @@
+import { STAGES, type DailyTotal, type Stage } from '@funnelcast/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import { init, use, type EChartsCoreOption } from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+use([LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
+
+/** The series names of a fan chart: the legend toggles each across the three stages at once. */
+export const SERIES_NAMES = { actual: 'Actual', forecast: 'Forecast', band50: '50% interval', band95: '95% interval' } as const;
+
+const STAGE_TITLES: Record<Stage, string> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
+
+// Fits the printable width of A4 landscape (277 mm ≈ 1047 px at 96 dpi) without scaling.
+export const CHART_WIDTH = 1000;
+
+/** The values a tooltip shows for one day of one stage, rounded: `[actual, forecast, lower95, lower50, upper50, upper95]`. */
+export type TooltipPoint = readonly (number | null)[];
+
+/** A fan chart ready for both renderings: the option ECharts draws, and the exact values tooltips show. */
+export interface FanChart {
+  readonly option: EChartsCoreOption;
+  readonly width: number;
+  readonly height: number;
+  /** Per stage (the grid index), per day: what the client-side tooltip prints. */
+  readonly points: readonly (readonly TooltipPoint[])[];
+}
+
+const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/**
+ * A row of three fan charts (MQLs, SQLs, SQOs) from daily totals: the actual line, then the forecast line inside its
+ * 50% and 95% bands. Each band is two stacked lines, an invisible lower bound and the band's width filled above it:
+ * ECharts draws areas from a baseline, and stacking makes the lower bound that baseline.
+ */
+export function fanChart(totals: readonly DailyTotal[], height: number): FanChart {
+  const dates = [...new Set(totals.map((t) => t.date))].sort();
+  const gridWidth = 100 / STAGES.length;
+  const option = {
+    animation: false,
+    textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
+    color: ['#1f2937', '#1d4ed8', '#1d4ed8', '#1d4ed8'],
+    legend: { top: 0, data: Object.values(SERIES_NAMES) },
+    tooltip: { trigger: 'axis' },
+    title: STAGES.map((stage, i) => ({ text: STAGE_TITLES[stage], left: `${i * gridWidth + 1}%`, top: 22, textStyle: { fontSize: 12 } })),
+    grid: STAGES.map((_, i) => ({ left: `${i * gridWidth + 4}%`, width: `${gridWidth - 6}%`, top: 48, bottom: 24 })),
+    xAxis: STAGES.map((_, i) => ({ type: 'category', gridIndex: i, data: dates, boundaryGap: false, axisLabel: { fontSize: 9 } })),
+    yAxis: STAGES.map((_, i) => ({ type: 'value', gridIndex: i, axisLabel: { fontSize: 9 } })),
+    series: STAGES.flatMap((stage, i) => {
+      const byDate = new Map(totals.filter((t) => t.stage === stage).map((t) => [t.date, t]));
+      const values = (pick: (t: DailyTotal) => number | null) => dates.map((d) => {
+        const t = byDate.get(d);
+        return t ? round(pick(t)) : null;
+      });
+      const width = (low: keyof DailyTotal, high: keyof DailyTotal) =>
+        values((t) => (t[high] === null || t[low] === null ? null : (t[high] as number) - (t[low] as number)));
+      const axes = { xAxisIndex: i, yAxisIndex: i, symbol: 'none', connectNulls: false };
+      const bound = (name: string, stack: string, data: (number | null)[], fill: string | null) => ({
+        ...axes,
+        type: 'line',
+        name,
+        stack: `${stack}-${stage}`,
+        data,
+        silent: true,
+        lineStyle: { opacity: 0 },
+        ...(fill === null ? {} : { areaStyle: { color: fill } }),
+      });
+      return [
+        bound(SERIES_NAMES.band95, 'band95', values((t) => t.lower95), null),
+        bound(SERIES_NAMES.band95, 'band95', width('lower95', 'upper95'), 'rgba(37, 99, 235, 0.16)'),
+        bound(SERIES_NAMES.band50, 'band50', values((t) => t.lower50), null),
+        bound(SERIES_NAMES.band50, 'band50', width('lower50', 'upper50'), 'rgba(37, 99, 235, 0.34)'),
+        { ...axes, type: 'line', name: SERIES_NAMES.actual, data: values((t) => t.actual), lineStyle: { width: 1.2, color: '#1f2937' } },
+        { ...axes, type: 'line', name: SERIES_NAMES.forecast, data: values((t) => t.forecast), lineStyle: { width: 1.5, type: 'dashed', color: '#1d4ed8' } },
+      ];
+    }),
+  };
+  const points = STAGES.map((stage) => {
+    const byDate = new Map(totals.filter((t) => t.stage === stage).map((t) => [t.date, t]));
+    return dates.map((d) => {
+      const t = byDate.get(d);
+      return t ? [t.actual, t.forecast, t.lower95, t.lower50, t.upper50, t.upper95].map(round) : [];
+    });
+  });
+  return { option, width: CHART_WIDTH, height, points };
+}
+
+/** The chart as an SVG document, drawn by ECharts in Node: what the page shows before (or without) scripts. */
+export function renderSvg(chart: FanChart): string {
+  const instance = init(null, null, { renderer: 'svg', ssr: true, width: chart.width, height: chart.height });
+  try {
+    instance.setOption(chart.option);
+    return instance.renderToSVGString();
+  } finally {
+    instance.dispose();
+  }
+}
