@@ -1,10 +1,6 @@
 import { STAGES, type DailyTotal, type Stage } from '@funnelcast/core';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import { init, use, type EChartsCoreOption } from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-
-use([LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
+import type { EChartsCoreOption } from 'echarts/core';
+import { serverEcharts } from './echarts-runtime.js';
 
 /** The series names of a fan chart: the legend toggles each across the three stages at once. */
 export const SERIES_NAMES = { actual: 'Actual', forecast: 'Forecast', band50: '50% interval', band95: '95% interval' } as const;
@@ -26,6 +22,11 @@ export interface FanChart {
   readonly points: readonly (readonly TooltipPoint[])[];
 }
 
+const ACTUAL = '#1f2937';
+const FORECAST = '#1d4ed8';
+const BAND50 = 'rgba(37, 99, 235, 0.34)';
+const BAND95 = 'rgba(37, 99, 235, 0.16)';
+
 const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
 /**
@@ -39,7 +40,6 @@ export function fanChart(totals: readonly DailyTotal[], height: number): FanChar
   const option = {
     animation: false,
     textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    color: ['#1f2937', '#1d4ed8', '#1d4ed8', '#1d4ed8'],
     legend: { top: 0, data: Object.values(SERIES_NAMES) },
     tooltip: { trigger: 'axis' },
     title: STAGES.map((stage, i) => ({ text: STAGE_TITLES[stage], left: `${i * gridWidth + 1}%`, top: 22, textStyle: { fontSize: 12 } })),
@@ -55,23 +55,28 @@ export function fanChart(totals: readonly DailyTotal[], height: number): FanChar
       const width = (low: keyof DailyTotal, high: keyof DailyTotal) =>
         values((t) => (t[high] === null || t[low] === null ? null : (t[high] as number) - (t[low] as number)));
       const axes = { xAxisIndex: i, yAxisIndex: i, symbol: 'none', connectNulls: false };
-      const bound = (name: string, stack: string, data: (number | null)[], fill: string | null) => ({
+      const line = (name: string, data: (number | null)[], color: string, type: 'solid' | 'dashed') =>
+        ({ ...axes, type: 'line', name, data, itemStyle: { color }, lineStyle: { width: 1.3, type, color } });
+      // A band's lower bound is drawn invisible and its width, stacked on it, filled. Both carry the band's colour:
+      // the legend takes a name's colour from its first series.
+      const bound = (name: string, stack: string, data: (number | null)[], color: string, filled: boolean) => ({
         ...axes,
         type: 'line',
         name,
         stack: `${stack}-${stage}`,
         data,
         silent: true,
+        itemStyle: { color },
         lineStyle: { opacity: 0 },
-        ...(fill === null ? {} : { areaStyle: { color: fill } }),
+        ...(filled ? { areaStyle: { color } } : {}),
       });
       return [
-        bound(SERIES_NAMES.band95, 'band95', values((t) => t.lower95), null),
-        bound(SERIES_NAMES.band95, 'band95', width('lower95', 'upper95'), 'rgba(37, 99, 235, 0.16)'),
-        bound(SERIES_NAMES.band50, 'band50', values((t) => t.lower50), null),
-        bound(SERIES_NAMES.band50, 'band50', width('lower50', 'upper50'), 'rgba(37, 99, 235, 0.34)'),
-        { ...axes, type: 'line', name: SERIES_NAMES.actual, data: values((t) => t.actual), lineStyle: { width: 1.2, color: '#1f2937' } },
-        { ...axes, type: 'line', name: SERIES_NAMES.forecast, data: values((t) => t.forecast), lineStyle: { width: 1.5, type: 'dashed', color: '#1d4ed8' } },
+        bound(SERIES_NAMES.band95, 'band95', values((t) => t.lower95), BAND95, false),
+        bound(SERIES_NAMES.band95, 'band95', width('lower95', 'upper95'), BAND95, true),
+        bound(SERIES_NAMES.band50, 'band50', values((t) => t.lower50), BAND50, false),
+        bound(SERIES_NAMES.band50, 'band50', width('lower50', 'upper50'), BAND50, true),
+        line(SERIES_NAMES.actual, values((t) => t.actual), ACTUAL, 'solid'),
+        line(SERIES_NAMES.forecast, values((t) => t.forecast), FORECAST, 'dashed'),
       ];
     }),
   };
@@ -87,7 +92,7 @@ export function fanChart(totals: readonly DailyTotal[], height: number): FanChar
 
 /** The chart as an SVG document, drawn by ECharts in Node: what the page shows before (or without) scripts. */
 export function renderSvg(chart: FanChart): string {
-  const instance = init(null, null, { renderer: 'svg', ssr: true, width: chart.width, height: chart.height });
+  const instance = serverEcharts().init(null, null, { renderer: 'svg', ssr: true, width: chart.width, height: chart.height });
   try {
     instance.setOption(chart.option);
     return instance.renderToSVGString();

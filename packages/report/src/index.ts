@@ -7,3 +7,4 @@ export type { ReportData, ReportGrouping, ReportOptions } from './report-data.js
 export { SERIES_NAMES } from './fan-chart.js';
 export { currentLandings } from './landings-section.js';
 export { escapeHtml, jsonForScript } from './html.js';
+export { formatCount, formatInterval } from './format.js';

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+let t = performance.now();
+const require = createRequire(import.meta.url);
+const ec = require('echarts/dist/echarts.common.min');
+console.log('load common.min', performance.now() - t);
+t = performance.now();
+const c = ec.init(null, null, { renderer: 'svg', ssr: true, width: 300, height: 200 });
+c.setOption({ xAxis: { type: 'category', data: ['a', 'b'] }, yAxis: {}, series: [{ type: 'line', data: [1, 2] }] });
+console.log(c.renderToSVGString().slice(0, 80), performance.now() - t);
+t = performance.now();
+await import('echarts/core'); await import('echarts/charts'); await import('echarts/components'); await import('echarts/renderers');
+console.log('load esm tree', performance.now() - t);
