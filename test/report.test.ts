@@ -121,6 +121,25 @@ describe('funnelcast report', () => {
   });
 });
 
+describe('funnelcast forecast --chart', () => {
+  it('draws the next eight full weeks per stage: the band around the forecast, on the weekly totals forecast prints', async () => {
+    const chart = await runCli(['forecast', '--db', db, '--chart']);
+    expect(chart.code, chart.stderr).toBe(0);
+    // 2025-11-01 is a Saturday: the first full forecast week starts on Monday 11-03.
+    expect(chart.stdout).toContain('8 weeks from 2025-11-03');
+    const weekly = await runCliJson<{ landings: (LandingJson & { forecast: number })[] }>(['forecast', '--db', db, '--by', 'week']);
+    for (const [stage, label] of [['mqls', 'MQLs'], ['sqls', 'SQLs'], ['sqos', 'SQOs']] as const) {
+      const block = chart.stdout.slice(chart.stdout.indexOf(`${label} (scale`));
+      const [upper = '', forecast = '', lower = ''] = [/upper 95% {2}(\S+)/, /forecast {3}(\S+)/, /lower 95% {2}(\S+)/].map((re) => block.match(re)![1]!);
+      for (const line of [upper, forecast, lower]) expect(line).toMatch(/^[▁▂▃▄▅▆▇█]{8}$/);
+      // Each week's blocks are ordered: the upper bound never below the forecast, the forecast never below the lower.
+      for (let i = 0; i < 8; i++) expect('▁▂▃▄▅▆▇█'.indexOf(upper[i]!)).toBeGreaterThanOrEqual('▁▂▃▄▅▆▇█'.indexOf(forecast[i]!));
+      const first = weekly.json.landings.find((l) => l.periodStart === '2025-11-03' && l.stage === stage)!;
+      expect(block).toMatch(new RegExp(`forecast {3}\\S+ {2}${first.forecast.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).replace('.', '\\.')} … `));
+    }
+  });
+});
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`report browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set FUNNELCAST_CHROMIUM)`);

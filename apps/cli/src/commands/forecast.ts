@@ -11,6 +11,7 @@ export interface ForecastArgs extends GlobalOptions {
   readonly channel?: string;
   readonly source?: string;
   readonly csv: boolean;
+  readonly chart: boolean;
 }
 
 /** `funnelcast forecast`: where we land, per period and stage, from the published forecast. */
@@ -23,6 +24,7 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
       .option('channel', { type: 'string', describe: 'Only this Channel_Grouping_Name' })
       .option('source', { type: 'string', describe: 'Only this Original_source' })
       .option('csv', { type: 'boolean', default: false, describe: 'Print CSV instead of a table' })
+      .option('chart', { type: 'boolean', default: false, describe: 'Print a terminal chart of the next weeks per stage (sparklines with the 95% band)' })
       .example('$0 forecast', 'Monthly landing of MQLs, SQLs and SQOs')
       .example('$0 forecast --by quarter --channel "Paid Search"', 'Quarterly landing of one channel')
       .example('$0 forecast --by week --csv > weekly.csv', 'Weekly figures for a spreadsheet') as unknown as Argv<ForecastArgs>,
@@ -39,6 +41,11 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
         throw new NotFoundError('Channel × Source filter', [args.channel, args.source].filter(Boolean).join(' / '), ['see `funnelcast mapping` for the combinations']);
       }
       throw new CommandFailure('No forecast is published yet: run `funnelcast refresh` (or `funnelcast demo`) first.', ExitCode.validation);
+    }
+    if (args.chart) {
+      const { forecastChart } = await import('../forecast-chart.js');
+      process.stdout.write(`${forecastChart(rows)}\n`);
+      return;
     }
     const landings = landingsOf(rows, args.by);
     const first = rows[0]!;
