@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { parseConfig } from '@funnelcast/core';
 import { formatCount, formatInterval } from '@funnelcast/report';
+import { obliterateQueue, startRedis, startWorkerProcess } from '@funnelcast/worker/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, tempDir } from './support/cli.js';
@@ -118,6 +121,33 @@ describe('funnelcast report', () => {
     expect(noDb.code, noDb.stderr).not.toBe(0);
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the worker serves the latest report at /report', () => {
+  it('answers the production run\'s page on the health port, drawn once for that run', async () => {
+    const redis = await startRedis();
+    const raw = { targets: { local: { type: 'duckdb', path: db } }, queue: { name: `e2e-report-${randomUUID()}`, prefix: 'fce2e' } };
+    const configPath = join(dir.path, 'worker.config.json');
+    await writeFile(configPath, JSON.stringify(raw));
+    const worker = startWorkerProcess(['--config', configPath], { REDIS_URL: redis.url, FUNNELCAST_WORKER_PORT: '0' });
+    try {
+      const started = await worker.waitForLog((l) => l.msg === 'worker started');
+      const base = `http://127.0.0.1:${String(started.port)}`;
+      const first = await fetch(`${base}/report`);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const page = await first.text();
+      expect(page).toContain(`run <span class="mono">${report.runId}</span> (production)`);
+      expect(page).toContain('<div class="chart" id="chart-0"');
+      // Generated once for the run: the second answer is the same page, its generation time included.
+      expect(await (await fetch(`${base}/report`)).text()).toBe(page);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await worker.stop('SIGTERM');
+      await obliterateQueue(parseConfig(raw), redis.url);
+      await redis.stop();
+    }
   });
 });
 
