@@ -118,7 +118,8 @@ describe('funnelcast report', () => {
     expect((await runCli(['report', '--db', db, '--out', out, '--top', '-1'])).code).toBe(2);
     const missing = join(dir.path, 'missing.duckdb');
     const noDb = await runCli(['report', '--db', missing, '--out', out]);
-    expect(noDb.code, noDb.stderr).not.toBe(0);
+    expect(noDb.code, noDb.stderr).toBe(2);
+    expect(noDb.stderr).toContain('No funnelcast database there');
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(out)).toBe(false);
   });
@@ -237,7 +238,12 @@ describe.skipIf(!hasChromium)('the report in a real headless Chromium', () => {
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
     await expect.poll(() => page.evaluate(() => document.body.innerText), { timeout: 20_000 }).toMatch(/95%: [\d.,]+ – [\d.,]+/);
 
+    // Printed on A4 landscape (277 mm ≈ 1047 px printable at 96 dpi), nothing is wider than the paper.
     await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 1047, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1047);
+    const pdf = await page.pdf({ format: 'A4', landscape: true, preferCSSPageSize: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const screenshot = join(dir.path, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect((await stat(screenshot)).size).toBeGreaterThan(50_000);

@@ -48,6 +48,36 @@ describe('renderReport', () => {
     }
   });
 
+  it('compares the latest backtest\'s production, v1 and naive on each stage\'s total, averaged over origins', () => {
+    const result = (origin: string, model: string, stage: string, metric: string, value: number | null) =>
+      ({ backtest_id: 'bt-7', origin, model, level: 'total', stage, metric, value });
+    const withBacktest = renderReport(
+      {
+        ...data,
+        backtest: {
+          run: { backtest_id: 'bt-7', created_at: '2025-05-10T00:00:00.000Z', period: 'month', origins_json: '[]', models_json: '[]', config_hash: 'h' },
+          results: [
+            result('2025-03-01', 'naive', 'sqls', 'wape', 0.4),
+            result('2025-03-01', 'production', 'sqls', 'wape', 0.1),
+            result('2025-04-01', 'production', 'sqls', 'wape', 0.2),
+            result('2025-03-01', 'v1', 'sqls', 'wape', 0.3),
+            result('2025-04-01', 'v1', 'sqls', 'wape', null),
+            { ...result('2025-03-01', 'production', 'sqls', 'wape', 9), level: 'channel_source' },
+          ],
+        },
+      },
+      { generatedAt },
+    );
+    const table = withBacktest.match(/<table class="backtest">[\s\S]*?<\/table>/)![0];
+    const sqls = table.slice(table.indexOf('>SQLs<'));
+    expect([...sqls.matchAll(/<td>(production|v1|naive)<\/td><td class="num">([^<]+)</g)].slice(0, 3).map((m) => [m[1], m[2]])).toEqual([
+      ['production', '15.0%'],
+      ['v1', '30.0%'],
+      ['naive', '40.0%'],
+    ]);
+    expect(withBacktest).toContain('2 month origins');
+  });
+
   it('shows the run: models, warnings as text, timings; and says when past runs or backtests are missing', () => {
     expect(page).toContain('mstl-ets');
     expect(page).toContain('3.40 s');
