@@ -6,13 +6,13 @@ import { runCli, runCliJson, tempDir } from './support/cli.js';
 const AS_OF = '2025-11-01';
 
 interface Report {
-  backtestId: string;
+  backtest_id: string;
   origins: string[];
   models: string[];
   period: string;
   results: { origin: string; model: string; level: string; stage: string; metric: string; value: number | null }[];
-  summary: { model: string; level: string; stage: string; metric: string; value: number | null; ratioToV1: number | null }[];
-  mapping: { windowDays: number; wape: number | null }[];
+  summary: { model: string; level: string; stage: string; metric: string; value: number | null; ratio_to_v1: number | null }[];
+  mapping: { window_days: number; wape: number | null }[];
   timings: { origin: string; ms: number }[];
 }
 
@@ -53,8 +53,8 @@ describe('funnelcast backtest', () => {
         expect(wape?.value, `${model} ${level}`).toEqual(expect.any(Number));
       }
     }
-    expect(report.summary.find((r) => r.model === 'v1' && r.level === 'total' && r.stage === 'mqls' && r.metric === 'wape')?.ratioToV1).toBe(1);
-    expect(report.mapping.map((m) => m.windowDays)).toEqual([90, 180, 365]);
+    expect(report.summary.find((r) => r.model === 'v1' && r.level === 'total' && r.stage === 'mqls' && r.metric === 'wape')?.ratio_to_v1).toBe(1);
+    expect(report.mapping.map((m) => m.window_days)).toEqual([90, 180, 365]);
     expect(await publishedState()).toEqual(before);
   });
 

@@ -109,9 +109,9 @@ async function expectNoRunLeftRunning(scene: Scene, via: 'runs' | 'queue status'
     expect(before.length, 'a killed refresh left its run running').toBeGreaterThan(0);
     const status = await runCli(['queue', 'status', '--config', scene.configPath, '--json'], { env: { REDIS_URL: redis.url } });
     expect(status.code, status.stderr).toBe(0);
-    const { abandonedRuns } = JSON.parse(status.stdout) as { abandonedRuns: { target: string; runIds: string[]; error: string | null }[] };
-    expect(abandonedRuns).toEqual([{ target: 'local', runIds: expect.arrayContaining(before) as string[], error: null }]);
-    expect(abandonedRuns[0]!.runIds).toHaveLength(before.length);
+    const { abandoned_runs: abandonedRuns } = JSON.parse(status.stdout) as { abandoned_runs: { target: string; run_ids: string[]; error: string | null }[] };
+    expect(abandonedRuns).toEqual([{ target: 'local', run_ids: expect.arrayContaining(before) as string[], error: null }]);
+    expect(abandonedRuns[0]!.run_ids).toHaveLength(before.length);
   }
   const state = await readWarehouseState(scene.db);
   expect(state.runs.filter((r) => r.status === 'running')).toEqual([]);
@@ -128,7 +128,7 @@ function startWorker(scene: Scene): WorkerProcess {
 async function enqueue(scene: Scene, asOf: string, horizon = 365): Promise<string> {
   const result = await runCli(['enqueue', '--config', scene.configPath, '--as-of', asOf, '--horizon', String(horizon), '--json'], { env: { REDIS_URL: redis.url } });
   expect(result.code, result.stderr).toBe(0);
-  return (JSON.parse(result.stdout) as { jobId: string }).jobId;
+  return (JSON.parse(result.stdout) as { job_id: string }).job_id;
 }
 
 /** Resolves once every job has finished; rejects naming the ones still unfinished after `timeoutMs`. */
@@ -280,22 +280,23 @@ describe('chaos', () => {
     for (let i = 0; i < ROUNDS; i++) {
       const asOf = BACKFILLS[i % BACKFILLS.length]!;
       tried('5 racing enqueues of one refresh');
+      // A horizon of the round's own, so no earlier round's finished job stands in for this one.
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => runCli(['enqueue', '--config', s.configPath, '--as-of', asOf, '--horizon', '90', '--json'], { env: { REDIS_URL: redis.url } })),
+        Array.from({ length: 5 }, () => runCli(['enqueue', '--config', s.configPath, '--as-of', asOf, '--horizon', String(90 + i), '--json'], { env: { REDIS_URL: redis.url } })),
       );
       for (const r of results) expect(r.code, r.stderr).toBe(0);
-      const parsed = results.map((r) => JSON.parse(r.stdout) as { jobId: string; status: string });
-      expect(new Set(parsed.map((p) => p.jobId)).size).toBe(1);
+      const parsed = results.map((r) => JSON.parse(r.stdout) as { job_id: string; status: string });
+      expect(new Set(parsed.map((p) => p.job_id)).size).toBe(1);
       expect(parsed.filter((p) => p.status === 'added')).toHaveLength(1);
       survived('5 racing enqueues of one refresh');
 
       tried('CLI refresh racing the worker');
       startWorker(s);
-      const [cli] = await Promise.all([runCli(['refresh', '--config', s.configPath, '--as-of', NEWEST_AS_OF]), jobsFinished(s, [parsed[0]!.jobId])]);
+      const [cli] = await Promise.all([runCli(['refresh', '--config', s.configPath, '--as-of', NEWEST_AS_OF]), jobsFinished(s, [parsed[0]!.job_id])]);
       // The CLI either refreshed or found the database in use (exit 3, nothing published); never anything else.
       expect([0, 3], cli.stderr).toContain(cli.code);
       const state = await expectProductionRules(s.db, 'a CLI refresh racing the worker');
-      expect(publishedFor(state, parsed[0]!.jobId)).toHaveLength(1);
+      expect(publishedFor(state, parsed[0]!.job_id)).toHaveLength(1);
       survived('CLI refresh racing the worker');
       await Promise.all(workers.splice(0).map((w) => w.stop('SIGTERM')));
     }

@@ -28,24 +28,26 @@ interface SelectionRow {
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let db: string;
-/** What a landing reports, as the refresh summary and `forecast --json` both print it. */
-interface LandingJson {
-  stage: string;
+/** A row of `forecast --json`, as the refresh summary's `landings` print it too (there, channel and source null). */
+interface ForecastRowJson {
   period: string;
-  periodStart: string;
-  actualToDate: number;
+  period_start: string;
+  partial: boolean;
+  channel: string | null;
+  source: string | null;
+  stage: string;
+  actual: number;
   forecast: number;
   landing: number;
-  lower50: number;
-  upper50: number;
-  lower95: number;
-  upper95: number;
-  partial: boolean;
+  lower_50: number;
+  upper_50: number;
+  lower_95: number;
+  upper_95: number;
 }
 
 let demoSummary: {
   demo: { leads: number };
-  refresh: { runId: string; rows: number; published: boolean; combinations: number; warnings: string[]; landings: LandingJson[] };
+  refresh: { run_id: string; rows: number; published: boolean; combinations: number; warnings: string[]; landings: ForecastRowJson[] };
 };
 
 /** The published forecast and run list, to prove a failed command left them exactly as they were. */
@@ -79,7 +81,7 @@ describe('funnelcast demo', () => {
     expect(demoSummary.demo.leads).toBeGreaterThan(3000);
     expect(demoSummary.refresh.published).toBe(true);
     expect(demoSummary.refresh.combinations).toBeGreaterThanOrEqual(12);
-    expect(demoSummary.refresh.runId).toMatch(/^fc_20251101_/);
+    expect(demoSummary.refresh.run_id).toMatch(/^fc_20251101_/);
   });
 
   it('prints a readable summary without --json', async () => {
@@ -89,14 +91,18 @@ describe('funnelcast demo', () => {
     expect(result.stdout).toContain('Published run fc_20251101_');
     expect(result.stdout).toContain('Where we land');
     expect(result.stdout).toMatch(/SQLs/);
+    // The small profile retires Display / adroll eight months before the end: the two counts say which is which.
+    expect(result.stderr).toContain('over 19 Channel × Source combinations');
+    expect(result.stderr).toContain('; 18 are forecast, the other 1 had no lead in the last 180 days (mapping.windowDays).');
+    expect(result.stdout).toContain('18 active Channel × Source combinations');
   });
 
   it('generates the messy profiles: ramp with 300 days of history, sparse with 200+ combinations', async () => {
     const run = (profile: string) =>
-      runCliJson<{ demo: { firstDate: string; combinations: number } }>(['demo', '--db', join(dir.path, `${profile}.duckdb`), '--as-of', AS_OF, '--profile', profile, '--dry-run', '--horizon', '30']);
+      runCliJson<{ demo: { first_date: string; combinations: number } }>(['demo', '--db', join(dir.path, `${profile}.duckdb`), '--as-of', AS_OF, '--profile', profile, '--dry-run', '--horizon', '30']);
     const ramp = await run('ramp');
     expect(ramp.code, ramp.stderr).toBe(0);
-    expect(ramp.json.demo.firstDate).toBe('2025-01-05');
+    expect(ramp.json.demo.first_date).toBe('2025-01-05');
     const sparse = await run('sparse');
     expect(sparse.code, sparse.stderr).toBe(0);
     expect(sparse.json.demo.combinations).toBeGreaterThanOrEqual(200);
@@ -106,24 +112,24 @@ describe('funnelcast demo', () => {
 describe('funnelcast refresh', () => {
   it('production is the newest as-of date: an older one is kept for tracking, a rerun of the newest replaces it', async () => {
     const other = join(dir.path, 'production.duckdb');
-    const demo = await runCliJson<{ refresh: { runId: string } }>(['demo', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
+    const demo = await runCliJson<{ refresh: { run_id: string } }>(['demo', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
     expect(demo.code, demo.stderr).toBe(0);
-    const november = demo.json.refresh.runId;
+    const november = demo.json.refresh.run_id;
     const october = await runCli(['refresh', '--db', other, '--as-of', '2025-10-01', '--horizon', '30']);
     expect(october.code, october.stderr).toBe(0);
     expect(october.stdout).toContain(`not production: kept for tracking; production stays run ${november} as of ${AS_OF}`);
-    const rerun = await runCliJson<{ runId: string; production: boolean }>(['refresh', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
+    const rerun = await runCliJson<{ run_id: string; production: boolean }>(['refresh', '--db', other, '--as-of', AS_OF, '--horizon', '30']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.json.production).toBe(true);
     // Each execution its own id: the earlier runs stay listed.
-    expect(rerun.json.runId).not.toBe(november);
+    expect(rerun.json.run_id).not.toBe(november);
     const runs = await runCliJson<(RunRow & { production: boolean })[]>(['runs', '--db', other]);
     expect(runs.json.map((r) => [r.as_of, r.status, r.production])).toEqual([
       [AS_OF, 'published', true],
       ['2025-10-01', 'published', false],
       [AS_OF, 'published', false],
     ]);
-    expect(runs.json[0]?.run_id).toBe(rerun.json.runId);
+    expect(runs.json[0]?.run_id).toBe(rerun.json.run_id);
   });
 
   it('--dry-run validates and publishes nothing', async () => {
@@ -150,14 +156,14 @@ describe('funnelcast refresh', () => {
     const stale = join(dir.path, 'stale.duckdb');
     const demo = await runCli(['demo', '--db', stale, '--as-of', '2026-12-01', '--dry-run', '--horizon', '31']);
     expect(demo.code, demo.stderr).toBe(0);
-    type Summary = { runId: string; asOf: string; requestedAsOf: string; horizon: number; dataEnd: { lastDay: string; stale: boolean }; landings: LandingJson[]; warnings: string[] };
+    type Summary = { run_id: string; as_of: string; requested_as_of: string; horizon: number; data_end: { last_day: string; stale: boolean }; landings: ForecastRowJson[]; warnings: string[] };
     const fresh = await runCliJson<Summary>(['refresh', '--db', stale, '--as-of', '2026-12-01', '--horizon', '31', '--dry-run']);
     // Five days later, the same end date: the silent days are forecast, so December lands exactly where it did.
     const late = await runCliJson<Summary>(['refresh', '--db', stale, '--as-of', '2026-12-06', '--horizon', '26', '--dry-run']);
     expect(late.code, late.stderr).toBe(0);
-    expect(fresh.json.requestedAsOf).toBe(fresh.json.asOf);
-    expect(late.json).toMatchObject({ requestedAsOf: '2026-12-06', asOf: '2026-12-01', horizon: 31, dataEnd: { lastDay: '2026-11-30', stale: true } });
-    for (const summary of [fresh, late]) expect(summary.json.runId).toMatch(/^fc_20261201_/);
+    expect(fresh.json.requested_as_of).toBe(fresh.json.as_of);
+    expect(late.json).toMatchObject({ requested_as_of: '2026-12-06', as_of: '2026-12-01', horizon: 31, data_end: { last_day: '2026-11-30', stale: true } });
+    for (const summary of [fresh, late]) expect(summary.json.run_id).toMatch(/^fc_20261201_/);
     expect(late.json.landings).toEqual(fresh.json.landings);
     expect(late.json.warnings.some((w) => w.startsWith('stale data: the leads end on 2026-11-30'))).toBe(true);
     const text = await runCli(['refresh', '--db', stale, '--as-of', '2026-12-06', '--horizon', '26', '--dry-run']);
@@ -196,35 +202,36 @@ describe('funnelcast refresh', () => {
 });
 
 describe('funnelcast forecast, mapping, runs', () => {
-  it('forecast --json gives landings per month and stage with ordered intervals', async () => {
-    const result = await runCliJson<{ landings: { periodStart: string; stage: string; landing: number; lower95: number; lower50: number; upper50: number; upper95: number }[] }>(
-      ['forecast', '--db', db, '--by', 'month'],
-    );
+  it('forecast --json gives rows per month, Channel × Source and stage from the month of the as-of date, with ordered intervals', async () => {
+    const result = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', 'month']);
     expect(result.code, result.stderr).toBe(0);
-    const november = result.json.landings.filter((l) => l.periodStart === '2025-11-01');
-    expect(november.map((l) => l.stage)).toEqual(['mqls', 'sqls', 'sqos']);
-    for (const l of result.json.landings) {
-      expect(l.lower95).toBeLessThanOrEqual(l.lower50 + 1e-9);
-      expect(l.lower50).toBeLessThanOrEqual(l.landing + 1e-9);
-      expect(l.landing).toBeLessThanOrEqual(l.upper50 + 1e-9);
-      expect(l.upper50).toBeLessThanOrEqual(l.upper95 + 1e-9);
+    expect(result.json[0]?.period).toBe('2025-11');
+    const first = result.json.filter((l) => l.period === '2025-11' && l.channel === result.json[0]!.channel && l.source === result.json[0]!.source);
+    expect(first.map((l) => l.stage)).toEqual(['mqls', 'sqls', 'sqos']);
+    expect(new Set(result.json.map((l) => `${l.channel} / ${l.source}`)).size).toBe(demoSummary.refresh.combinations);
+    for (const l of result.json) {
+      expect(l.lower_95).toBeLessThanOrEqual(l.lower_50 + 1e-9);
+      expect(l.lower_50).toBeLessThanOrEqual(l.landing + 1e-9);
+      expect(l.landing).toBeLessThanOrEqual(l.upper_50 + 1e-9);
+      expect(l.upper_50).toBeLessThanOrEqual(l.upper_95 + 1e-9);
     }
   });
 
-  it('forecast lands the month and quarter of the as-of date exactly where the refresh summary did', async () => {
-    const fromForecast: LandingJson[] = [];
-    for (const by of ['month', 'quarter']) {
-      const result = await runCliJson<{ landings: LandingJson[] }>(['forecast', '--db', db, '--by', by]);
+  it('forecast --total lands the month and quarter of the as-of date exactly where the refresh summary did', async () => {
+    const fromForecast: ForecastRowJson[] = [];
+    for (const [by, period] of [['month', '2025-11'], ['quarter', '2025-Q4']] as const) {
+      const result = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', by, '--total']);
       expect(result.code, result.stderr).toBe(0);
-      fromForecast.push(...result.json.landings.filter((l) => l.periodStart === (by === 'month' ? AS_OF : '2025-10-01')));
+      fromForecast.push(...result.json.filter((l) => l.period === period));
     }
     const summary = demoSummary.refresh.landings;
-    expect(summary.map((l) => `${l.period} ${l.periodStart} ${l.stage}`)).toEqual(fromForecast.map((l) => `${l.period} ${l.periodStart} ${l.stage}`));
+    expect(summary.map((l) => `${l.period} ${l.period_start} ${l.stage}`)).toEqual(fromForecast.map((l) => `${l.period} ${l.period_start} ${l.stage}`));
     expect(summary).toHaveLength(6);
     summary.forEach((l, i) => {
       const other = fromForecast[i]!;
       expect(other.partial).toBe(l.partial);
-      for (const field of ['actualToDate', 'forecast', 'landing', 'lower50', 'upper50', 'lower95', 'upper95'] as const) {
+      expect([other.channel, other.source, l.channel, l.source]).toEqual([null, null, null, null]);
+      for (const field of ['actual', 'forecast', 'landing', 'lower_50', 'upper_50', 'lower_95', 'upper_95'] as const) {
         expect(other[field], `${l.period} ${l.stage} ${field}`).toBeCloseTo(l[field], 6);
       }
     });
@@ -232,12 +239,57 @@ describe('funnelcast forecast, mapping, runs', () => {
     expect(summary.every((l) => !l.partial)).toBe(true);
   });
 
-  it('forecast --csv prints a header and one line per period and stage', async () => {
-    const result = await runCli(['forecast', '--db', db, '--by', 'quarter', '--csv']);
+  it('forecast --by day --channel --stage: one row per day and source of the channel, adding up to the month', async () => {
+    const days = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', 'day', '--channel', 'Paid Search', '--stage', 'sqls']);
+    expect(days.code, days.stderr).toBe(0);
+    expect(days.json[0]).toMatchObject({ period: AS_OF, period_start: AS_OF, channel: 'Paid Search', stage: 'sqls', actual: 0, partial: false });
+    expect(new Set(days.json.map((l) => l.stage))).toEqual(new Set(['sqls']));
+    expect(new Set(days.json.map((l) => l.channel))).toEqual(new Set(['Paid Search']));
+    const sources = [...new Set(days.json.map((l) => l.source))];
+    expect(sources.length).toBeGreaterThanOrEqual(2);
+    expect(days.json).toHaveLength(90 * sources.length);
+    const month = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', 'month', '--channel', 'Paid Search', '--stage', 'sqls', '--total']);
+    const november = days.json.filter((l) => l.period.startsWith('2025-11')).reduce((sum, l) => sum + l.forecast, 0);
+    expect(month.json[0]?.period).toBe('2025-11');
+    expect(month.json[0]?.forecast).toBeCloseTo(november, 6);
+    const week = await runCli(['forecast', '--db', db, '--by', 'week', '--channel', 'Paid Search', '--source', 'google', '--stage', 'mqls']);
+    expect(week.code, week.stderr).toBe(0);
+    expect(week.stdout).toMatch(/^2025-W44 +Paid Search +google +MQLs /m);
+  });
+
+  it('forecast --segment keeps the combinations the segment maps to, and the filters combine', async () => {
+    const mapping = await runCliJson<{ super_segment: string; Channel_Grouping_Name: string; Original_source: string }[]>(['mapping', '--db', db, '--segment', 'Outbound']);
+    const expected = mapping.json.map((m) => `${m.Channel_Grouping_Name} / ${m.Original_source}`).sort();
+    const rows = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', 'quarter', '--segment', 'Outbound']);
+    expect(rows.code, rows.stderr).toBe(0);
+    expect([...new Set(rows.json.map((l) => `${l.channel} / ${l.source}`))].sort()).toEqual(expected);
+    const channel = mapping.json[0]!.Channel_Grouping_Name;
+    const both = await runCliJson<ForecastRowJson[]>(['forecast', '--db', db, '--by', 'quarter', '--segment', 'Outbound', '--channel', channel, '--stage', 'sqos']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.json.length).toBeGreaterThan(0);
+    for (const l of both.json) expect([l.channel, l.stage]).toEqual([channel, 'sqos']);
+  });
+
+  it.each([
+    [['--channel', 'Nope'], /Unknown channel "Nope"; known: .*Paid Search/],
+    [['--channel', 'Paid Search', '--source', 'nope'], /Unknown source \(of channel Paid Search\) "nope"; known: bing, google/],
+    [['--segment', 'Nope'], /Unknown super-segment "Nope"; known: Inbound_Marketing, Other, Outbound, Partnerships_Referrals/],
+    [['--segment', 'Outbound', '--channel', 'Paid Search'], /Unknown channel \(of super-segment Outbound\) "Paid Search"; known: /],
+  ])('forecast %j: an unknown filter value is a usage error listing the known ones', async (flags, message) => {
+    const result = await runCli(['forecast', '--db', db, ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('forecast --csv prints the JSON keys as header and one line per row', async () => {
+    const result = await runCli(['forecast', '--db', db, '--by', 'quarter', '--total', '--csv']);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('period,stage,actual,forecast,landing,lower_50,upper_50,lower_95,upper_95,partial');
-    expect(lines.length - 1).toBeGreaterThanOrEqual(9);
+    expect(lines[0]).toBe('period,period_start,partial,channel,source,stage,actual,forecast,landing,lower_50,upper_50,lower_95,upper_95');
+    // 90 days from 2025-11-01: the rest of 2025-Q4 and most of 2026-Q1, three stages each.
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 6).join(','))).toEqual(
+      ['2025-Q4,2025-10-01,false', '2026-Q1,2026-01-01,true'].flatMap((period) => ['mqls', 'sqls', 'sqos'].map((stage) => `${period},,,${stage}`)),
+    );
   });
 
   it('mapping shares of each segment sum to 1', async () => {
@@ -258,21 +310,30 @@ describe('funnelcast forecast, mapping, runs', () => {
   it('runs lists the published run with the warnings its refresh reported, as an array', async () => {
     const result = await runCliJson<RunRow[]>(['runs', '--db', db]);
     expect(result.code).toBe(0);
-    const run = result.json.find((r) => r.run_id === demoSummary.refresh.runId);
+    const run = result.json.find((r) => r.run_id === demoSummary.refresh.run_id);
     expect(run?.status).toBe('published');
     expect(run?.warnings).toEqual(demoSummary.refresh.warnings);
     for (const listed of result.json) expect(listed).not.toHaveProperty('warnings_json');
   });
 
-  it('runs prints each warning indented under its run', async () => {
+  it('runs prints each run with its time, then its phase timings and warnings indented under it', async () => {
     const result = await runCli(['runs', '--db', db]);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    const at = lines.findIndex((line) => line.startsWith(demoSummary.refresh.runId));
+    const at = lines.findIndex((line) => line.startsWith(demoSummary.refresh.run_id));
     expect(at).toBeGreaterThan(1);
+    expect(lines[at]).toMatch(/ \d+\.\ds( |$)/);
+    expect(lines[at + 1]).toMatch(/^ {4}aggregate \d+ ms, fit_mqls \d+ ms, fit_sqls \d+ ms, distribute \d+ ms, validate \d+ ms/);
     const warnings = demoSummary.refresh.warnings.map((warning) => `    ! ${warning}`);
-    expect(lines.slice(at + 1, at + 1 + warnings.length)).toEqual(warnings);
-    expect(lines[at + 1 + warnings.length] ?? '').not.toMatch(/^ {4}! /);
+    expect(lines.slice(at + 2, at + 2 + warnings.length)).toEqual(warnings);
+    expect(lines[at + 2 + warnings.length] ?? '').not.toMatch(/^ {4}! /);
+  });
+
+  it('runs --json has the timings as an object, not JSON text', async () => {
+    const result = await runCliJson<(RunRow & { timings: Record<string, number> | null })[]>(['runs', '--db', db]);
+    const run = result.json.find((r) => r.run_id === demoSummary.refresh.run_id);
+    expect(Object.keys(run?.timings ?? {})).toEqual(expect.arrayContaining(['aggregate', 'fit_mqls', 'fit_sqls', 'distribute', 'validate']));
+    for (const listed of result.json) expect(listed).not.toHaveProperty('timings_json');
   });
 
   it('models shows the published run\'s candidates: one chosen per stage × super-segment, weights summing to 1', async () => {
@@ -280,7 +341,7 @@ describe('funnelcast forecast, mapping, runs', () => {
     expect(result.code, result.stderr).toBe(0);
     const groups = new Map<string, SelectionRow[]>();
     for (const row of result.json) {
-      expect(row.run_id).toBe(demoSummary.refresh.runId);
+      expect(row.run_id).toBe(demoSummary.refresh.run_id);
       const key = `${row.stage} ${row.super_segment ?? ''}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
@@ -621,7 +682,7 @@ describe('super-segments named as revenue teams write them', () => {
   });
 
   it('refresh publishes them end to end, and mapping, models and forecast show them', async () => {
-    const refresh = await runCliJson<{ published: boolean; superSegments: string[] }>(['refresh', '--db', named, '--config', config, '--as-of', AS_OF, '--horizon', '30']);
+    const refresh = await runCliJson<{ published: boolean; super_segments: string[] }>(['refresh', '--db', named, '--config', config, '--as-of', AS_OF, '--horizon', '30']);
     expect(refresh.code, refresh.stderr).toBe(0);
     expect(refresh.json.published).toBe(true);
     const mapping = await runCliJson<{ super_segment: string }[]>(['mapping', '--db', named, '--config', config]);
@@ -633,9 +694,9 @@ describe('super-segments named as revenue teams write them', () => {
     const models = await runCliJson<{ super_segment: string | null }[]>(['models', '--db', named, '--config', config, '--stage', 'sqls']);
     expect(models.code, models.stderr).toBe(0);
     expect([...new Set(models.json.map((row) => row.super_segment))].sort()).toEqual([...segments].sort());
-    const forecast = await runCliJson<{ landings: { stage: string; landing: number }[] }>(['forecast', '--db', named, '--config', config]);
+    const forecast = await runCliJson<ForecastRowJson[]>(['forecast', '--db', named, '--config', config, '--segment', 'Partner & Alliances']);
     expect(forecast.code, forecast.stderr).toBe(0);
-    expect(forecast.json.landings.some((l) => l.stage === 'sqls' && l.landing > 0)).toBe(true);
+    expect(forecast.json.some((l) => l.stage === 'sqls' && l.channel === 'Partners' && l.landing > 0)).toBe(true);
   });
 
   it('an import into another segment is refused, listing the configured names', async () => {

@@ -19,20 +19,23 @@ const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_
 const SEGMENTS = ['Outbound', 'Inbound_Marketing', 'Partnerships_Referrals', 'Other'];
 const HOSTILE = ['<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">', `"Q&A" it's`, 'Ünïcødé 日本語 عربى'];
 
+/** What `funnelcast report --json` prints. */
 interface ReportSummary {
   path: string;
-  runId: string;
-  asOf: string;
+  run_id: string;
+  as_of: string;
   bytes: number;
 }
+/** A row of `funnelcast forecast --total --json`. */
 interface LandingJson {
   stage: string;
-  periodStart: string;
+  period_start: string;
+  forecast: number;
   landing: number;
-  lower50: number;
-  upper50: number;
-  lower95: number;
-  upper95: number;
+  lower_50: number;
+  upper_50: number;
+  lower_95: number;
+  upper_95: number;
 }
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -46,9 +49,9 @@ beforeAll(async () => {
   const demo = await runCliJson(['demo', '--db', db, '--as-of', AS_OF, '--seed', '7', '--horizon', '60']);
   expect(demo.code, demo.stderr).toBe(0);
   // An earlier as-of date, kept for tracking: its forecast days have passed, so "how past runs did" has a row.
-  const october = await runCliJson<{ runId: string }>(['refresh', '--db', db, '--as-of', '2025-10-01', '--horizon', '30']);
+  const october = await runCliJson<{ run_id: string }>(['refresh', '--db', db, '--as-of', '2025-10-01', '--horizon', '30']);
   expect(october.code, october.stderr).toBe(0);
-  octoberRun = october.json.runId;
+  octoberRun = october.json.run_id;
   const written = await runCliJson<ReportSummary>(['report', '--db', db, '--out', join(dir.path, 'report.html')]);
   expect(written.code, written.stderr).toBe(0);
   report = written.json;
@@ -63,7 +66,7 @@ const cellsOf = (page: string, stage: string) =>
 
 describe('funnelcast report', () => {
   it('writes one self-contained page for the production run: no external script, style, image or link', async () => {
-    expect(report.asOf).toBe(AS_OF);
+    expect(report.as_of).toBe(AS_OF);
     const page = await readFile(report.path, 'utf8');
     expect(report.bytes).toBe(Buffer.byteLength(page));
     expect(report.bytes).toBeLessThan(4_000_000);
@@ -72,22 +75,22 @@ describe('funnelcast report', () => {
     const outsideScripts = page.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '<script></script>').replace(/ xmlns(:\w+)?="[^"]*"/g, '');
     expect(outsideScripts.length).toBeLessThan(page.length / 2);
     expect(outsideScripts).not.toMatch(/<(script|img|iframe)[^>]+src=|<link[^>]+href=|url\((?!#)|@import|https?:/i);
-    expect(page).toContain(`run <span class="mono">${report.runId}</span> (production)`);
+    expect(page).toContain(`run <span class="mono">${report.run_id}</span> (production)`);
   });
 
   it('shows the same landings as `funnelcast forecast`, this month and this quarter', async () => {
     const page = await readFile(report.path, 'utf8');
     for (const [by, offset] of [['month', 0], ['quarter', 4]] as const) {
-      const forecast = await runCliJson<{ landings: LandingJson[] }>(['forecast', '--db', db, '--by', by]);
+      const forecast = await runCliJson<LandingJson[]>(['forecast', '--db', db, '--by', by, '--total']);
       expect(forecast.code, forecast.stderr).toBe(0);
       const start = by === 'month' ? '2025-11-01' : '2025-10-01';
       for (const stage of ['mqls', 'sqls', 'sqos']) {
-        const landing = forecast.json.landings.find((l) => l.periodStart === start && l.stage === stage)!;
+        const landing = forecast.json.find((l) => l.period_start === start && l.stage === stage)!;
         const cells = cellsOf(page, stage).slice(offset, offset + 4);
         expect(cells.slice(1), `${by} ${stage}`).toEqual([
           formatCount(landing.landing),
-          formatInterval(landing.lower50, landing.upper50),
-          formatInterval(landing.lower95, landing.upper95),
+          formatInterval(landing.lower_50, landing.upper_50),
+          formatInterval(landing.lower_95, landing.upper_95),
         ]);
       }
     }
@@ -103,7 +106,7 @@ describe('funnelcast report', () => {
     const out = join(dir.path, 'october.html');
     const result = await runCliJson<ReportSummary>(['report', '--db', db, '--out', out, '--run', octoberRun, '--by', 'channel', '--top', '2']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json).toMatchObject({ runId: octoberRun, asOf: '2025-10-01' });
+    expect(result.json).toMatchObject({ run_id: octoberRun, as_of: '2025-10-01' });
     const page = await readFile(out, 'utf8');
     expect(page).toContain('(published, not production)');
     expect(page.match(/<figure class="fan" data-kind="combination"/g)).toHaveLength(2);
@@ -139,7 +142,7 @@ describe('the worker serves the latest report at /report', () => {
       expect(first.status).toBe(200);
       expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8');
       const page = await first.text();
-      expect(page).toContain(`run <span class="mono">${report.runId}</span> (production)`);
+      expect(page).toContain(`run <span class="mono">${report.run_id}</span> (production)`);
       expect(page).toContain('<div class="chart" id="chart-0"');
       // Generated once for the run: the second answer is the same page, its generation time included.
       expect(await (await fetch(`${base}/report`)).text()).toBe(page);
@@ -158,14 +161,14 @@ describe('funnelcast forecast --chart', () => {
     expect(chart.code, chart.stderr).toBe(0);
     // 2025-11-01 is a Saturday: the first full forecast week starts on Monday 11-03.
     expect(chart.stdout).toContain('8 weeks from 2025-11-03');
-    const weekly = await runCliJson<{ landings: (LandingJson & { forecast: number })[] }>(['forecast', '--db', db, '--by', 'week']);
+    const weekly = await runCliJson<LandingJson[]>(['forecast', '--db', db, '--by', 'week', '--total']);
     for (const [stage, label] of [['mqls', 'MQLs'], ['sqls', 'SQLs'], ['sqos', 'SQOs']] as const) {
       const block = chart.stdout.slice(chart.stdout.indexOf(`${label} (scale`));
       const [upper = '', forecast = '', lower = ''] = [/upper 95% {2}(\S+)/, /forecast {3}(\S+)/, /lower 95% {2}(\S+)/].map((re) => block.match(re)![1]!);
       for (const line of [upper, forecast, lower]) expect(line).toMatch(/^[▁▂▃▄▅▆▇█]{8}$/);
       // Each week's blocks are ordered: the upper bound never below the forecast, the forecast never below the lower.
       for (let i = 0; i < 8; i++) expect('▁▂▃▄▅▆▇█'.indexOf(upper[i]!)).toBeGreaterThanOrEqual('▁▂▃▄▅▆▇█'.indexOf(forecast[i]!));
-      const first = weekly.json.landings.find((l) => l.periodStart === '2025-11-03' && l.stage === stage)!;
+      const first = weekly.json.find((l) => l.period_start === '2025-11-03' && l.stage === stage)!;
       expect(block).toMatch(new RegExp(`forecast {3}\\S+ {2}${first.forecast.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).replace('.', '\\.')} … `));
     }
   });

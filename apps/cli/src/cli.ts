@@ -23,6 +23,8 @@ export function buildCli(argv: readonly string[], version = 'unknown'): Argv<Glo
       // yargs reports its own validation as a message and a handler's failure as an error: keep them apart.
       throw error ?? new UsageError(message);
     })
+    // yargs writes a bash/zsh script that asks this same program for the completions of the words typed so far.
+    .completion('completion', 'Print the shell completion script (bash, zsh): funnelcast completion >> ~/.bashrc')
     .help()
     .alias('h', 'help')
     .version(version)
@@ -34,7 +36,7 @@ export function buildCli(argv: readonly string[], version = 'unknown'): Argv<Glo
     )
     .example('$0 demo', 'Generate demo leads and publish a forecast in .funnelcast/funnelcast.duckdb')
     .example('$0 import leads.csv && $0 refresh', 'Forecast your own leads')
-    .example('$0 forecast --by quarter', 'Where each stage lands this quarter') as Argv<GlobalOptions>;
+    .example('$0 forecast --by quarter --total', 'Where each stage lands this quarter and the next') as Argv<GlobalOptions>;
   for (const command of commands) cli = cli.command(command);
   return cli;
 }

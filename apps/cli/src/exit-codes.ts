@@ -1,4 +1,5 @@
 import { ConfigError, FunnelcastError, InputError, InvariantViolationError, NotFoundError } from '@funnelcast/core';
+import { snakeCaseKeys } from './json-keys.js';
 
 /**
  * What an exit code means, for scripts:
@@ -41,8 +42,19 @@ export function exitCodeFor(error: unknown): number {
   return ExitCode.internal;
 }
 
-/** The error as JSON for `--json` callers: a stable code, the message and, where there are some, the problems. */
-export function errorJson(error: unknown): Record<string, unknown> {
+/**
+ * The error as JSON for `--json` callers (keys snake_case, as every output): a stable code, the message and, where
+ * there are some, the problems (and for input that breaks a rule many times, `rules`: every broken rule with its
+ * count of rows).
+ */
+export function errorJson(error: unknown): unknown {
+  return snakeCaseKeys(errorObject(error));
+}
+
+function errorObject(error: unknown): Record<string, unknown> {
+  if (error instanceof InputError && error.counts.length > 0) {
+    return { error: { code: error.code, message: error.message, problems: error.problems, rules: error.counts } };
+  }
   if (error instanceof ConfigError || error instanceof InputError) {
     return { error: { code: error.code, message: error.message, problems: error.problems } };
   }

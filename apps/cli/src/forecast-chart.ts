@@ -1,8 +1,7 @@
-import { landings, STAGES, type Landing, type ProductionRow, type Stage } from '@funnelcast/core';
+import { landings, STAGE_LABELS, STAGES, type Landing, type ProductionRow } from '@funnelcast/core';
 import { formatNumber } from './output.js';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
-const STAGE_LABELS: Record<Stage, string> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
 
 /** How many weeks `forecast --chart` draws. */
 export const CHART_WEEKS = 8;

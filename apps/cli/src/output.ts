@@ -1,3 +1,5 @@
+import { snakeCaseKeys } from './json-keys.js';
+
 // Text a terminal would act on instead of showing: C0 and C1 controls (ESC, BEL, CR, LF…), DEL, and the
 // bidirectional overrides that reorder what is on screen. Names come from leads files, so any of them can be in one.
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -17,12 +19,13 @@ export function printable(text: string, lines = false): string {
 }
 
 /**
- * Writes a command's result: pure JSON on stdout with `--json` (nothing else goes to stdout then), otherwise the
+ * Writes a command's result: pure JSON on stdout with `--json`, its keys snake_case (nothing else goes to stdout then; its shape is
+ * the command's schema in docs/json), otherwise the
  * human text, made {@link printable}. `styled` is for a command that escaped what it took from data itself and adds
  * terminal styling of its own. Progress and warnings go to stderr either way.
  */
 export function emit(options: { readonly json: boolean }, json: unknown, text: () => string, styled = false): void {
-  if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(snakeCaseKeys(json), null, 2)}\n`);
   else process.stdout.write(`${styled ? text() : printable(text(), true)}\n`);
 }
 
@@ -57,4 +60,14 @@ export function csv(header: readonly string[], rows: readonly (readonly (string 
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n');
+}
+
+/** Milliseconds per phase for people: `aggregate 123 ms, fit_mqls 2819 ms`. */
+export function formatTimings(timings: Readonly<Record<string, number>>): string {
+  return Object.entries(timings).map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`).join(', ');
+}
+
+/** The phases' total in seconds, one decimal: `4.8`. */
+export function totalSeconds(timings: Readonly<Record<string, number>>): string {
+  return (Object.values(timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1);
 }

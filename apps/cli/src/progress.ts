@@ -25,9 +25,11 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, enabled = true
   return {
     update(event) {
       if (!enabled) return;
+      // A phase that counts what it works on says so in its message ("Checking 50,000 rows …").
+      const text = event.message ?? label(event.phase);
       if (!tty) {
         // Plain logs: one line when a phase starts, so CI logs stay short.
-        if (event.phase !== phase) stream.write(`${label(event.phase)}…\n`);
+        if (event.phase !== phase) stream.write(`${text}…\n`);
         phase = event.phase;
         return;
       }
@@ -36,7 +38,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, enabled = true
       const ratio = event.total > 0 ? Math.min(1, event.done / event.total) : 0;
       const filled = Math.round(ratio * width);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      stream.write(`\r\x1b[2K${label(event.phase).padEnd(34)} ${bar} ${event.done}/${event.total}`);
+      stream.write(`\r\x1b[2K${text.padEnd(34)} ${bar} ${event.done}/${event.total}`);
       drawn = true;
     },
     stop() {

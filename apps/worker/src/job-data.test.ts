@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
-import { ConfigError, InputError, InvariantViolationError, NotFoundError, TransientError } from '@funnelcast/core';
+import { ConfigError, EnvironmentError, InputError, InvariantViolationError, NotFoundError, TransientError } from '@funnelcast/core';
 import { redactUrl } from './connection.js';
 import { toJobError } from './error-policy.js';
 import { parseRefreshJobData } from './job-data.js';
@@ -39,6 +39,7 @@ describe('error policy', () => {
       new InputError([{ where: 'row 1', message: 'bad' }]),
       new InvariantViolationError([{ rule: 'non-negative', count: 1, examples: ['a'] }]),
       new NotFoundError('target', 'x', []),
+      new EnvironmentError('/data/fc.duckdb is not a DuckDB database'),
     ]) {
       const mapped = toJobError(error);
       expect(mapped).toBeInstanceOf(UnrecoverableError);

@@ -18,6 +18,11 @@ export const refreshJobDataSchema = z
     horizon: configSchema.shape.horizon.unwrap().optional(),
     /** Compute and validate without publishing. @defaultValue false */
     dryRun: z.boolean().optional(),
+    /**
+     * A random id of the `enqueue` call that added the job: racing enqueues of one refresh all add the same job id,
+     * BullMQ keeps the first one's data, and this tells each caller whether it was that first one.
+     */
+    enqueueId: z.string().min(1).max(64).optional(),
   })
   .strict();
 

@@ -1,28 +1,61 @@
 #!/usr/bin/env node
 /**
  * `funnelcast-worker`: the only module that touches `process` — arguments, environment, signals and the exit code.
- * Usage: `funnelcast-worker [--config funnelcast.config.yaml]`; see the README for the environment variables.
+ * Usage: `funnelcast-worker [--config funnelcast.config.yaml] [--version] [--help]`; see the README for the environment
+ * variables.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKER_PORT } from './health-server.js';
 import { urlSecrets } from './connection.js';
 import { createLogger } from './logger.js';
 import { readWorkerEnv, workerEnvSchema } from './settings.js';
 
-const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+const USAGE = [
+  'Usage: funnelcast-worker [--config <file>] [--version] [--help]',
+  '',
+  'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), from the BullMQ',
+  'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
+  '',
+  'Options: --config <file> (default FUNNELCAST_CONFIG, else funnelcast.config.{yaml,yml,json}), --version, --help.',
+  `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
+  `Health at http://127.0.0.1:${DEFAULT_WORKER_PORT}/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".`,
+  '',
+].join('\n');
+
+const OPTIONS = { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } as const;
+
+// Edit distance, to suggest the flag a typo meant (`--conifg` → `--config`).
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    // A mistyped flag (`--conifg`) is the user's to fix: say which and how to call it, not a stack trace; exit 2 as the CLI does.
+    const typed = /'--?([^']+)'/.exec((error as Error).message)?.[1];
+    const meant = typed ? Object.keys(OPTIONS).find((name) => distance(typed, name) <= 2) : undefined;
+    process.stderr.write(`funnelcast-worker: ${(error as Error).message}${meant ? ` (did you mean --${meant}?)` : ''}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseCommandLine();
 if (values.help) {
-  process.stdout.write(
-    [
-      'Usage: funnelcast-worker [--config <file>]',
-      '',
-      'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), from the BullMQ',
-      'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
-      '',
-      `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
-      `Health at http://127.0.0.1:${DEFAULT_WORKER_PORT}/healthz, metrics at /metrics. Defaults and details: README.md, "Running the worker".`,
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (values.version) {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`${version}\n`);
   process.exit(0);
 }
 

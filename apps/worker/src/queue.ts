@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { todayUtc, type FunnelcastConfig, type IsoDate } from '@funnelcast/core';
@@ -107,6 +107,10 @@ export async function enqueueRefresh(queue: RefreshQueue, config: FunnelcastConf
     }
     if (state !== 'unknown') return { jobId: baseId, data, status: 'duplicate' };
   }
-  await queue.add(REFRESH_JOB_NAME, data, { jobId: baseId });
-  return { jobId: baseId, data, status: 'added' };
+  // Another enqueue may add the same job id between the lookup above and this add; BullMQ then keeps the job it
+  // has, so only the call whose enqueue id the stored job carries added it.
+  const enqueueId = randomUUID();
+  await queue.add(REFRESH_JOB_NAME, { ...data, enqueueId }, { jobId: baseId });
+  const stored = await queue.getJob(baseId);
+  return { jobId: baseId, data, status: !stored || stored.data.enqueueId === enqueueId ? 'added' : 'duplicate' };
 }

@@ -27,6 +27,26 @@ describe('refresh worker on a real Redis', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('tells racing enqueues of one refresh that exactly one of them added it', async () => {
+    const config = testConfig();
+    const connection = createRedisConnection(testRedisUrl(), { blocking: false });
+    const queue = createRefreshQueue(config, connection);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const asOf = `2025-06-0${round + 1}`;
+        const results = await Promise.all(Array.from({ length: 8 }, () => enqueueRefresh(queue, config, { asOf })));
+        expect(new Set(results.map((r) => r.jobId)).size).toBe(1);
+        expect(results.filter((r) => r.status === 'added')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(7);
+      }
+      expect(await queue.getJobCounts('wait')).toEqual({ wait: 5 });
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await connection.quit();
+    }
+  });
+
   it('tells a refresh of another horizon apart, and runs one that already ran again when forced', async () => {
     const config = testConfig();
     const { refresh, calls } = stubRefresh();

@@ -1,4 +1,4 @@
-import type { IntervalLevel, Stage } from './vocabulary.js';
+import { STAGE_LABELS, type IntervalLevel, type Stage } from './vocabulary.js';
 
 /**
  * The one declaration of every relation funnelcast writes or publishes. DuckDB DDL, BigQuery DDL and LookML are
@@ -80,10 +80,8 @@ function column<N extends string, T extends ColumnType, Null extends boolean>(
   return { name, type, nullable, label, description, ...rest };
 }
 
-const STAGE_NAMES: Record<Stage, string> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
-
 function stageColumns<S extends Stage>(stage: S) {
-  const noun = STAGE_NAMES[stage];
+  const noun = STAGE_LABELS[stage];
   const measure = { role: 'measure', group: stage, stage } as const;
   const bound = <Side extends 'lower' | 'upper', L extends 50 | 95>(side: Side, pct: L) =>
     column(`${stage}_${side}_${pct}` as `${S}_${Side}_${L}`, 'FLOAT64', true, `${noun} ${side} ${pct}%`,
@@ -115,7 +113,7 @@ function stageColumns<S extends Stage>(stage: S) {
 // The moments totals of forecast cells need (total-distribution.ts): added after the view first shipped, so they
 // come last and `ensureSchema` adds them to a table created without them.
 function totalMomentColumns<S extends Stage>(stage: S) {
-  const noun = STAGE_NAMES[stage];
+  const noun = STAGE_LABELS[stage];
   const moment = { role: 'measure', group: stage, stage, aggregation: 'total_moment', addedLater: true } as const;
   return [
     column(`${stage}_own_var` as `${S}_own_var`, 'FLOAT64', true, `${noun} own variance`,
@@ -217,7 +215,7 @@ export const SEGMENT_MAPPING = {
 export type MappingRow = RowOf<typeof SEGMENT_MAPPING>;
 
 function versusColumns<S extends Stage>(stage: S) {
-  const noun = STAGE_NAMES[stage];
+  const noun = STAGE_LABELS[stage];
   const measure = { role: 'measure', group: stage, stage } as const;
   return [
     column(`${stage}_forecast` as `${S}_forecast`, 'FLOAT64', false, `${noun} forecast`,

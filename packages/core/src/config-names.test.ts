@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, resolveTarget } from './config.js';
+import { parseConfig, resolveTarget, superSegmentsLine } from './config.js';
 import { ConfigError } from './errors.js';
 
 function problemsOf(input: unknown): string[] {
@@ -38,5 +38,12 @@ describe('target lookup', () => {
     expect(() => resolveTarget(config, name)).toThrow(ConfigError);
     expect(() => resolveTarget(config, name)).toThrow(`no target named ${JSON.stringify(name)}; configured: local`);
     expect(problemsOf({ defaultTarget: name })).toEqual(['defaultTarget: names no target; configured targets: local']);
+  });
+});
+
+describe('superSegmentsLine', () => {
+  it('writes the config line for the segments, quoting names YAML would not read back as text', () => {
+    expect(superSegmentsLine(['Inbound', 'Outbound', 'Mid-Market'])).toBe('superSegments: [Inbound, Outbound, "Mid-Market"]');
+    expect(superSegmentsLine(['Partner & Alliances', 'null', 'Say "hi"'])).toBe('superSegments: ["Partner & Alliances", "null", "Say \\"hi\\""]');
   });
 });

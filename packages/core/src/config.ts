@@ -254,3 +254,14 @@ export function stableHash(text: string): string {
   }
   return hash.toString(16).padStart(16, '0');
 }
+
+/**
+ * The `superSegments` line a config file needs to accept exactly these segments, in YAML flow style: plain names
+ * bare, any other quoted (`superSegments: [Inbound, Outbound, "Mid-Market"]`), so a message can show the line to add.
+ */
+export function superSegmentsLine(segments: readonly string[]): string {
+  // YAML reads a bare `null` or `true` as a value, not a name; JSON's double quotes are valid YAML.
+  const bare = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !/^(null|true|false|yes|no|on|off|y|n)$/i.test(name);
+  const item = (name: string) => (bare(name) ? name : JSON.stringify(name));
+  return `superSegments: [${segments.map(item).join(', ')}]`;
+}

@@ -18,10 +18,20 @@ export abstract class FunnelcastError extends Error {
   readonly transient: boolean = false;
 }
 
-function describe(summary: string, problems: readonly Problem[]): string {
+/** How many rows (or leads) broke one rule, when the problems listed are only examples of them. */
+export interface RuleCount {
+  /** The rule, phrased as in the problems. */
+  readonly rule: string;
+  /** Every row that broke it, not just the examples. */
+  readonly rows: number;
+}
+
+function describe(summary: string, problems: readonly Problem[], counts: readonly RuleCount[] = []): string {
+  const width = Math.max(0, ...counts.map((c) => c.rows.toLocaleString('en-US').length));
+  const perRule = counts.length > 0 ? ['  rows per rule:', ...counts.map((c) => `    ${c.rows.toLocaleString('en-US').padStart(width)}  ${c.rule}`)] : [];
   const shown = problems.slice(0, 20).map((p) => `  - ${p.where}: ${p.message}`);
   const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
-  return [summary, ...shown, ...more].join('\n');
+  return [summary, ...perRule, ...shown, ...more].join('\n');
 }
 
 /** The configuration (file, flags or job data) is invalid. Every problem is listed, not just the first. */
@@ -33,11 +43,18 @@ export class ConfigError extends FunnelcastError {
   }
 }
 
-/** The input data (a leads file, the warehouse's history) breaks the leads contract. */
+/**
+ * The input data (a leads file, the warehouse's history) breaks the leads contract. `counts` says how many rows broke
+ * each rule when `problems` holds only examples, so a file with 500 bad rows reads as 500, not as twenty.
+ */
 export class InputError extends FunnelcastError {
   readonly code = 'INPUT_INVALID';
-  constructor(readonly problems: readonly Problem[], summary = 'Invalid input:') {
-    super(describe(summary, problems));
+  constructor(
+    readonly problems: readonly Problem[],
+    summary = 'Invalid input:',
+    readonly counts: readonly RuleCount[] = [],
+  ) {
+    super(describe(summary, problems, counts));
     this.name = 'InputError';
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleProductionRows, type AssemblyInput } from './assembly.js';
 import { countBounds } from './count-distribution.js';
-import { landings, periodStart } from './landings.js';
+import { landings, periodLabel, periodStart } from './landings.js';
 import { combinationKey } from './vocabulary.js';
 
 const web = { channel: 'Web', source: 'organic' };
@@ -70,5 +70,22 @@ describe('periodStart', () => {
     expect(periodStart('2025-05-05', 'week')).toBe('2025-05-05');
     expect(periodStart('2025-05-17', 'month')).toBe('2025-05-01');
     expect(periodStart('2025-05-17', 'quarter')).toBe('2025-04-01');
+    expect(periodStart('2025-05-17', 'day')).toBe('2025-05-17');
+  });
+});
+
+describe('periodLabel', () => {
+  it('labels days, ISO weeks, months and quarters one way', () => {
+    expect(periodLabel('2026-10-05', 'day')).toBe('2026-10-05');
+    expect(periodLabel('2026-10-05', 'week')).toBe('2026-W41');
+    expect(periodLabel('2026-10-01', 'month')).toBe('2026-10');
+    expect(periodLabel('2026-10-01', 'quarter')).toBe('2026-Q4');
+  });
+
+  it('numbers a week in the year of its Thursday', () => {
+    // 2024-12-30 is the Monday of 2025-W01; 2021-01-01 falls in 2020-W53.
+    expect(periodLabel('2024-12-30', 'week')).toBe('2025-W01');
+    expect(periodLabel(periodStart('2021-01-01', 'week'), 'week')).toBe('2020-W53');
+    expect(periodLabel('2026-01-05', 'week')).toBe('2026-W02');
   });
 });

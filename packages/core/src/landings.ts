@@ -4,7 +4,7 @@ import { totalDistribution, type TotalMoments } from './total-distribution.js';
 import { STAGES, type IsoDate, type Stage } from './vocabulary.js';
 
 /** The periods a landing can be summed over. */
-export const LANDING_PERIODS = ['week', 'month', 'quarter'] as const;
+export const LANDING_PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 /** One of {@link LANDING_PERIODS}. */
 export type LandingPeriod = (typeof LANDING_PERIODS)[number];
 
@@ -33,14 +33,28 @@ export interface Landing {
 
 /** First day of the period of `by` that contains `date`. */
 export function periodStart(date: IsoDate, by: LandingPeriod): IsoDate {
+  if (by === 'day') return date;
   if (by === 'month') return startOfMonth(date);
   if (by === 'quarter') return startOfQuarter(date);
   // ISO weeks start on Monday.
   return addDays(date, -((calendarParts(date).dayOfWeek + 6) % 7));
 }
 
+/**
+ * The one label of the period of `by` starting on `start`, in text and JSON alike: `2026-10-05` (day), `2026-W41` (ISO
+ * week, numbered in the year of its Thursday), `2026-10` (month), `2026-Q4` (quarter).
+ */
+export function periodLabel(start: IsoDate, by: LandingPeriod): string {
+  if (by === 'day') return start;
+  if (by === 'month') return start.slice(0, 7);
+  if (by === 'quarter') return `${start.slice(0, 4)}-Q${calendarParts(start).quarter}`;
+  const thursday = calendarParts(addDays(periodStart(start, 'week'), 3));
+  return `${thursday.year}-W${String(Math.floor((thursday.dayOfYear - 1) / 7) + 1).padStart(2, '0')}`;
+}
+
 /** First day after the period of `by` that starts on `start`. */
 function periodEnd(start: IsoDate, by: LandingPeriod): IsoDate {
+  if (by === 'day') return addDays(start, 1);
   if (by === 'week') return addDays(start, 7);
   const nextMonth = startOfNextMonth(start);
   return by === 'month' ? nextMonth : startOfNextMonth(startOfNextMonth(nextMonth));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runWarnings, warningsJson } from './run-warnings.js';
+import { runTimings, runWarnings, warningsJson } from './run-warnings.js';
 
 describe('run warnings', () => {
   it('stores no warnings as NULL and reads NULL back as none', () => {
@@ -17,5 +17,14 @@ describe('run warnings', () => {
   it('keeps a value that is not a JSON array of strings as one warning', () => {
     expect(runWarnings({ warnings_json: 'stale data' })).toEqual(['stale data']);
     expect(runWarnings({ warnings_json: '[1, 2]' })).toEqual(['[1, 2]']);
+  });
+});
+
+describe('runTimings', () => {
+  it('reads the stored milliseconds per phase, and nothing from a missing or broken value', () => {
+    expect(runTimings({ timings_json: JSON.stringify({ aggregate: 12, publish: 3.5 }) })).toEqual({ aggregate: 12, publish: 3.5 });
+    expect(runTimings({ timings_json: null })).toBeNull();
+    expect(runTimings({ timings_json: '{"aggregate": "fast"}' })).toBeNull();
+    expect(runTimings({ timings_json: 'not json' })).toBeNull();
   });
 });

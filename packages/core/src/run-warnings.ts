@@ -27,3 +27,19 @@ export function runWarnings(record: Pick<RunRecord, 'warnings_json'>): string[] 
     return [text];
   }
 }
+
+const TIMINGS = z.record(z.string(), z.number());
+
+/**
+ * The milliseconds per phase of a stored run (`forecast_runs.timings_json`), or `null` when it has none (still running,
+ * failed before timing) or when the stored text is not a JSON object of numbers.
+ */
+export function runTimings(record: Pick<RunRecord, 'timings_json'>): Record<string, number> | null {
+  if (record.timings_json === null) return null;
+  try {
+    const parsed = TIMINGS.safeParse(JSON.parse(record.timings_json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -9,6 +9,9 @@ export type Stage = 'mqls' | 'sqls' | 'sqos';
 /** The stages in funnel order. */
 export const STAGES: readonly Stage[] = ['mqls', 'sqls', 'sqos'];
 
+/** How text for people names each stage (JSON, SQL and flags keep the plural key, `mqls`). */
+export const STAGE_LABELS: Readonly<Record<Stage, string>> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
+
 /** Central interval levels published for every forecast value; the view's column suffixes are `_50` and `_95`. */
 export const INTERVAL_LEVELS = [0.5, 0.95] as const;
 

@@ -12,6 +12,7 @@ import {
   InputError,
   lagDistribution,
   startOfPreviousQuarter,
+  superSegmentsLine,
   toMappingRows,
   withForecastProportions,
   type Combination,
@@ -107,14 +108,19 @@ export function validateHistory(config: FunnelcastConfig, history: FunnelHistory
     problems.push({ where: `super_segment ${JSON.stringify(segment)}`, message: `is not a configured super-segment (superSegments: ${config.superSegments.join(', ')})` });
   }
   const seen = new Set(history.spans.map((span) => span.superSegment));
-  config.superSegments.forEach((segment, index) => {
-    if (history.daily.length > 0 && !seen.has(segment)) {
-      problems.push({
-        where: `superSegments[${index}] ${JSON.stringify(segment)}`,
-        message: `has no leads before ${history.asOf}; segments in the data: ${[...seen].sort().join(', ') || '(none)'}`,
-      });
-    }
-  });
+  const unseen = history.daily.length > 0 ? config.superSegments.filter((segment) => !seen.has(segment)) : [];
+  for (const segment of unseen) {
+    problems.push({
+      where: `superSegments[${config.superSegments.indexOf(segment)}] ${JSON.stringify(segment)}`,
+      message: `has no leads before ${history.asOf}; segments in the data: ${[...seen].sort().join(', ') || '(none)'}`,
+    });
+  }
+  if (unknown.length > 0 || unseen.length > 0) {
+    problems.unshift({
+      where: 'superSegments (config)',
+      message: `does not match the leads' super-segments: set superSegments in the config file to them with this line:\n      ${superSegmentsLine([...seen].sort())}`,
+    });
+  }
   if (problems.length > 0) throw new InputError(problems, 'The history cannot be forecast:');
 }
 

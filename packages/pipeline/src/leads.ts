@@ -1,7 +1,8 @@
 import { ConfigError, resolveTarget, type FunnelcastConfig, type IsoDate } from '@funnelcast/core';
 import type { DemoProfile } from '@funnelcast/demo';
-import type { DuckDbWarehouse, ImportSummary } from '@funnelcast/warehouse-duckdb';
+import type { DuckDbWarehouse, ImportPhase, ImportSummary } from '@funnelcast/warehouse-duckdb';
 import { openDuckDb } from './open-warehouse.js';
+import type { ProgressListener } from './progress.js';
 
 /** Leads are loaded only into the embedded warehouse; BigQuery reads them where they already are. */
 async function withEmbedded<T>(config: FunnelcastConfig, targetName: string | undefined, work: (w: DuckDbWarehouse) => Promise<T>): Promise<T> {
@@ -25,14 +26,33 @@ export interface ImportOptions {
   readonly target?: string;
   /** Replace every lead instead of adding to them. @defaultValue false */
   readonly replace?: boolean;
+  /** A strptime format (`%d/%m/%Y`) the file's dates may be written in besides ISO. */
+  readonly dateFormat?: string;
+  /** Told as the import reads, checks and writes the file (`done` is the rows so far). */
+  readonly onProgress?: ProgressListener;
 }
+
+const IMPORT_STEPS: Record<ImportPhase, number> = { read: 0, check: 1, write: 2 };
 
 /**
  * Imports a leads file (CSV or Parquet) into the embedded warehouse. Every problem in the file is reported and
  * nothing is imported when there is one.
  */
 export async function importLeadsFile(config: FunnelcastConfig, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  return withEmbedded(config, options.target, (warehouse) => warehouse.importLeads(file, { replace: options.replace ?? false }));
+  const { onProgress } = options;
+  return withEmbedded(config, options.target, (warehouse) =>
+    warehouse.importLeads(file, {
+      replace: options.replace ?? false,
+      dateFormat: options.dateFormat,
+      onPhase: onProgress && ((phase, rows) => onProgress({ phase: `import_${phase}`, done: IMPORT_STEPS[phase], total: 3, message: importMessage(phase, rows) })),
+    }),
+  );
+}
+
+function importMessage(phase: ImportPhase, rows: number): string {
+  const counted = `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
+  if (phase === 'read') return 'Reading the file';
+  return phase === 'check' ? `Checking ${counted} against the leads contract` : `Writing ${counted}`;
 }
 
 /** Options of {@link seedDemo}. */

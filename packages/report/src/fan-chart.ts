@@ -1,11 +1,9 @@
-import { STAGES, type DailyTotal, type Stage } from '@funnelcast/core';
+import { STAGE_LABELS, STAGES, type DailyTotal } from '@funnelcast/core';
 import type { EChartsCoreOption } from 'echarts/core';
 import { serverEcharts } from './echarts-runtime.js';
 
 /** The series names of a fan chart: the legend toggles each across the three stages at once. */
 export const SERIES_NAMES = { actual: 'Actual', forecast: 'Forecast', band50: '50% interval', band95: '95% interval' } as const;
-
-const STAGE_TITLES: Record<Stage, string> = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' };
 
 // Fits the printable width of A4 landscape (277 mm ≈ 1047 px at 96 dpi) without scaling.
 export const CHART_WIDTH = 1000;
@@ -42,7 +40,7 @@ export function fanChart(totals: readonly DailyTotal[], height: number): FanChar
     textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
     legend: { top: 0, data: Object.values(SERIES_NAMES) },
     tooltip: { trigger: 'axis' },
-    title: STAGES.map((stage, i) => ({ text: STAGE_TITLES[stage], left: `${i * gridWidth + 1}%`, top: 22, textStyle: { fontSize: 12 } })),
+    title: STAGES.map((stage, i) => ({ text: STAGE_LABELS[stage], left: `${i * gridWidth + 1}%`, top: 22, textStyle: { fontSize: 12 } })),
     grid: STAGES.map((_, i) => ({ left: `${i * gridWidth + 4}%`, width: `${gridWidth - 6}%`, top: 48, bottom: 24 })),
     xAxis: STAGES.map((_, i) => ({ type: 'category', gridIndex: i, data: dates, boundaryGap: false, axisLabel: { fontSize: 9 } })),
     yAxis: STAGES.map((_, i) => ({ type: 'value', gridIndex: i, axisLabel: { fontSize: 9 } })),

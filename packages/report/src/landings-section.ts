@@ -1,8 +1,6 @@
-import { landings, periodStart, STAGES, type IsoDate, type Landing, type ProductionRow } from '@funnelcast/core';
+import { landings, periodStart, STAGE_LABELS, STAGES, type IsoDate, type Landing, type ProductionRow } from '@funnelcast/core';
 import { formatCount, formatInterval } from './format.js';
 import { html, type SafeHtml } from './html.js';
-
-const STAGE_LABELS = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' } as const;
 
 /**
  * Where each stage lands this month and this quarter: core's {@link landings} of the run's rows, the function

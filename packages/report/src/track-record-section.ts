@@ -1,8 +1,6 @@
-import { STAGES, totalDistribution, type ForecastVsActualRow, type Stage, type StoredBacktest } from '@funnelcast/core';
+import { STAGE_LABELS, STAGES, totalDistribution, type ForecastVsActualRow, type Stage, type StoredBacktest } from '@funnelcast/core';
 import { formatCount, formatInterval, formatPercent } from './format.js';
 import { html, type SafeHtml } from './html.js';
-
-const STAGE_LABELS = { mqls: 'MQLs', sqls: 'SQLs', sqos: 'SQOs' } as const;
 
 /** One published run's passed days, summed: per stage the actual, the forecast and the 95% interval of the total. */
 export interface RunScore {

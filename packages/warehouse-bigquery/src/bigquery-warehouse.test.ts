@@ -224,14 +224,16 @@ describe('BigQuery warehouse on a local endpoint', () => {
       ('later', NULL, 'organic', 'Outbound', DATE '2024-03-05', DATE '2024-03-01', NULL)`);
     const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).problems).toEqual([
-      { where: 'leads (e.g. lead_id "no-channel")', message: expect.stringMatching(/channel_grouping_name.*mql_date are required: 2 lead/) },
-      { where: 'leads (e.g. lead_id "sql-first")', message: 'sql_date must not be before mql_date: 1 lead(s) break it' },
-      { where: 'leads (e.g. lead_id "sqo-first")', message: 'sqo_date must not be before sql_date: 1 lead(s) break it' },
-      { where: 'leads (e.g. lead_id "sqo-only")', message: 'an SQO must have an sql_date: 1 lead(s) break it' },
-      { where: 'leads (e.g. lead_id "typo")', message: 'no stage date may be after today: 1 lead(s) break it' },
-      { where: 'leads (e.g. lead_id "twice")', message: 'lead_id must be unique: 1 lead(s) break it' },
+    expect((error as InputError).counts).toEqual([
+      { rule: expect.stringMatching(/channel_grouping_name.*mql_date are required/) as string, rows: 2 },
+      { rule: 'sql_date must not be before mql_date', rows: 1 },
+      { rule: 'sqo_date must not be before sql_date', rows: 1 },
+      { rule: 'an SQO must have an sql_date', rows: 1 },
+      { rule: 'no stage date may be after today', rows: 1 },
+      { rule: 'lead_id must be unique', rows: 1 },
     ]);
+    expect((error as InputError).problems).toContainEqual({ where: 'leads lead_id "sql-first"', message: 'breaks: sql_date must not be before mql_date' });
+    expect((error as InputError).message).toMatch(/^The leads break the leads contract: 7 leads break it \(one example per rule shown\):\n  rows per rule:\n    2  lead_id/);
   });
 
   it('refuses leads of a super-segment that is not configured', async () => {
@@ -240,8 +242,13 @@ describe('BigQuery warehouse on a local endpoint', () => {
       ('a', 'Web', 'organic', 'Outbound', DATE '2024-02-01', NULL, NULL),
       ('b', 'Web', 'organic', 'Inbound_Marketing', DATE '2024-02-01', NULL, NULL)`);
     const error = await warehouse.readHistory(HISTORY_REQUEST).catch((e: unknown) => e);
+    expect((error as InputError).counts).toEqual([{ rule: 'super_segment must be a configured super-segment', rows: 1 }]);
     expect((error as InputError).problems).toEqual([
-      { where: 'leads (e.g. lead_id "b")', message: 'super_segment must be a configured super-segment: 1 lead(s) break it' },
+      {
+        where: 'superSegments (config)',
+        message: expect.stringMatching(/set superSegments in the config file.*:\n {6}superSegments: \[Inbound_Marketing, Outbound\]$/) as string,
+      },
+      { where: 'leads lead_id "b"', message: 'breaks: super_segment must be a configured super-segment' },
     ]);
     const check = fake.jobs.find((j) => j.sql.includes('UNNEST(@super_segments)'));
     expect(check?.params.super_segments).toEqual(['Outbound', 'Other']);

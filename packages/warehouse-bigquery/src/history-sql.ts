@@ -195,7 +195,7 @@ export async function readHistory(
   const spans: CombinationSpan[] = spanRows.map((r) => ({ ...grain(r), firstDate: day(r, 'first_date'), lastDate: day(r, 'last_date') }));
   if (!leadRows) return { asOf, daily, spans, conversion: null };
   const [checkRows, cohortRows, lagRows, sqlAgeRows, mqlAgeRows] = leadRows;
-  throwIfBroken(checkRows, context.superSegments !== undefined);
+  throwIfBroken(checkRows, context.superSegments !== undefined, [...new Set(spans.map((s) => s.superSegment))].sort());
   const cohorts: ConversionCohort[] = cohortRows.map((r) => ({ ...grain(r), sqls: count(r, 'sqls'), sqos: count(r, 'sqos') }));
   const lagsOf = (stage: 'sqo_lag' | 'sql_lag') =>
     lagRows.filter((r) => decodeValue('INT64', r[stage]) !== null).map((r) => [count(r, stage), count(r, 'n')] as const);

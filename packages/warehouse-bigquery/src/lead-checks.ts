@@ -1,4 +1,4 @@
-import { InputError, type Problem } from '@funnelcast/core';
+import { InputError, superSegmentsLine, type Problem } from '@funnelcast/core';
 import type { LeadsSource } from './leads-source.js';
 import { decodeValue } from './row-values.js';
 
@@ -28,14 +28,18 @@ export const SEGMENT_RULE = {
   offending: 'super_segment NOT IN UNNEST(@super_segments)',
 } as const;
 
-const UNIQUE_RULE = 'lead_id must be unique';
+/** The rule a lead id repeated in the leads breaks. */
+export const UNIQUE_RULE = 'lead_id must be unique';
 
 // The rules in the order their numbers appear in the check query's rows.
 const rulesChecked = (segments: boolean) => [...LEAD_RULES, ...(segments ? [SEGMENT_RULE] : [])];
 
+/** The row of {@link leadChecksSql} counting the leads that break any rule, each once. */
+const ANY_RULE = -1;
+
 /**
- * One query listing, per broken rule, how many leads break it and one example lead id; with `segments`, leads of
- * a super-segment outside `@super_segments` are refused too.
+ * One query listing, per broken rule, how many leads break it and one example lead id, and (as rule {@link ANY_RULE})
+ * how many leads break any; with `segments`, leads of a super-segment outside `@super_segments` are refused too.
  */
 export function leadChecksSql(leads: LeadsSource, segments: boolean): string {
   const rules = rulesChecked(segments);
@@ -43,26 +47,39 @@ export function leadChecksSql(leads: LeadsSource, segments: boolean): string {
     ...rules.map((r, i) => `SELECT ${i} AS rule_no, lead_id FROM scoped WHERE ${r.offending}`),
     `SELECT ${rules.length} AS rule_no, lead_id FROM scoped WHERE lead_id IS NOT NULL GROUP BY lead_id HAVING COUNT(*) > 1`,
   ];
+  // A lead with no id breaks rule 0 and cannot be told from another, so each such row counts as one lead.
   return `${leads.with},
 scoped AS (SELECT * FROM leads WHERE mql_date IS NULL OR mql_date < @as_of),
 broken AS (
   ${branches.join('\n  UNION ALL\n  ')}
 )
-SELECT rule_no, COUNT(*) AS n, MIN(lead_id) AS example FROM broken GROUP BY rule_no ORDER BY rule_no`;
+SELECT rule_no, COUNT(*) AS n, MIN(lead_id) AS example FROM broken GROUP BY rule_no
+UNION ALL
+SELECT ${ANY_RULE}, COUNT(DISTINCT lead_id) + COUNTIF(lead_id IS NULL AND rule_no = 0), NULL FROM broken HAVING COUNT(*) > 0
+ORDER BY rule_no`;
 }
 
 /**
  * Turns the rows of {@link leadChecksSql} into an error.
- * @throws InputError listing every broken rule, with how many leads break it and an example.
+ * @throws InputError counting, per broken rule, the leads that break it, with an example lead of each; when the
+ * segment rule is broken, the config line that would accept the leads' segments comes first.
  */
-export function throwIfBroken(rows: readonly Record<string, unknown>[], segments: boolean): void {
+export function throwIfBroken(rows: readonly Record<string, unknown>[], segments: boolean, segmentsFound: readonly string[] = []): void {
   const rules = [...rulesChecked(segments).map((r) => r.rule), UNIQUE_RULE];
-  const problems: Problem[] = rows.map((row) => {
+  const perRule = rows.filter((row) => Number(row.rule_no) !== ANY_RULE);
+  if (perRule.length === 0) return;
+  const leads = Number(rows.find((row) => Number(row.rule_no) === ANY_RULE)?.n ?? 0);
+  const ruleOf = (row: Record<string, unknown>) => rules[Number(row.rule_no)] ?? 'unknown rule';
+  const examples: Problem[] = perRule.map((row) => {
     const example = decodeValue('STRING', row.example);
-    return {
-      where: `leads${example === null ? '' : ` (e.g. lead_id ${JSON.stringify(example)})`}`,
-      message: `${rules[Number(row.rule_no)] ?? 'unknown rule'}: ${Number(row.n)} lead(s) break it`,
-    };
+    return { where: `leads${example === null ? '' : ` lead_id ${JSON.stringify(example)}`}`, message: `breaks: ${ruleOf(row)}` };
   });
-  if (problems.length) throw new InputError(problems, 'The leads break the leads contract:');
+  const hint: Problem[] = perRule.some((row) => ruleOf(row) === SEGMENT_RULE.rule)
+    ? [{ where: 'superSegments (config)', message: `the leads name super-segments the config does not list: set superSegments in the config file to your leads' segments with this line:\n      ${superSegmentsLine(segmentsFound)}` }]
+    : [];
+  throw new InputError(
+    [...hint, ...examples],
+    `The leads break the leads contract: ${leads.toLocaleString('en-US')} ${leads === 1 ? 'lead breaks' : 'leads break'} it (one example per rule shown):`,
+    perRule.map((row) => ({ rule: ruleOf(row), rows: Number(row.n) })),
+  );
 }

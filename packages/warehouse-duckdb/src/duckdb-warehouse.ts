@@ -12,7 +12,7 @@ import type {
 import { openDatabase } from './connection.js';
 import { schemaStatements } from './ddl.js';
 import { readHistory } from './history-sql.js';
-import { importLeads, insertLeads, type ImportSummary } from './import-leads.js';
+import { importLeads, insertLeads, type ImportSummary, type LoadOptions } from './import-leads.js';
 import type { LeadRecord } from './lead-rules.js';
 import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
 import {
@@ -38,6 +38,9 @@ export interface DuckDbWarehouseOptions {
   readonly now?: () => Date;
 }
 
+/** How a file is loaded: appended or replacing, in which date format, with whom told of its progress. */
+export type FileLoadOptions = Pick<LoadOptions, 'replace' | 'dateFormat' | 'onPhase'>;
+
 /** The embedded warehouse: core's {@link Warehouse} plus loading leads. */
 export interface DuckDbWarehouse extends Warehouse {
   readonly kind: 'duckdb';
@@ -45,7 +48,7 @@ export interface DuckDbWarehouse extends Warehouse {
    * Imports a `.csv` or `.parquet` file of leads, appending unless `replace` swaps the whole table.
    * @throws InputError listing every problem (file, line or row, column, rule); nothing is imported then.
    */
-  importLeads(file: string, options?: { readonly replace?: boolean }): Promise<ImportSummary>;
+  importLeads(file: string, options?: FileLoadOptions): Promise<ImportSummary>;
   /**
    * Appends in-memory leads under the same rules as {@link DuckDbWarehouse.importLeads}.
    * @throws InputError listing every problem as `rows[i] column c`; nothing is written then.

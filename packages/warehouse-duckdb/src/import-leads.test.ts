@@ -1,11 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, type Problem } from '@funnelcast/core';
+import { ConfigError, InputError, type Problem } from '@funnelcast/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse, type LeadRecord } from './index.js';
 import { parseCsvLine } from './import-leads.js';
 
+const NOT = "is not a date written YYYY-MM-DD (a time after it is fine; for another format pass --date-format, e.g. '%d/%m/%Y')";
 const HEADER = 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date';
 const GOOD = [
   'a1,Paid Search,google,Outbound,2024-01-02,2024-01-05,2024-01-09',
@@ -96,7 +97,7 @@ describe('importLeads', () => {
     expect(await problemsOf(warehouse.importLeads(again))).toEqual([
       {
         where: 'again.csv line 2 column lead_id',
-        message: 'lead_id "a1" is already in the warehouse (import with replace to swap the whole table)',
+        message: 'lead_id "a1" is already in the warehouse (to swap every lead for this file, import it with --replace)',
       },
     ]);
     expect((await warehouse.describeData())?.leads).toBe(3);
@@ -118,12 +119,12 @@ describe('importLeads', () => {
     {
       name: 'an impossible date',
       lines: [HEADER, 'x1,Web,organic,Other,2024-02-30,,'],
-      expected: [{ where: 'bad.csv line 2 column mql_date', message: '"2024-02-30" is not a date written YYYY-MM-DD' }],
+      expected: [{ where: 'bad.csv line 2 column mql_date', message: '"2024-02-30" is not a date written YYYY-MM-DD (a time after it is fine; for another format pass --date-format, e.g. \'%d/%m/%Y\')' }],
     },
     {
       name: 'a date in another format',
       lines: [HEADER, 'x1,Web,organic,Other,2024-01-02,02/01/2024,'],
-      expected: [{ where: 'bad.csv line 2 column sql_date', message: '"02/01/2024" is not a date written YYYY-MM-DD' }],
+      expected: [{ where: 'bad.csv line 2 column sql_date', message: '"02/01/2024" is not a date written YYYY-MM-DD (a time after it is fine; for another format pass --date-format, e.g. \'%d/%m/%Y\')' }],
     },
     {
       // Today comes from the clock, so a date centuries ahead is after it whenever the test runs.
@@ -160,6 +161,7 @@ describe('importLeads', () => {
       name: 'an unknown super-segment',
       lines: [HEADER, 'x1,Web,organic,Partners,2024-01-05,,'],
       expected: [
+        { where: 'superSegments (config)', message: `the leads name super-segments the config does not list: set superSegments in the config file (funnelcast.config.yaml or --config) to your leads' segments with this line:\n      superSegments: [Other, Partners]` },
         {
           where: 'bad.csv line 2 column super_segment',
           message: '"Partners" is not one of: Outbound, Inbound_Marketing, Other',
@@ -225,22 +227,62 @@ describe('importLeads', () => {
     ]);
   });
 
-  it('reports every broken rule at once, with at most 20 examples per rule and the full count', async () => {
-    const bad = Array.from({ length: 25 }, (_, i) => `d${i},Web,organic,Other,2024-01-05,2024-01-01,`);
-    const problems = await problemsOf(
-      warehouse.importLeads(await csv('many.csv', [HEADER, ...bad, 'z1,Web,organic,Nope,2024-13-01,,'])),
-    );
-    const sqlBeforeMql = problems.filter((p) => p.message.startsWith('SQL on'));
-    expect(sqlBeforeMql).toHaveLength(20);
-    expect(sqlBeforeMql[0]?.where).toBe('many.csv line 2 column sql_date');
-    expect(problems).toContainEqual({ where: 'many.csv', message: 'sql_date must not be before mql_date: 25 rows break it (first 20 shown)' });
-    expect(problems).toContainEqual({ where: 'many.csv line 27 column mql_date', message: '"2024-13-01" is not a date written YYYY-MM-DD' });
-    expect(problems).toContainEqual({
-      where: 'many.csv line 27 column super_segment',
-      message: '"Nope" is not one of: Outbound, Inbound_Marketing, Other',
+  it('counts every row and each rule, and shows twenty examples taking every broken rule in turn', async () => {
+    const bad = Array.from({ length: 500 }, (_, i) => `d${i},Web,organic,Other,2024-01-05,2024-01-01,`);
+    const error = await warehouse
+      .importLeads(await csv('many.csv', [HEADER, ...bad, 'z1,Web,organic,Nope,2024-13-01,,']))
+      .then(() => undefined, (e: unknown) => e as InputError);
+    if (!(error instanceof InputError)) throw new Error(`expected an InputError, got ${String(error)}`);
+    expect(error.counts).toEqual([
+      { rule: 'mql_date must be a date', rows: 1 },
+      { rule: 'sql_date must not be before mql_date', rows: 500 },
+      { rule: 'super_segment must be a configured super-segment', rows: 1 },
+    ]);
+    expect(error.message.split('\n').slice(0, 5)).toEqual([
+      'many.csv: 501 rows break the leads contract (first 19 shown); nothing was imported:',
+      '  rows per rule:',
+      '      1  mql_date must be a date',
+      '    500  sql_date must not be before mql_date',
+      '      1  super_segment must be a configured super-segment',
+    ]);
+    expect(error.message).not.toContain('more');
+    const [hint, ...examples] = error.problems;
+    expect(hint).toEqual({
+      where: 'superSegments (config)',
+      message: expect.stringMatching(/set superSegments in the config file.*:\n {6}superSegments: \[Nope, Other\]$/) as string,
     });
-    expect(problems).toHaveLength(23);
+    expect(examples).toHaveLength(19);
+    expect(examples.filter((p) => p.message.startsWith('SQL on'))).toHaveLength(17);
+    expect(examples[0]?.where).toBe('many.csv line 2 column sql_date');
+    expect(examples).toContainEqual({ where: 'many.csv line 502 column mql_date', message: `"2024-13-01" ${NOT}` });
+    expect(examples).toContainEqual({ where: 'many.csv line 502 column super_segment', message: '"Nope" is not one of: Outbound, Inbound_Marketing, Other' });
     expect(await warehouse.describeData()).toBeNull();
+  });
+
+  it('keeps the day of a timestamp, ISO or with a space, and reads another format given as --date-format', async () => {
+    const stamped = await csv('stamped.csv', [
+      HEADER,
+      't1,Web,organic,Other,2024-01-02 00:00:00,2024-01-03T10:20:30Z,',
+      't2,Web,organic,Other,2024-01-02T23:59:59.123+02:00,,',
+    ]);
+    expect((await warehouse.importLeads(stamped)).imported).toBe(2);
+    const european = await csv('european.csv', [HEADER, 'e1,Web,organic,Other,31/01/2024,02/02/2024,', 'e2,Web,organic,Other,2024-02-01,,']);
+    const phases: string[] = [];
+    const summary = await warehouse.importLeads(european, { dateFormat: '%d/%m/%Y', onPhase: (phase, rows) => phases.push(`${phase} ${rows}`) });
+    expect(summary.imported).toBe(2);
+    expect(phases).toEqual(['read 0', 'check 2', 'write 2']);
+    const window = { cohortStart: '2024-01-01', cohortEnd: '2024-03-01', maxLagDays: 30 };
+    const history = await warehouse.readHistory({
+      asOf: '2024-03-01',
+      since: '2024-01-01',
+      conversion: { ...window, mqlToSql: { ...window, lookBackDays: 30 } },
+    });
+    expect(history.daily.filter((d) => d.sqls > 0).map((d) => d.date).sort()).toEqual(['2024-01-03', '2024-02-02']);
+    expect(await problemsOf(warehouse.importLeads(await csv('us.csv', [HEADER, 'u1,Web,organic,Other,01/31/2024,,']), { dateFormat: '%d/%m/%Y' }))).toEqual([
+      { where: 'us.csv line 2 column mql_date', message: '"01/31/2024" is not a date written YYYY-MM-DD or as --date-format %d/%m/%Y' },
+    ]);
+    const badFormat = await warehouse.importLeads(european, { dateFormat: '%Q' }).catch((e: unknown) => e);
+    expect(badFormat).toBeInstanceOf(ConfigError);
   });
 });
 
@@ -261,6 +303,7 @@ describe('super-segments as revenue teams name them', () => {
       expect((await named.describeData())?.superSegments).toEqual(["Founders' Club", 'Mid-Market', 'Partner & Alliances']);
       const other = await csv('other.csv', [HEADER, 'L9,Paid Search,google,Enterprise,2024-01-02,,']);
       expect(await problemsOf(named.importLeads(other))).toEqual([
+        { where: 'superSegments (config)', message: `the leads name super-segments the config does not list: set superSegments in the config file (funnelcast.config.yaml or --config) to your leads' segments with this line:\n      superSegments: [Enterprise, "Founders' Club", "Mid-Market", "Partner & Alliances"]` },
         { where: 'other.csv line 2 column super_segment', message: `"Enterprise" is not one of: Mid-Market, Partner & Alliances, Founders' Club, x') OR TRUE --` },
       ]);
     } finally {

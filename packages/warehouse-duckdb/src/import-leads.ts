@@ -1,12 +1,12 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { InputError, todayUtc, type IsoDate, type Problem } from '@funnelcast/core';
+import { ConfigError, InputError, todayUtc, type IsoDate, type Problem, type RuleCount } from '@funnelcast/core';
 import { appendRows } from './append-rows.js';
 import type { Db } from './connection.js';
 import {
   checkStagedLeads,
   dropStaging,
-  EXAMPLES_PER_RULE,
+  EXAMPLES_SHOWN,
   insertStagedLeads,
   LEAD_COLUMNS,
   LEADS,
@@ -36,26 +36,46 @@ export interface LoadOptions {
   readonly superSegments?: readonly string[] | undefined;
   /** Refuse stage dates after this day. @defaultValue today, in UTC */
   readonly today?: IsoDate;
+  /** A strptime format (`%d/%m/%Y`) dates may be written in besides ISO. @defaultValue ISO only */
+  readonly dateFormat?: string | undefined;
+  /** Told when a load moves on: reading the file, checking its rows, writing them (with the rows so far). */
+  readonly onPhase?: ((phase: ImportPhase, rows: number) => void) | undefined;
 }
+
+/** The steps of a load, in order; DuckDB reads a file in one call, so these are the steps a display can show. */
+export type ImportPhase = 'read' | 'check' | 'write';
 
 const STAGING_COLUMNS = LEAD_COLUMNS.map((c) => `${sqlIdentifier(c)} VARCHAR`).join(', ');
 const expectedColumns = `expected columns: ${LEAD_COLUMNS.join(', ')}`;
 
 // Checks the staged rows, then moves them into `leads` in one transaction; nothing is written on any problem.
-async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, early: Problem[]): Promise<ImportSummary> {
+async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, early: Problem[], rejects = NO_REJECTS): Promise<ImportSummary> {
   const replace = options.replace ?? false;
   try {
-    const problems = [
-      ...early,
-      ...(await checkStagedLeads(db, source, {
-        superSegments: options.superSegments,
-        againstExisting: !replace,
-        today: options.today ?? todayUtc(new Date()),
-      })),
-    ];
     const [staged] = await db.all<{ n: number }>(`SELECT CAST(count(*) AS DOUBLE) AS n FROM ${STAGING_TABLE}`);
-    if (!staged?.n) problems.push({ where: source.name, message: 'has no data rows: the leads history is empty' });
-    if (problems.length > 0) throw new InputError(problems, `${source.name} breaks the leads contract:`);
+    options.onPhase?.('check', staged?.n ?? 0);
+    const check = await checkStagedLeads(db, source, {
+      superSegments: options.superSegments,
+      againstExisting: !replace,
+      today: options.today ?? todayUtc(new Date()),
+      dateFormat: options.dateFormat,
+    }, EXAMPLES_SHOWN - early.length - rejects.problems.length);
+    // Whole-file problems first, then example rows: together they fit the twenty lines a message shows.
+    const fixed = [...early, ...check.hints];
+    if (!staged?.n && rejects.rows === 0) fixed.push({ where: source.name, message: 'has no data rows: the leads history is empty' });
+    const examples = [...rejects.problems, ...check.problems];
+    const problems = [...fixed, ...examples];
+    if (problems.length > 0) {
+      const rows = check.rows + rejects.rows;
+      const shown = examples.length;
+      const summary =
+        rows > 0
+          ? `${source.name}: ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row breaks' : 'rows break'} the leads contract` +
+            `${rows > shown ? ` (first ${shown} shown)` : ''}; nothing was imported:`
+          : `${source.name} breaks the leads contract:`;
+      throw new InputError(problems, summary, [...rejects.counts, ...check.counts]);
+    }
+    options.onPhase?.('write', staged?.n ?? 0);
     const imported = await db.transaction(async () => {
       if (replace) await db.run('DELETE FROM leads');
       return insertStagedLeads(db);
@@ -66,6 +86,14 @@ async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, ea
     await dropStaging(db);
   }
 }
+
+/** Lines of a CSV too malformed to stage, found while reading it. */
+interface Rejects {
+  readonly problems: readonly Problem[];
+  readonly counts: readonly RuleCount[];
+  readonly rows: number;
+}
+const NO_REJECTS: Rejects = { problems: [], counts: [], rows: 0 };
 
 /**
  * Loads in-memory leads (the demo generator's) through the same staging table and SQL rules as a file.
@@ -91,6 +119,8 @@ export async function importLeads(db: Db, file: string, options: LoadOptions = {
   const format = extname(file).toLowerCase();
   if (format !== '.csv' && format !== '.parquet') throw fail(`unsupported file type "${format}": use .csv or .parquet`);
   if (size === 0) throw fail(`is empty: expected a header line (${LEAD_COLUMNS.join(',')}) and data rows`);
+  if (options.dateFormat) await checkDateFormat(db, options.dateFormat);
+  options.onPhase?.('read', 0);
 
   const reader =
     format === '.csv' ? await csvReader(db, file) : { sql: `read_parquet(${sqlString(file)})`, rejects: false };
@@ -107,13 +137,23 @@ export async function importLeads(db: Db, file: string, options: LoadOptions = {
   // CAST keeps Parquet's typed columns (a DATE, an INT) comparable with CSV text under the same rules.
   const select = LEAD_COLUMNS.map((c) => `CAST(${sqlIdentifier(c)} AS VARCHAR) AS ${sqlIdentifier(c)}`).join(', ');
   await unreadable(name, db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING_TABLE} AS SELECT ${select} FROM ${reader.sql}`));
-  if (reader.rejects) problems.push(...(await csvRejects(db, name)));
+  const rejects = reader.rejects ? await csvRejects(db, name) : NO_REJECTS;
   // A CSV's header is line 1, so data row n is line n + 1; Parquet has no lines, only rows.
   const locate =
     format === '.csv'
       ? (row: string) => `${sqlString(`${name} line `)} || (${row} + 1)`
       : (row: string) => `${sqlString(`${name} row `)} || ${row}`;
-  return loadStaged(db, { name, locate }, options, problems);
+  return loadStaged(db, { name, locate }, options, problems, rejects);
+}
+
+// A format DuckDB cannot read is the command's mistake, not the file's: say so before reading anything.
+async function checkDateFormat(db: Db, format: string): Promise<void> {
+  try {
+    await db.all('SELECT try_strptime($sample, $format) AS d', { sample: '2026-01-31', format });
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n', 1)[0] ?? error.message) : String(error);
+    throw new ConfigError([{ where: '--date-format', message: `${JSON.stringify(format)} is not a strptime format (e.g. %d/%m/%Y): ${reason}` }]);
+  }
 }
 
 // A file DuckDB cannot parse at all (not Parquet, not UTF-8, a repeated header name) is bad input, not a crash.
@@ -139,19 +179,19 @@ async function csvReader(db: Db, file: string): Promise<{ sql: string; rejects: 
 
 // Malformed lines (too few or many fields, bad quoting) are skipped by the scan and reported here, every one counted;
 // DuckDB logs one reject per missing field, so a line's first is its message.
-async function csvRejects(db: Db, name: string): Promise<Problem[]> {
+async function csvRejects(db: Db, name: string): Promise<Rejects> {
   const rejects = await db.all<{ line: number; message: string; total: number }>(`
     SELECT CAST(line AS DOUBLE) AS line, arg_min(lower(error_type) || ': ' || error_message, column_idx) AS message,
       CAST(count(*) OVER () AS DOUBLE) AS total
-    FROM reject_errors GROUP BY line ORDER BY line LIMIT ${EXAMPLES_PER_RULE}`);
-  const problems = rejects.map((r) => ({ where: `${name} line ${r.line}`, message: `malformed CSV line (${r.message})` }));
-  const total = rejects[0]?.total ?? 0;
-  if (total > rejects.length) {
-    problems.push({ where: name, message: `malformed CSV lines: ${total} in total (first ${rejects.length} shown)` });
-  }
+    FROM reject_errors GROUP BY line ORDER BY line LIMIT ${EXAMPLES_SHOWN}`);
   await db.run('DROP TABLE IF EXISTS reject_errors');
   await db.run('DROP TABLE IF EXISTS reject_scans');
-  return problems;
+  const rows = rejects[0]?.total ?? 0;
+  return {
+    problems: rejects.map((r) => ({ where: `${name} line ${r.line}`, message: `malformed CSV line (${r.message})` })),
+    counts: rows > 0 ? [{ rule: 'every line must be a well-formed CSV record of the header\'s columns', rows }] : [],
+    rows,
+  };
 }
 
 async function firstLine(file: string): Promise<string> {

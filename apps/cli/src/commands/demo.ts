@@ -5,14 +5,14 @@ import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
 import { emit, note } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
-import { renderRefreshSummary } from '../render-summary.js';
+import { renderRefreshSummary, summaryJson } from '../render-summary.js';
 import { refreshOptions, type RefreshArgs } from './refresh.js';
 
 type Profile = NonNullable<DemoSeedOptions['profile']>;
 
 // Every profile of @funnelcast/demo must be described here (the Record is checked against its list).
 const PROFILES: Record<Profile, string> = {
-  small: '≈ 6 MQLs and 2 SQLs a day, 19 combinations, two years',
+  small: '≈ 6 MQLs and 2 SQLs a day, 19 combinations (18 active: one retired eight months before the end), two years',
   large: '≈ 70 MQLs and 25 SQLs a day, the same combinations',
   ramp: 'messy: 300 days, a quiet month then MQLs ×4 two months before the as-of, conversion rising, channels launched days ago',
   sparse: 'messy: 240 combinations, most under a lead a week, channels launched and retired throughout, a few big ones',
@@ -49,11 +49,6 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
       progress.update({ phase: 'Generating demo leads', done: 0, total: 1 });
       const seeded = await creatingDatabase(config, args.target, () => seedDemo(config, { ...target, seed: args.seed, end: asOf, profile: args.profile }));
       progress.stop();
-      if (!args.json) {
-        note(`Generated ${seeded.leads.toLocaleString('en-US')} leads (${seeded.sqls.toLocaleString('en-US')} SQLs, ` +
-          `${seeded.sqos.toLocaleString('en-US')} SQOs) over ${seeded.combinations} Channel × Source combinations, ` +
-          `${seeded.firstDate} to ${asOf}, seed ${args.seed}.`);
-      }
       const summary = await refresh(config, {
         ...target,
         asOf,
@@ -62,8 +57,16 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
         onProgress: progress.update,
       });
       progress.stop();
-      emit(args, { demo: seeded, refresh: summary }, () =>
-        [renderRefreshSummary(summary), '', 'Next: funnelcast forecast · funnelcast models · funnelcast mapping · funnelcast runs · funnelcast lookml'].join('\n'),
+      // Said after the refresh, so the two counts of combinations are told apart where they differ.
+      const inactive = seeded.combinations - summary.combinations;
+      if (!args.json) {
+        note(`Generated ${seeded.leads.toLocaleString('en-US')} leads (${seeded.sqls.toLocaleString('en-US')} SQLs, ` +
+          `${seeded.sqos.toLocaleString('en-US')} SQOs) over ${seeded.combinations} Channel × Source combinations, ` +
+          `${seeded.firstDate} to ${asOf}, seed ${args.seed}` +
+          (inactive > 0 ? `; ${summary.combinations} are forecast, the other ${inactive} had no lead in the last ${config.mapping.windowDays} days (mapping.windowDays).` : '.'));
+      }
+      emit(args, { demo: seeded, refresh: summaryJson(summary) }, () =>
+        [renderRefreshSummary(summary), '', 'Next: funnelcast forecast --by day · funnelcast forecast --total · funnelcast models · funnelcast mapping · funnelcast runs · funnelcast lookml'].join('\n'),
       );
     } finally {
       progress.stop();

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { EnqueueResult, RefreshJobResult } from '@funnelcast/worker';
+import type { EnqueueResult, RefreshJobResult, RefreshQueue } from '@funnelcast/worker';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
-import { CommandFailure, ExitCode } from '../exit-codes.js';
+import { CommandFailure, ExitCode, UsageError } from '../exit-codes.js';
 import { emit, note } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { refreshOptions } from './refresh.js';
@@ -14,6 +14,7 @@ export interface EnqueueArgs extends GlobalOptions {
   readonly horizon?: number;
   readonly dryRun: boolean;
   readonly wait: boolean;
+  readonly timeout?: number;
   readonly force: boolean;
 }
 
@@ -30,6 +31,31 @@ function statusLine(result: EnqueueResult, where: string): string {
   }
 }
 
+/**
+ * Says at once when no worker listens on the queue, so `--wait` is not ten silent minutes; a Redis that refuses
+ * CLIENT LIST (some managed ones) leaves the count unknown, and then nothing is said.
+ */
+async function warnWithoutWorker(queue: RefreshQueue, where: string): Promise<void> {
+  const workers = await queue.getWorkersCount().catch(() => undefined);
+  if (workers === 0) {
+    note(`No worker is connected to queue ${queue.name} on ${where}: the refresh waits until one starts (funnelcast-worker). Waiting…`);
+  }
+}
+
+/** `work`, or the error `onTimeout` makes once `seconds` pass first; no limit when `seconds` is undefined. */
+async function withTimeout<T>(work: Promise<T>, seconds: number | undefined, onTimeout: () => Promise<Error>): Promise<T> {
+  if (seconds === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => void onTimeout().then(reject, reject), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `funnelcast enqueue`: queue a refresh for funnelcast-worker, optionally waiting for it with live progress. */
 export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
   command: 'enqueue',
@@ -37,12 +63,21 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
   builder: (yargs) =>
     refreshOptions(yargs)
       .option('wait', { type: 'boolean', default: false, describe: 'Wait for the refresh, showing its progress; exit 1 if it fails' })
+      .option('timeout', {
+        type: 'number',
+        describe: 'With --wait: stop waiting after this many seconds (exit 3; the job stays queued)',
+        defaultDescription: 'wait until the refresh ends',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'Queue it even if the same refresh already ran or is queued (e.g. after a re-import)' })
       .example('$0 enqueue', "Queue today's refresh of the default target")
       .example('$0 enqueue --target prod --as-of 2025-10-01 --wait', 'Queue a refresh and follow it to the end')
+      .example('$0 enqueue --wait --timeout 600', 'Follow it for at most ten minutes')
       .example('$0 enqueue --as-of 2025-10-01 --force', 'Run a refresh that already ran again') as unknown as Argv<EnqueueArgs>,
   handler: async (args) => {
     refuseDatabaseOption(args, 'enqueue');
+    // Not yargs' `implies`: --wait defaults to false, which `implies` counts as given.
+    if (args.timeout !== undefined && !args.wait) throw new UsageError('--timeout limits --wait: add --wait');
+    if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
     const config = await loadConfig(args);
     const { createRedisConnection, createRefreshQueueEvents, enqueueRefresh } = await import('@funnelcast/worker');
     const opened = await openQueue(config);
@@ -73,10 +108,20 @@ export const enqueueCommand: CommandModule<GlobalOptions, EnqueueArgs> = {
         const { phase, done, total } = data as { phase?: unknown; done?: unknown; total?: unknown };
         if (typeof phase === 'string' && typeof done === 'number' && typeof total === 'number') progress.update({ phase, done, total });
       });
+      await warnWithoutWorker(opened.queue, opened.where);
       let value: RefreshJobResult;
       try {
-        value = (await job.waitUntilFinished(events)) as RefreshJobResult;
+        value = (await withTimeout(job.waitUntilFinished(events), args.timeout, async () => {
+          const state = await job.getState().catch(() => 'unknown');
+          return new CommandFailure(
+            `gave up waiting after ${args.timeout} s: job ${result.jobId} is ${state} on ${opened.where} and stays queued ` +
+              '(a worker runs it when one takes it; follow it with: funnelcast queue status)',
+            ExitCode.environment,
+            { ...result, state },
+          );
+        })) as RefreshJobResult;
       } catch (error) {
+        if (error instanceof CommandFailure) throw error;
         progress.stop();
         throw new CommandFailure(`refresh ${result.jobId} failed: ${(error as Error).message}`, ExitCode.validation, { ...result, state: 'failed' });
       }

@@ -2,9 +2,11 @@ import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
 import { backtestCommand } from './backtest.js';
 import { demoCommand } from './demo.js';
+import { docsCommand } from './docs.js';
 import { enqueueCommand } from './enqueue.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
+import { initCommand } from './init.js';
 import { lookmlCommand } from './lookml.js';
 import { mappingCommand } from './mapping.js';
 import { modelsCommand } from './models.js';
@@ -16,6 +18,7 @@ import { runsCommand } from './runs.js';
 /** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
 // Each module narrows its own argument type; yargs only needs the shared global options here.
 export const commands = [
+  initCommand,
   demoCommand,
   importCommand,
   refreshCommand,
@@ -26,6 +29,7 @@ export const commands = [
   runsCommand,
   backtestCommand,
   lookmlCommand,
+  docsCommand,
   enqueueCommand,
   queueCommand,
 ] as unknown as readonly CommandModule<GlobalOptions, GlobalOptions>[];

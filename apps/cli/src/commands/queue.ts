@@ -58,7 +58,7 @@ export async function openQueue(config: FunnelcastConfig): Promise<OpenedQueue> 
   };
 }
 
-/** What `funnelcast queue status --json` prints. */
+/** What `funnelcast queue status` reports; `--json` prints it with snake_case keys (docs/json/queue-status.schema.json). */
 export interface QueueStatus {
   readonly queue: string;
   readonly prefix: string;

@@ -3,7 +3,7 @@ import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
-import { renderRefreshSummary } from '../render-summary.js';
+import { renderRefreshSummary, summaryJson } from '../render-summary.js';
 
 /** Options of `funnelcast refresh`. */
 export interface RefreshArgs extends GlobalOptions {
@@ -44,7 +44,7 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
         }),
       );
       progress.stop();
-      emit(args, summary, () => renderRefreshSummary(summary));
+      emit(args, summaryJson(summary), () => renderRefreshSummary(summary));
     } finally {
       progress.stop();
     }

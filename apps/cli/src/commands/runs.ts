@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { runWarnings, type RunRecord } from '@funnelcast/core';
+import { runTimings, runWarnings, type RunRecord } from '@funnelcast/core';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
-import { emit, table } from '../output.js';
+import { emit, formatTimings, table, totalSeconds } from '../output.js';
 
 /** Options of `funnelcast runs`. */
 export interface RunsArgs extends GlobalOptions {
@@ -10,14 +10,19 @@ export interface RunsArgs extends GlobalOptions {
 }
 
 /**
- * A run as `runs --json` prints it: the stored record with its warnings as an array instead of JSON text, and whether
- * it is the production run (the one the views show).
+ * A run as `runs --json` prints it: the stored record with its warnings (an array) and timings (milliseconds per
+ * phase, an object) as JSON values instead of JSON text, and whether it is the production run (the one the views show).
  */
-export type RunListing = Omit<RunRecord, 'warnings_json'> & { readonly warnings: string[]; readonly production: boolean };
+export type RunListing = Omit<RunRecord, 'warnings_json' | 'timings_json'> & {
+  readonly warnings: string[];
+  readonly timings: Record<string, number> | null;
+  readonly production: boolean;
+};
 
-function listing({ warnings_json, ...run }: RunRecord, productionRunId: string | undefined): RunListing {
-  return { ...run, warnings: runWarnings({ warnings_json }), production: run.run_id === productionRunId };
+function listing({ warnings_json, timings_json, ...run }: RunRecord, productionRunId: string | undefined): RunListing {
+  return { ...run, warnings: runWarnings({ warnings_json }), timings: runTimings({ timings_json }), production: run.run_id === productionRunId };
 }
+
 
 /** `funnelcast runs`: the run history of a target. */
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
@@ -28,7 +33,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   builder: (yargs) =>
     yargs
       .option('limit', { type: 'number', default: 20, describe: 'How many runs to show' })
-      .example('$0 runs', 'The last 20 runs, each with its warnings indented under it')
+      .example('$0 runs', 'The last 20 runs, each with its phase timings and warnings indented under it')
       .example('$0 runs --json | jq ".[0].warnings"', 'Warnings of the newest run') as unknown as Argv<RunsArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
@@ -42,7 +47,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
     emit(args, runs, () => {
       if (runs.length === 0) return 'No runs yet: run `funnelcast refresh` (or `funnelcast demo`).';
       const [header, rule, ...lines] = table(
-        ['run_id', 'as_of', 'status', 'models', 'rows', 'started_at', 'error'],
+        ['run_id', 'as_of', 'status', 'models', 'rows', 'started_at', 'time', 'error'],
         runs.map((run) => [
           run.run_id,
           run.as_of,
@@ -50,11 +55,16 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
           `${run.mql_model} / ${run.sql_model}`,
           run.row_count === null ? '' : String(run.row_count),
           run.started_at.replace('T', ' ').slice(0, 19),
+          run.timings === null ? '' : `${totalSeconds(run.timings)}s`,
           (run.error ?? '').split('\n')[0]!.slice(0, 60),
         ]),
       ).split('\n');
-      // Each run's warnings go under its own line, indented, so a table row never wraps around a long message.
-      const body = lines.flatMap((line, i) => [line, ...runs[i]!.warnings.map((warning) => `    ! ${warning.replaceAll('\n', ' ')}`)]);
+      // Each run's phase timings and warnings go under its own line, indented, so a table row never wraps around them.
+      const body = lines.flatMap((line, i) => {
+        const { timings, warnings } = runs[i]!;
+        const phases = timings === null ? [] : [`    ${formatTimings(timings)}`];
+        return [line, ...phases, ...warnings.map((warning) => `    ! ${warning.replaceAll('\n', ' ')}`)];
+      });
       const legend = runs.some((run) => run.production) ? ['', '* production: the run the views show (newest as-of date, latest publish)'] : [];
       return [header!, rule!, ...body, ...legend].join('\n');
     });

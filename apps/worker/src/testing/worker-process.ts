@@ -42,7 +42,8 @@ export function startWorkerProcess(args: readonly string[], env: Record<string, 
       waiter.resolve(line);
     }
   });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': it comes after stdout has been read to its end, so the last log lines are in `logs`.
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   return {
     child,
     logs,

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { MODEL_SELECTION } from '@funnelcast/core';
+import { relationRowSchema } from './relation-row.js';
+
+/** `funnelcast models --json`: rows of the published model-selection view, under its column names. */
+export const modelsJsonSchema = z
+  .array(relationRowSchema(MODEL_SELECTION, [], {}))
+  .describe(`funnelcast models --json: rows of ${MODEL_SELECTION.name}.`);
