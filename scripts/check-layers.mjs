@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails when a workspace depends on a funnelcast package its layer may not use: apps → pipeline → (warehouses,
-// models, demo, lookml) → core, and core on nothing. The rule lives here, in one table, not in reviewers' heads.
+// models, demo, lookml, report) → core, and core on nothing. The rule lives here, in one table, not in reviewers' heads.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,10 +11,11 @@ const allowed = {
   models: adapters,
   demo: adapters,
   lookml: adapters,
+  report: adapters,
   'warehouse-duckdb': [...adapters, 'warehouse-conformance'],
   'warehouse-bigquery': [...adapters, 'warehouse-conformance'],
   'warehouse-conformance': adapters,
-  pipeline: ['core', 'models', 'demo', 'warehouse-duckdb', 'warehouse-bigquery'],
+  pipeline: ['core', 'models', 'demo', 'report', 'warehouse-duckdb', 'warehouse-bigquery'],
   worker: ['core', 'pipeline'],
   cli: ['core', 'pipeline', 'lookml', 'worker'],
   e2e: null, // end-to-end tests may use anything

@@ -39,6 +39,37 @@ describe('health and metrics server', () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 
+  it('serves the report page at /report: 200 HTML, 404 while nothing is published, 500 without details on failure', async () => {
+    let page: string | null | Error = '<!doctype html><title>report</title>';
+    const server = await startHealthServer({
+      port: 0,
+      registry: new Registry(),
+      health: async () => ({ redis: true, worker: true }),
+      report: async () => {
+        if (page instanceof Error) throw page;
+        return page;
+      },
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const ok = await fetch(`${base}/report`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await ok.text()).toBe('<!doctype html><title>report</title>');
+      page = null;
+      const none = await fetch(`${base}/report`);
+      expect(none.status).toBe(404);
+      expect(await none.text()).toContain('no forecast is published yet');
+      page = new Error('secret path /srv/db.duckdb');
+      const failed = await fetch(`${base}/report`);
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).not.toContain('secret');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 503 once the worker is shutting down', async () => {
     const config = testConfig(['alpha']);
     const release = gate();

@@ -66,6 +66,8 @@ export interface HealthServerOptions {
   readonly mounts?: Readonly<Record<string, MountedHandler>>;
   /** When set, the mounted handlers answer only requests that carry it (bearer or basic auth); 401 otherwise. */
   readonly mountToken?: string;
+  /** The HTML page `/report` serves: the latest published forecast's report, or null when none is published. */
+  readonly report?: () => Promise<string | null>;
 }
 
 /** A running health server. */
@@ -111,6 +113,14 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       options.registry.metrics().then(
         (text) => send(response, 200, options.registry.contentType, text),
         () => send(response, 500, 'text/plain', 'metrics unavailable\n'),
+      );
+      return;
+    }
+    const report = options.report;
+    if (path === '/report' && report) {
+      report().then(
+        (page) => (page === null ? send(response, 404, 'text/plain', 'no forecast is published yet\n') : send(response, 200, 'text/html; charset=utf-8', page)),
+        () => send(response, 500, 'text/plain', 'report unavailable: see the worker log\n'),
       );
       return;
     }

@@ -66,9 +66,18 @@ try {
   const env = readWorkerEnv(process.env);
   logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL, secrets });
   // Loaded after --help and the environment check, so both answer at once (BullMQ and the models load slowly).
-  const [{ loadConfigFile, refresh }, { createFunnelcastWorker }] = await Promise.all([import('@funnelcast/pipeline'), import('./worker.js')]);
+  const [{ buildReport, loadConfigFile, refresh, withWarehouse }, { createFunnelcastWorker }, { cachedReport }] = await Promise.all([
+    import('@funnelcast/pipeline'),
+    import('./worker.js'),
+    import('./report-cache.js'),
+  ]);
   const { config, origin } = await loadConfigFile(values.config ?? env.FUNNELCAST_CONFIG);
   logger.info({ config: origin }, 'configuration loaded');
+  // The default target's report; a database that does not exist yet is refused by withWarehouse: a 500, logged here.
+  const latestReport = cachedReport({
+    productionRunId: () => withWarehouse(config, undefined, async (warehouse) => (await warehouse.productionRun())?.runId ?? null),
+    render: () => withWarehouse(config, undefined, (warehouse) => buildReport(warehouse)),
+  });
   const worker = await createFunnelcastWorker({
     config,
     refresh,
@@ -84,6 +93,11 @@ try {
     lockDurationMs: env.FUNNELCAST_WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.FUNNELCAST_WORKER_STALLED_INTERVAL_MS,
     targetLockTtlMs: env.FUNNELCAST_TARGET_LOCK_TTL_MS,
+    report: () =>
+      latestReport().catch((error: unknown) => {
+        logger.error({ err: error }, 'report failed');
+        throw error;
+      }),
   });
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received');

@@ -55,6 +55,8 @@ export interface FunnelcastWorkerOptions {
   readonly lockRetryMs?: number;
   /** The clock that dates refreshes without an as-of date (scheduled ones). @defaultValue `() => new Date()` */
   readonly now?: () => Date;
+  /** The page `GET /report` serves on the health port (the main wires `cachedReport` over the default target); no route when absent. */
+  readonly report?: () => Promise<string | null>;
 }
 
 /** A running worker. */
@@ -183,6 +185,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
         },
         ...(options.bullBoard ? { mounts: { '/queues': await createBullBoard(queue) } } : {}),
         ...(options.bullBoardToken !== undefined ? { mountToken: options.bullBoardToken } : {}),
+        ...(options.report ? { report: options.report } : {}),
       });
     }
   } catch (error) {

@@ -18,6 +18,7 @@ export * from './conversion-history.js';
 export * from './sqo-forecast.js';
 export * from './assembly.js';
 export * from './landings.js';
+export * from './daily-totals.js';
 export * from './invariants.js';
 export * from './metrics.js';
 export * from './published-run.js';

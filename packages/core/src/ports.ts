@@ -1,4 +1,12 @@
-import type { BacktestResultRow, BacktestRunRecord, MappingRow, ModelSelectionRow, ProductionRow, RunRecord } from './columns.js';
+import type {
+  BacktestResultRow,
+  BacktestRunRecord,
+  ForecastVsActualRow,
+  MappingRow,
+  ModelSelectionRow,
+  ProductionRow,
+  RunRecord,
+} from './columns.js';
 import type { IsoDate } from './vocabulary.js';
 
 /**
@@ -158,6 +166,12 @@ export interface RunRows {
   readonly selection: readonly ModelSelectionRow[];
 }
 
+/** A stored backtest and every metric it recorded. */
+export interface StoredBacktest {
+  readonly run: BacktestRunRecord;
+  readonly results: readonly BacktestResultRow[];
+}
+
 /** The run the published views show. */
 export interface ProductionRun {
   readonly runId: string;
@@ -219,6 +233,18 @@ export interface Warehouse {
    * super-segment (the stage-wide rows, NULL, first) and candidate.
    */
   readModelSelection(): Promise<ModelSelectionRow[]>;
+  /**
+   * What a published run wrote, production or not (a backfill, an earlier day), in the order of the views' reads; null
+   * when no published run has the id.
+   */
+  readRun(runId: string): Promise<RunRows | null>;
+  /**
+   * Rows of `vw_forecast_vs_actual`: every published run's forecast days that have passed, beside the actuals, ordered
+   * by as-of date, run, date and combination.
+   */
+  readForecastVsActual(): Promise<ForecastVsActualRow[]>;
+  /** The newest stored backtest (by `created_at`) with its results, or null when none was stored. */
+  readLatestBacktest(): Promise<StoredBacktest | null>;
   /** Stores a backtest and its results (never touches the published forecast). */
   saveBacktest(run: BacktestRunRecord, results: readonly BacktestResultRow[]): Promise<void>;
   /**

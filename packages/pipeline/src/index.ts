@@ -12,4 +12,5 @@ export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConf
 export { databaseExists, openWarehouse, withWarehouse, type OpenedWarehouse, type OpenMode } from './open-warehouse.js';
 export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
 export * from './backtest/index.js';
+export { buildReport, readReportData, type RenderedReport, type ReportRequest } from './report.js';
 export { referenceDocs, type ReferenceDoc } from './reference-docs.js';

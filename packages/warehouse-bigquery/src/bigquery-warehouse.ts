@@ -7,7 +7,17 @@ import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } f
 import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
-import { findPublishedRun, listRuns, productionRun, readMapping, readModelSelection, readPublished } from './read.js';
+import {
+  findPublishedRun,
+  listRuns,
+  productionRun,
+  readForecastVsActual,
+  readLatestBacktest,
+  readMapping,
+  readModelSelection,
+  readPublished,
+  readRun,
+} from './read.js';
 import { createV31BqmlForecaster } from './v31-bqml-forecaster.js';
 
 /** Options of {@link createBigQueryWarehouse}. */
@@ -96,6 +106,9 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     readPublished: (filter) => readPublished(jobs, ref, filter),
     readMapping: (filter) => readMapping(jobs, ref, filter),
     readModelSelection: () => readModelSelection(jobs, ref),
+    readRun: (runId) => readRun(jobs, ref, runId),
+    readForecastVsActual: () => readForecastVsActual(jobs, ref),
+    readLatestBacktest: () => readLatestBacktest(jobs, ref),
     forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
     estimateBytes: (sql, input) => jobs.dryRun(sql, input),
     async estimateHistoryBytes(request) {

@@ -1,14 +1,23 @@
 import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
   FORECAST_RUNS,
+  FORECAST_VS_ACTUAL,
   MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
+  type BacktestResultRow,
+  type BacktestRunRecord,
+  type ForecastVsActualRow,
   type MappingRow,
   type ModelSelectionRow,
   type ProductionRow,
   type ProductionRun,
   type PublishedFilter,
   type RunRecord,
+  type RunRows,
+  type StoredBacktest,
 } from '@funnelcast/core';
 import { productionRunSql, relationPath, type DatasetRef } from './ddl.js';
 import type { JobRunner } from './job-runner.js';
@@ -74,6 +83,66 @@ export async function readModelSelection(jobs: JobRunner, ref: DatasetRef): Prom
 ORDER BY stage, super_segment IS NOT NULL, super_segment, candidate`,
   );
   return rows.map((r) => decodeRow<ModelSelectionRow>(MODEL_SELECTION.columns, r));
+}
+
+/** What a published run wrote, read from the tables behind the views, in the views' order; null when none has the id. */
+export async function readRun(jobs: JobRunner, ref: DatasetRef, runId: string): Promise<RunRows | null> {
+  const input = { params: { run_id: runId }, types: { run_id: 'STRING' } };
+  const [published] = await jobs.query(
+    `SELECT run_id FROM ${relationPath(ref, FORECAST_RUNS.name)} WHERE run_id = @run_id AND published_at IS NOT NULL`,
+    input,
+  );
+  if (!published) return null;
+  const of = (table: string) => `${relationPath(ref, table)} WHERE run_id = @run_id`;
+  const [rows, mapping, selection] = await Promise.all([
+    jobs.query(
+      `SELECT ${columnList(PRODUCTION_FORECAST.columns)} FROM ${of(BACKING_TABLES[PRODUCTION_FORECAST.name])}
+ORDER BY date_day, \`Channel_Grouping_Name\`, \`Original_source\``,
+      input,
+    ),
+    jobs.query(
+      `SELECT ${columnList(SEGMENT_MAPPING.columns)} FROM ${of(BACKING_TABLES[SEGMENT_MAPPING.name])}
+ORDER BY super_segment, \`Channel_Grouping_Name\`, \`Original_source\``,
+      input,
+    ),
+    jobs.query(
+      `SELECT ${columnList(MODEL_SELECTION.columns)} FROM ${of(BACKING_TABLES[MODEL_SELECTION.name])}
+ORDER BY stage, super_segment IS NOT NULL, super_segment, candidate`,
+      input,
+    ),
+  ]);
+  return {
+    rows: rows.map((r) => decodeRow<ProductionRow>(PRODUCTION_FORECAST.columns, r)),
+    mapping: mapping.map((r) => decodeRow<MappingRow>(SEGMENT_MAPPING.columns, r)),
+    selection: selection.map((r) => decodeRow<ModelSelectionRow>(MODEL_SELECTION.columns, r)),
+  };
+}
+
+/** Every published run's passed forecast days beside the actuals. */
+export async function readForecastVsActual(jobs: JobRunner, ref: DatasetRef): Promise<ForecastVsActualRow[]> {
+  const rows = await jobs.query(
+    `SELECT ${columnList(FORECAST_VS_ACTUAL.columns)} FROM ${relationPath(ref, FORECAST_VS_ACTUAL.name)}
+ORDER BY as_of, run_id, date_day, \`Channel_Grouping_Name\`, \`Original_source\``,
+  );
+  return rows.map((r) => decodeRow<ForecastVsActualRow>(FORECAST_VS_ACTUAL.columns, r));
+}
+
+/** The newest backtest and its results, or null. */
+export async function readLatestBacktest(jobs: JobRunner, ref: DatasetRef): Promise<StoredBacktest | null> {
+  const [run] = await jobs.query(
+    `SELECT ${columnList(BACKTEST_RUNS.columns)} FROM ${relationPath(ref, BACKTEST_RUNS.name)}
+ORDER BY created_at DESC, backtest_id DESC
+LIMIT 1`,
+  );
+  if (!run) return null;
+  const backtest = decodeRow<BacktestRunRecord>(BACKTEST_RUNS.columns, run);
+  const results = await jobs.query(
+    `SELECT ${columnList(BACKTEST_RESULTS.columns)} FROM ${relationPath(ref, BACKTEST_RESULTS.name)}
+WHERE backtest_id = @backtest_id
+ORDER BY origin, model, level, stage, metric`,
+    { params: { backtest_id: backtest.backtest_id }, types: { backtest_id: 'STRING' } },
+  );
+  return { run: backtest, results: results.map((r) => decodeRow<BacktestResultRow>(BACKTEST_RESULTS.columns, r)) };
 }
 
 /** Runs, newest start first. */

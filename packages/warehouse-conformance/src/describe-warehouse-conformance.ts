@@ -53,10 +53,10 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       await setup.cleanup?.();
     });
 
-    const publish = async (runId: string, asOf: string, startedAt: string, scale = 1, selection: readonly ModelSelectionRow[] = []) => {
+    const publish = async (runId: string, asOf: string, startedAt: string, scale = 1, selection: readonly ModelSelectionRow[] = [], horizon = 3) => {
       const record = runRecord(runId, asOf, startedAt);
       await warehouse.startRun(record);
-      const rows = productionRows(runId, asOf, 3, scale);
+      const rows = productionRows(runId, asOf, horizon, scale);
       await warehouse.publishRun(record, { rows, mapping: mappingRows(runId, asOf), selection });
       return rows.sort(byGrainAndDate);
     };
@@ -316,6 +316,59 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       // A heartbeat never revives an abandoned run.
       await warehouse.heartbeatRun('run-dead', '2024-03-02T06:07:00.000Z');
       expect((await warehouse.listRuns()).find((r) => r.run_id === 'run-dead')).toMatchObject({ status: 'abandoned', heartbeat_at: '2024-03-02T06:00:00.000Z' });
+    });
+
+    it('reads back what any published run wrote, production or not, and nothing of an unpublished one', async () => {
+      const a = await publish('run-a', '2024-03-01', '2024-03-01T06:00:00.000Z', 1, selectionRows('run-a'));
+      await publish('run-b', '2024-03-02', '2024-03-02T06:00:00.000Z', 2, selectionRows('run-b', 2));
+      await warehouse.startRun(runRecord('run-c', '2024-03-03', '2024-03-03T06:00:00.000Z'));
+      expect(await warehouse.readRun('run-a')).toEqual({
+        rows: a,
+        mapping: mappingRows('run-a', '2024-03-01'),
+        selection: selectionRows('run-a'),
+      });
+      expect((await warehouse.readRun('run-b'))?.rows).toEqual(await warehouse.readPublished());
+      expect(await warehouse.readRun('run-c')).toBeNull();
+      expect(await warehouse.readRun('no-such-run')).toBeNull();
+    });
+
+    it('reads each published run\'s passed forecast days beside the actuals', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      // The leads' last event day is 2024-03-02 (it may still be filling up): the run's forecast days before it have
+      // passed, and the horizon's fourth day, 03-02, has not.
+      await publish('run-a', '2024-02-28', '2024-02-28T06:00:00.000Z', 1, [], 4);
+      await warehouse.startRun(runRecord('run-x', '2024-02-28', '2024-02-28T07:00:00.000Z'));
+      const seen = await warehouse.readForecastVsActual();
+      expect(seen.map((r) => [r.run_id, r.date_day, r.Channel_Grouping_Name, r.horizon_day, r.mqls_actual, r.sqls_actual])).toEqual([
+        ['run-a', '2024-02-28', 'Paid Search', 0, 0, 0],
+        ['run-a', '2024-02-28', 'Web', 0, 2, 0],
+        ['run-a', '2024-02-29', 'Paid Search', 1, 0, 0],
+        ['run-a', '2024-02-29', 'Web', 1, 0, 1],
+        ['run-a', '2024-03-01', 'Paid Search', 2, 0, 0],
+        ['run-a', '2024-03-01', 'Web', 2, 1, 0],
+      ]);
+      const forecast = productionRows('run-a', '2024-02-28').find((r) => r.date_day === '2024-02-29' && r.Channel_Grouping_Name === 'Web');
+      expect(seen[3]).toMatchObject({ as_of: '2024-02-28', sqls_forecast: forecast?.sqls_forecast, sqls_upper_95: forecast?.sqls_upper_95 });
+    });
+
+    it('reads the newest backtest back with its results', async () => {
+      expect(await warehouse.readLatestBacktest()).toBeNull();
+      const run = (id: string, createdAt: string) => ({
+        backtest_id: id,
+        created_at: createdAt,
+        period: 'month',
+        origins_json: '["2024-01-01"]',
+        models_json: '["production","v1","naive"]',
+        config_hash: 'abc',
+      });
+      const result = (id: string, model: string, value: number | null) =>
+        ({ backtest_id: id, origin: '2024-01-01', model, level: 'total', stage: 'sqls', metric: 'wape', value });
+      await warehouse.saveBacktest(run('bt-2', '2024-03-06T00:00:00.000Z'), [result('bt-2', 'production', 0.1), result('bt-2', 'naive', null)]);
+      await warehouse.saveBacktest(run('bt-1', '2024-03-05T00:00:00.000Z'), [result('bt-1', 'production', 0.2)]);
+      expect(await warehouse.readLatestBacktest()).toEqual({
+        run: run('bt-2', '2024-03-06T00:00:00.000Z'),
+        results: [result('bt-2', 'naive', null), result('bt-2', 'production', 0.1)],
+      });
     });
 
     it('marks a run failed without touching the published one', async () => {

@@ -15,7 +15,18 @@ import { readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary, type LoadOptions } from './import-leads.js';
 import type { LeadRecord } from './lead-rules.js';
 import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
-import { describeData, findPublishedRun, listRuns, productionRun, readMapping, readModelSelection, readPublished } from './read.js';
+import {
+  describeData,
+  findPublishedRun,
+  listRuns,
+  productionRun,
+  readForecastVsActual,
+  readLatestBacktest,
+  readMapping,
+  readModelSelection,
+  readPublished,
+  readRun,
+} from './read.js';
 
 /** Options of {@link createDuckDbWarehouse}. */
 export interface DuckDbWarehouseOptions {
@@ -88,6 +99,9 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     readPublished: (filter?: PublishedFilter) => database.exclusive((db) => readPublished(db, filter)),
     readMapping: (filter?: { readonly superSegment?: string }) => database.exclusive((db) => readMapping(db, filter)),
     readModelSelection: () => database.exclusive(readModelSelection),
+    readRun: (runId: string) => database.exclusive((db) => readRun(db, runId)),
+    readForecastVsActual: () => database.exclusive(readForecastVsActual),
+    readLatestBacktest: () => database.exclusive(readLatestBacktest),
     saveBacktest: (run: BacktestRunRecord, results: readonly BacktestResultRow[]) =>
       database.exclusive((db) => saveBacktest(db, run, results)),
     importLeads: (file, load = {}) => database.exclusive((db) => importLeads(db, file, { ...load, superSegments })),

@@ -1,17 +1,26 @@
 import {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
   FORECAST_RUNS,
+  FORECAST_VS_ACTUAL,
   MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
   type ColumnDeclaration,
   type ColumnType,
+  type BacktestResultRow,
+  type BacktestRunRecord,
   type DataSummary,
+  type ForecastVsActualRow,
   type MappingRow,
   type ModelSelectionRow,
   type ProductionRow,
   type ProductionRun,
   type PublishedFilter,
   type RunRecord,
+  type RunRows,
+  type StoredBacktest,
 } from '@funnelcast/core';
 import type { Db, SqlParams } from './connection.js';
 import { PRODUCTION_RUN_SQL } from './ddl.js';
@@ -81,6 +90,55 @@ export async function readModelSelection(db: Db): Promise<ModelSelectionRow[]> {
     `SELECT ${plainSelectList(MODEL_SELECTION.columns)} FROM ${MODEL_SELECTION.name}
      ORDER BY stage, super_segment NULLS FIRST, candidate`,
   );
+}
+
+/** What a published run wrote, read from the tables behind the views, in the views' order; null when none has the id. */
+export async function readRun(db: Db, runId: string): Promise<RunRows | null> {
+  const [published] = await db.all(
+    `SELECT run_id FROM ${FORECAST_RUNS.name} WHERE run_id = $runId AND published_at IS NOT NULL`,
+    { runId },
+  );
+  if (!published) return null;
+  const of = (table: string) => `${sqlIdentifier(table)} WHERE run_id = $runId`;
+  return {
+    rows: await db.all<ProductionRow>(
+      `SELECT ${plainSelectList(PRODUCTION_FORECAST.columns)} FROM ${of(BACKING_TABLES[PRODUCTION_FORECAST.name])}
+       ORDER BY date_day, "Channel_Grouping_Name", "Original_source"`,
+      { runId },
+    ),
+    mapping: await db.all<MappingRow>(
+      `SELECT ${plainSelectList(SEGMENT_MAPPING.columns)} FROM ${of(BACKING_TABLES[SEGMENT_MAPPING.name])}
+       ORDER BY super_segment, "Channel_Grouping_Name", "Original_source"`,
+      { runId },
+    ),
+    selection: await db.all<ModelSelectionRow>(
+      `SELECT ${plainSelectList(MODEL_SELECTION.columns)} FROM ${of(BACKING_TABLES[MODEL_SELECTION.name])}
+       ORDER BY stage, super_segment NULLS FIRST, candidate`,
+      { runId },
+    ),
+  };
+}
+
+/** Every published run's passed forecast days beside the actuals. */
+export async function readForecastVsActual(db: Db): Promise<ForecastVsActualRow[]> {
+  return db.all<ForecastVsActualRow>(
+    `SELECT ${plainSelectList(FORECAST_VS_ACTUAL.columns)} FROM ${FORECAST_VS_ACTUAL.name}
+     ORDER BY as_of, run_id, date_day, "Channel_Grouping_Name", "Original_source"`,
+  );
+}
+
+/** The newest backtest and its results, or null. */
+export async function readLatestBacktest(db: Db): Promise<StoredBacktest | null> {
+  const [run] = await db.all<BacktestRunRecord>(
+    `SELECT ${plainSelectList(BACKTEST_RUNS.columns)} FROM ${BACKTEST_RUNS.name} ORDER BY created_at DESC, backtest_id DESC LIMIT 1`,
+  );
+  if (!run) return null;
+  const results = await db.all<BacktestResultRow>(
+    `SELECT ${plainSelectList(BACKTEST_RESULTS.columns)} FROM ${BACKTEST_RESULTS.name} WHERE backtest_id = $id
+     ORDER BY origin, model, level, stage, metric`,
+    { id: run.backtest_id },
+  );
+  return { run, results };
 }
 
 /** Runs, newest start first. */

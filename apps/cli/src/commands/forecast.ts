@@ -16,6 +16,7 @@ export interface ForecastArgs extends GlobalOptions {
   readonly stage?: Stage;
   readonly total: boolean;
   readonly csv: boolean;
+  readonly chart: boolean;
 }
 
 const COLUMNS = ['period', 'periodStart', 'partial', 'channel', 'source', 'stage', 'actual', 'forecast', 'landing', 'lower50', 'upper50', 'lower95', 'upper95'] as const;
@@ -63,6 +64,7 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
       .option('stage', { choices: STAGES, describe: 'Only this stage' })
       .option('total', { type: 'boolean', default: false, describe: 'One row per period and stage, summed over the selected combinations' })
       .option('csv', { type: 'boolean', default: false, describe: 'Print CSV (the JSON keys as header) instead of a table' })
+      .option('chart', { type: 'boolean', default: false, describe: 'Print a terminal chart of the next weeks per stage (sparklines with the 95% band)' })
       .example('$0 forecast --by day --channel "Paid Search" --stage sqls', 'SQLs of each Paid Search source, day by day')
       .example('$0 forecast --total', 'Where each stage lands each month of the horizon, all combinations summed')
       .example('$0 forecast --by quarter --segment Outbound --total', 'Quarterly landing of the combinations Outbound SQLs are shared among')
@@ -84,6 +86,11 @@ export const forecastCommand: CommandModule<GlobalOptions, ForecastArgs> = {
     });
     if (!read) throw new CommandFailure('No forecast is published yet: run `funnelcast refresh` (or `funnelcast demo`) first.', ExitCode.validation);
     const selected = selectRows(read.published, read.mapping, args);
+    if (args.chart) {
+      const { forecastChart } = await import('../forecast-chart.js');
+      process.stdout.write(`${forecastChart(selected)}\n`);
+      return;
+    }
     const rows = forecastRows(selected, args.by, args);
     if (args.csv) {
       process.stdout.write(`${rowsCsv(rows)}\n`);

@@ -12,6 +12,7 @@ import { mappingCommand } from './mapping.js';
 import { modelsCommand } from './models.js';
 import { queueCommand } from './queue.js';
 import { refreshCommand } from './refresh.js';
+import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 
 /** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
@@ -22,6 +23,7 @@ export const commands = [
   importCommand,
   refreshCommand,
   forecastCommand,
+  reportCommand,
   mappingCommand,
   modelsCommand,
   runsCommand,

@@ -145,6 +145,9 @@ function memoryWarehouse(all: readonly DailyCounts[]) {
     readPublished: async () => published.rows,
     readMapping: async () => published.mapping,
     readModelSelection: async () => published.selection,
+    readRun: async () => null,
+    readForecastVsActual: async () => [],
+    readLatestBacktest: async () => null,
     saveBacktest: async (run, results) => void backtests.push({ run, results }),
     close: async () => undefined,
   };
