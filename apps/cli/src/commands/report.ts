@@ -25,7 +25,10 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
       .option('by', { choices: ['channel', 'segment'] as const, describe: 'Small multiples by super-segment or by Channel × Source only', defaultDescription: 'both' })
       .option('top', { type: 'number', default: 5, describe: 'How many Channel × Source combinations get a chart (the most forecast SQLs)' })
       .example('$0 report', 'report.html for the production run')
-      .example('$0 report --run 2025-05-01-ab12 --out may.html', 'The report of an earlier published run')
+      .example(
+        `$0 report --run "$($0 runs --json | jq -r '[.[] | select(.status == "published")] | last | .run_id')" --out oldest.html`,
+        'The report of another published run (here the oldest; any run_id of `funnelcast runs`)',
+      )
       .example('$0 report --by segment', 'Only the super-segment charts besides the total') as unknown as Argv<ReportArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top must be a whole number ≥ 0, got ${String(args.top)}`);
