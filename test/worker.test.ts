@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
 import { createRedisConnection, createRefreshQueueEvents, refreshJobId } from '@funnelcast/worker';
 import { runCli, runCliJson, tempDir } from './support/cli.js';
+import { startControlledRedis } from './support/redis-control.js';
 import { obliterateQueue, startRedis, startWorkerProcess, workerPath, type TestRedis, type WorkerProcess } from '@funnelcast/worker/testing';
 
 /** The demo data's published forecast: history before 2025-06-01. */
@@ -236,35 +236,6 @@ describe('funnelcast-worker end to end', () => {
   });
 });
 
-/** A private redis-server on a free port, with `args` (e.g. `--requirepass`), for tests that stop or lock it. */
-async function privateRedis(args: readonly string[] = []): Promise<{ port: number; stop: () => Promise<void> }> {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-  });
-  server.removeAllListeners('exit');
-  server.stdout.resume();
-  return {
-    port,
-    stop: async () => {
-      if (server.exitCode !== null || server.signalCode !== null) return;
-      server.kill('SIGKILL');
-      await once(server, 'exit');
-    },
-  };
-}
-
 /** Runs the built worker until it exits or `ms` pass (then SIGTERM), with everything it printed. */
 async function runWorkerFor(args: readonly string[], env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [workerPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -282,7 +253,7 @@ describe('credentials never printed', () => {
   it('by the worker, enqueue or queue status: wrong password, ?password= in the URL, malformed URL', async () => {
     const password = `pw-${randomUUID()}`;
     const wrong = `wrong-${randomUUID()}`;
-    const locked = await privateRedis(['--requirepass', password]);
+    const locked = await startControlledRedis(['--requirepass', password]);
     try {
       const { configPath } = await setup('secrets');
       const everything: string[] = [];
@@ -343,7 +314,7 @@ describe('queue commands', () => {
 
 describe('shutdown', () => {
   it('stops within the shutdown timeout on SIGTERM when its Redis is gone', async () => {
-    const own = await privateRedis();
+    const own = await startControlledRedis();
     try {
       const { configPath } = await setup('redis-gone');
       const w = await startedWorker(configPath, { REDIS_URL: `redis://127.0.0.1:${own.port}`, FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_SHUTDOWN_TIMEOUT_MS: '3000' });

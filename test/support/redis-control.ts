@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort, launchRedisServer } from '@funnelcast/worker/testing';
 
 /**
- * A private `redis-server` the chaos suite can hurt: restart empty on the same port, freeze and thaw. (The shared
- * test Redis of `@funnelcast/worker/testing` may be an outside server named by `REDIS_URL`, which must not be killed.)
+ * A private `redis-server` a test can hurt: restart empty on the same port, freeze and thaw, stop. (The shared test
+ * Redis of `@funnelcast/worker/testing` may be an outside server named by `REDIS_URL`, which must not be killed.)
  */
 export interface ControlledRedis {
+  readonly port: number;
   readonly url: string;
   /** Kills the server and starts an empty one on the same port, as a Redis without persistence comes back. */
   restartEmpty(): Promise<void>;
@@ -17,33 +18,6 @@ export interface ControlledRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function launch(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new Error(`cannot start redis-server: ${error.message}`)));
-    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
-    server.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-  });
-  server.removeAllListeners('exit');
-  for (const stream of [server.stdout!, server.stderr!]) stream.removeAllListeners('data').resume();
-  return server;
-}
-
 async function kill(server: ChildProcess): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = once(server, 'exit');
@@ -52,15 +26,16 @@ async function kill(server: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Starts a redis-server on a free loopback port. */
-export async function startControlledRedis(): Promise<ControlledRedis> {
+/** Starts a redis-server on a free loopback port, with extra `args` (e.g. `--requirepass`). */
+export async function startControlledRedis(args: readonly string[] = []): Promise<ControlledRedis> {
   const port = await freePort();
-  let server = await launch(port);
+  let server = await launchRedisServer(port, args);
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
     async restartEmpty() {
       await kill(server);
-      server = await launch(port);
+      server = await launchRedisServer(port, args);
     },
     freeze: () => void server.kill('SIGSTOP'),
     thaw: () => void server.kill('SIGCONT'),
