@@ -65,8 +65,9 @@ export function v31Features(segment: string, date: string, past: readonly number
  * script loop would run the same number of ML.PREDICT child jobs anyway while hiding which day failed. The cost
  * is one query per horizon day (90 by default), each scoring a handful of rows from parameters.
  *
- * The tree has no interval of its own: the variance is Poisson's (the mean), and the pipeline widens it from
- * backtest residuals by horizon. `onProgress` counts horizon days (every series advances together).
+ * The tree has no interval of its own: the variance is Poisson's (the mean), which leaves out the error of the
+ * recursion itself, so its intervals are narrower than its backtests' errors; nothing widens them yet.
+ * `onProgress` counts horizon days (every series advances together).
  */
 export function createV31BqmlForecaster(jobs: JobRunner, model: ModelRef): Forecaster {
   const sql = v31PredictSql(model);
