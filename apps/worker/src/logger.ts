@@ -45,7 +45,7 @@ export function serializeError(error: unknown): unknown {
 export interface LoggerOptions {
   /** @defaultValue `info` */
   readonly level?: string;
-  /** Where lines go. @defaultValue stdout */
+  /** Where lines go. @defaultValue stdout, written synchronously */
   readonly destination?: DestinationStream;
   /**
    * Values never written, whatever carries them (e.g. the Redis password from `urlSecrets(REDIS_URL)`): the last
@@ -65,5 +65,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     serializers: { err: serializeError },
     ...(secrets.length > 0 ? { hooks: { streamWrite: (line: string) => secrets.reduce((text, secret) => text.split(secret).join('***'), line) } } : {}),
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  // Synchronous on stdout: the worker exits with process.exit right after its last lines ('worker stopped'), and an
+  // asynchronous stream lost them when the pipe's reader was slow.
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
