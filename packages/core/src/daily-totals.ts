@@ -1,6 +1,6 @@
 import type { ProductionRow } from './columns.js';
-import { totalDistribution } from './total-distribution.js';
-import { STAGES, type IsoDate, type Stage } from './vocabulary.js';
+import { landings } from './landings.js';
+import type { IsoDate, Stage } from './vocabulary.js';
 
 /**
  * One stage's total over some production rows on one day: what happened on an ACTUAL day, the forecast and the
@@ -19,53 +19,16 @@ export interface DailyTotal {
   readonly upper95: number | null;
 }
 
-interface DaySum {
-  forecastDay: boolean;
-  actual: number;
-  mean: number;
-  ownVariance: number;
-  sharedSd: number;
-}
-
 /**
  * Daily totals per stage of `rows` (any subset: everything, a super-segment's combinations, one combination), sorted
- * by date then stage. A day's bounds come from {@link totalDistribution} of the rows' summed moments, as landings'
- * do, so a total's band is never the sum of its cells' bounds.
+ * by date then stage: the day landings of {@link landings}, so a total's band is never the sum of its cells' bounds.
+ * Forecast rows carry no actuals, so a forecast day's landing bounds are its forecast's.
  */
 export function dailyTotals(rows: readonly ProductionRow[]): DailyTotal[] {
-  const days = new Map<IsoDate, Record<Stage, DaySum>>();
-  for (const row of rows) {
-    let day = days.get(row.date_day);
-    if (!day) {
-      const empty = (): DaySum => ({ forecastDay: false, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 });
-      days.set(row.date_day, (day = { mqls: empty(), sqls: empty(), sqos: empty() }));
-    }
-    for (const stage of STAGES) {
-      const sum = day[stage];
-      sum.forecastDay ||= row.data_type === 'FORECAST';
-      sum.actual += row[`${stage}_actual`] ?? 0;
-      sum.mean += row[`${stage}_forecast`] ?? 0;
-      sum.ownVariance += row[`${stage}_own_var`] ?? 0;
-      sum.sharedSd += row[`${stage}_shared_sd`] ?? 0;
-    }
-  }
-  return [...days.keys()].sort().flatMap((date) =>
-    STAGES.map((stage): DailyTotal => {
-      const sum = days.get(date)![stage];
-      if (!sum.forecastDay) {
-        return { date, stage, actual: sum.actual, forecast: null, lower50: null, upper50: null, lower95: null, upper95: null };
-      }
-      const total = totalDistribution({ mean: sum.mean, ownVariance: sum.ownVariance, sharedSd: sum.sharedSd });
-      return {
-        date,
-        stage,
-        actual: null,
-        forecast: total.mean,
-        lower50: total.lower50,
-        upper50: total.upper50,
-        lower95: total.lower95,
-        upper95: total.upper95,
-      };
-    }),
-  );
+  const forecastDays = new Set(rows.filter((row) => row.data_type === 'FORECAST').map((row) => row.date_day));
+  return landings(rows, 'day').map((day): DailyTotal => {
+    const { periodStart: date, stage } = day;
+    if (!forecastDays.has(date)) return { date, stage, actual: day.actualToDate, forecast: null, lower50: null, upper50: null, lower95: null, upper95: null };
+    return { date, stage, actual: null, forecast: day.forecast, lower50: day.lower50, upper50: day.upper50, lower95: day.lower95, upper95: day.upper95 };
+  });
 }
