@@ -68,6 +68,13 @@ const bigqueryTarget = z
     apiEndpoint: z.url().optional(),
     /** Refuse queries that would bill more than this many bytes. */
     maximumBytesBilled: z.number().int().positive().optional(),
+    /**
+     * How long one BigQuery job may run before it is cancelled (sent as the job's `jobTimeoutMs`, and enforced by
+     * funnelcast too: BigQuery only tries to stop a job past it). @defaultValue 3600000 (one hour)
+     */
+    jobTimeoutMs: z.number().int().min(1000).max(21_600_000).default(3_600_000),
+    /** On-demand price of a TiB scanned, in dollars, for the costs a dry run prints. @defaultValue 6.25 */
+    pricePerTiB: z.number().min(0).max(1_000_000).default(6.25),
     /** Labels put on every job, for cost attribution. @defaultValue `{ app: 'funnelcast' }` */
     labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().regex(/^[a-z0-9_-]{0,63}$/)).default({ app: 'funnelcast' }),
   })

@@ -1,10 +1,10 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { ARIMA_PLUS, todayUtc, V31_BQML, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
-import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
+import { arimaPlusSql, createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
 import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } from './history-sql.js';
-import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
+import { createJobRunner, dryRunJobRunner, type DryRunLedger, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
 import {
@@ -18,7 +18,8 @@ import {
   readPublished,
   readRun,
 } from './read.js';
-import { createV31BqmlForecaster } from './v31-bqml-forecaster.js';
+import { createV31BqmlForecaster, v31PredictSql, V31_FEATURES } from './v31-bqml-forecaster.js';
+import { rowsParamType } from './row-values.js';
 
 /** Options of {@link createBigQueryWarehouse}. */
 export interface BigQueryWarehouseOptions {
@@ -34,6 +35,14 @@ export interface BigQueryWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** The configured super-segments: history reads refuse leads of any other. @defaultValue unchecked */
   readonly superSegments?: readonly string[];
+  /** Cancels the job in flight and fails the call in progress when it aborts (a refresh interrupted or shut down). */
+  readonly signal?: AbortSignal;
+  /**
+   * Dry-run mode: every statement any method sends goes out as a BigQuery dry-run job and is recorded here with its
+   * bytes; nothing runs or is written, and reads return nothing. What `--dry-run` uses on BigQuery.
+   * @defaultValue statements run
+   */
+  readonly dryRun?: DryRunLedger;
 }
 
 /** The BigQuery warehouse: core's {@link Warehouse}, in-warehouse forecasters, and dry-run cost estimates. */
@@ -47,6 +56,11 @@ export interface BigQueryWarehouse extends Warehouse {
   estimateHistoryBytes(request: HistoryRequest): Promise<number>;
   /** Every DDL statement {@link Warehouse.ensureSchema} runs, for review and dry runs. */
   schemaStatements(): string[];
+  /**
+   * Sends the statement a refresh reads `model`'s forecast with (`arima-plus`: ML.FORECAST, `v3.1-bqml`: ML.PREDICT)
+   * over `horizon` days, with no feature rows: for the cost plan of a dry run.
+   */
+  sendModelRead(model: (typeof IN_WAREHOUSE_MODELS)[number], horizon: number): Promise<void>;
 }
 
 /**
@@ -65,15 +79,19 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
     ...(options.authClient === undefined ? {} : { authClient: options.authClient }),
   });
-  const jobs = createJobRunner(
+  const runner = createJobRunner(
     client,
     {
       location: target.location,
       labels: target.labels,
+      jobTimeoutMs: target.jobTimeoutMs,
+      signal: options.signal,
+      origin: { keyFilename: target.keyFilename, apiEndpoint: target.apiEndpoint },
       ...(target.maximumBytesBilled === undefined ? {} : { maximumBytesBilled: target.maximumBytesBilled }),
     },
     options.retry,
   );
+  const jobs = options.dryRun ? dryRunJobRunner(runner, options.dryRun) : runner;
   const ref: DatasetRef = { projectId: target.projectId, dataset: target.dataset };
   const leads = leadsSource(target);
   const statements = schemaStatements(ref, leads);
@@ -110,12 +128,16 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     readForecastVsActual: () => readForecastVsActual(jobs, ref),
     readLatestBacktest: () => readLatestBacktest(jobs, ref),
     forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
-    estimateBytes: (sql, input) => jobs.dryRun(sql, input),
+    estimateBytes: (sql, input) => runner.dryRun(sql, input),
     async estimateHistoryBytes(request) {
-      const bytes = await Promise.all(allHistoryQueries(leads, request, checks()).map((q) => jobs.dryRun(q.sql, q.input)));
+      const bytes = await Promise.all(allHistoryQueries(leads, request, checks()).map((q) => runner.dryRun(q.sql, q.input)));
       return bytes.reduce((a, b) => a + b, 0);
     },
     schemaStatements: () => [...statements],
+    async sendModelRead(model, horizon) {
+      if (model === ARIMA_PLUS) await jobs.query(arimaPlusSql(modelRef(target.mqlModelName), horizon).forecast);
+      else await jobs.query(v31PredictSql(modelRef(target.sqlModelName)), { params: { features: [] }, types: { features: rowsParamType(V31_FEATURES) } });
+    },
     // The client holds no sockets of its own beyond Node's agent; there is nothing to release.
     close: async () => undefined,
   };

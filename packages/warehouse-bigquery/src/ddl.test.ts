@@ -10,6 +10,8 @@ const target = (leads: BigQueryTarget['leads']): BigQueryTarget => ({
   ...ref,
   location: 'US',
   leads,
+  jobTimeoutMs: 3_600_000,
+  pricePerTiB: 6.25,
   sqlModelName: 'model_tof_sql_regressor_v3_1_final',
   mqlModelName: 'model_mql_arima_plus',
   labels: { app: 'funnelcast' },

@@ -34,7 +34,7 @@ const dailyCountEvents = (table: string) => `events AS (
 )`;
 
 /** The leads source of a target's `leads` setting. @throws ConfigError when a table name is invalid. */
-export function leadsSource(target: BigQueryTarget): LeadsSource {
+export function leadsSource(target: Pick<BigQueryTarget, 'leads' | 'projectId' | 'dataset'>): LeadsSource {
   const { leads, projectId, dataset } = target;
   if ('dailyCountsTable' in leads) {
     const table = configuredTablePath(leads.dailyCountsTable, projectId, dataset, 'leads.dailyCountsTable');

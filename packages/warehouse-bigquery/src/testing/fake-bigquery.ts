@@ -35,6 +35,8 @@ export interface FakeJob {
   readonly maximumBytesBilled: string | undefined;
   readonly location: string | undefined;
   readonly authorization: string | undefined;
+  /** The job's `jobTimeoutMs`, as sent. */
+  readonly jobTimeoutMs: string | undefined;
   /** Parameters decoded to plain values (arrays of structs as arrays of objects). */
   readonly params: Record<string, unknown>;
 }
@@ -60,6 +62,15 @@ export interface FakeBigQueryOptions {
   readonly ml?: (job: FakeJob, exec: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<FakeResult | undefined>;
   /** Bytes a dry run reports. @defaultValue 1048576 */
   readonly dryRunBytes?: number;
+  /** The location datasets.get reports. @defaultValue `EU` */
+  readonly datasetLocation?: string;
+  /**
+   * The IAM permissions tables.testIamPermissions grants on every table (of those asked).
+   * @defaultValue every permission asked
+   */
+  readonly permissions?: readonly string[];
+  /** BigQuery ML models that exist (models.get), by `dataset.model`. @defaultValue none */
+  readonly models?: readonly string[];
 }
 
 /** The running fake. */
@@ -77,6 +88,17 @@ export interface FakeBigQuery {
    * statements before it ran — a crash in the middle of a transaction. `null` clears it.
    */
   failStatement(pattern: RegExp | null): void;
+  /** Makes jobs whose SQL matches `pattern` run until cancelled (jobs.cancel); `null` clears it. */
+  hangMatching(pattern: RegExp | null): void;
+  /** Ids of the jobs cancelled with jobs.cancel, in order. */
+  readonly cancelled: string[];
+  /**
+   * The OAuth token endpoint credential files can name (`token_url`): it grants an access token for any refresh
+   * token, or refuses with `invalid_grant` after {@link FakeBigQuery.refuseTokens}.
+   */
+  readonly tokenUrl: string;
+  /** Makes the token endpoint answer `invalid_grant` (a revoked or expired credential). */
+  refuseTokens(): void;
   /** Runs DuckDB SQL directly (to load leads, or to look behind the views). */
   exec(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -194,6 +216,10 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
   const faults: FakeFault[] = [];
   let matching: { pattern: RegExp; fault: FakeFault; left: number } | null = null;
   let failingStatement: RegExp | null = null;
+  let hanging: RegExp | null = null;
+  let tokensRefused = false;
+  const running = new Set<string>();
+  const cancelled: string[] = [];
   // One DuckDB connection: statements run one at a time, in arrival order.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -246,6 +272,14 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     failStatement: (pattern) => {
       failingStatement = pattern;
     },
+    hangMatching: (pattern) => {
+      hanging = pattern;
+    },
+    cancelled,
+    tokenUrl: '',
+    refuseTokens: () => {
+      tokensRefused = true;
+    },
     exec: (sql) => serial(() => execNow(sql)),
     close: async () => {
       // The client's keep-alive sockets would hold close() open until they time out.
@@ -275,6 +309,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
       maximumBytesBilled: query?.maximumBytesBilled,
       location: body.jobReference?.location,
       authorization: request.headers.authorization,
+      jobTimeoutMs: (body.configuration as { jobTimeoutMs?: string } | undefined)?.jobTimeoutMs,
       params: Object.fromEntries(parameters.map((p) => [p.name, plainValue(p.parameterType, p.parameterValue)])),
     };
     jobs.push(job);
@@ -294,6 +329,10 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
       statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } },
     };
     if (job.dryRun) return send(response, 200, resource);
+    if (hanging?.test(job.sql)) {
+      running.add(jobId);
+      return send(response, 200, { ...resource, status: { state: 'RUNNING' } });
+    }
     try {
       const result = await serial(async () => {
         if (ML_STATEMENT.test(job.sql)) {
@@ -315,6 +354,12 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
   }
 
   function queryResults(response: ServerResponse, projectId: string, jobId: string): void {
+    if (cancelled.includes(jobId)) return sendError(response, 400, 'stopped', 'Job execution was cancelled: User requested cancellation');
+    // BigQuery holds the request a while, then says the job is not complete; the client asks again.
+    if (running.has(jobId)) {
+      setTimeout(() => send(response, 200, { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId }, jobComplete: false }), 50);
+      return;
+    }
     const result = results.get(jobId);
     if (!result) return sendError(response, 404, 'notFound', `Not found: Job ${projectId}:${jobId}`);
     send(response, 200, {
@@ -331,11 +376,54 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     });
   }
 
+  async function answerToken(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    await readBody(request).catch(() => undefined);
+    if (tokensRefused) return send(response, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    send(response, 200, { access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' });
+  }
+
+  // jobs.cancel, datasets.get, tables.get, models.get and tables.testIamPermissions, from the DuckDB catalog.
+  async function answerResource(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray): Promise<void> {
+    const [, projectId = '', cancelId, datasetId = '', kind, name = '', testing] = match;
+    if (cancelId) {
+      const jobId = decodeURIComponent(cancelId);
+      cancelled.push(jobId);
+      running.delete(jobId);
+      return send(response, 200, { kind: 'bigquery#jobCancelResponse', job: { jobReference: { projectId, jobId }, status: { state: 'DONE' } } });
+    }
+    const schemas = await serial(() => execNow(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = '${datasetId.replace(/'/g, "''")}'`));
+    if (schemas.length === 0) return sendError(response, 404, 'notFound', `Not found: Dataset ${projectId}:${datasetId}`);
+    if (!kind) {
+      return send(response, 200, { kind: 'bigquery#dataset', datasetReference: { projectId, datasetId }, location: options.datasetLocation ?? 'EU' });
+    }
+    if (testing) {
+      const asked = ((await readBody(request)) as { permissions?: string[] }).permissions ?? [];
+      return send(response, 200, { permissions: asked.filter((p) => !options.permissions || options.permissions.includes(p)) });
+    }
+    if (kind === 'models') {
+      const known = options.models?.includes(`${datasetId}.${name}`);
+      return known
+        ? send(response, 200, { kind: 'bigquery#model', modelReference: { projectId, datasetId, modelId: name } })
+        : sendError(response, 404, 'notFound', `Not found: Model ${projectId}:${datasetId}.${name}`);
+    }
+    const columns = await serial(() =>
+      execNow(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '${datasetId.replace(/'/g, "''")}' AND table_name = '${name.replace(/'/g, "''")}' ORDER BY ordinal_position`),
+    );
+    if (columns.length === 0) return sendError(response, 404, 'notFound', `Not found: Table ${projectId}:${datasetId}.${name}`);
+    const fields = columns.map((c) => ({ name: String(c.column_name), type: fieldType(String(c.data_type)), mode: 'NULLABLE' }));
+    send(response, 200, { kind: 'bigquery#table', tableReference: { projectId, datasetId, tableId: name }, schema: { fields } });
+  }
+
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/bigquery\/v2\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?$/.exec(url.pathname);
     const [, projectId = '', collection, id] = match ?? [];
+    const resource = /^\/bigquery\/v2\/projects\/([^/]+)\/(?:jobs\/([^/]+)\/cancel|datasets\/([^/]+)(?:\/(tables|models)\/([^/:]+)(:testIamPermissions)?)?)$/.exec(url.pathname);
     const handle = async () => {
+      if (url.pathname === '/token' && request.method === 'POST') return answerToken(request, response);
+      // BigQuery refuses a request without credentials (the client then reports why it had none).
+      if (!request.headers.authorization) return sendError(response, 401, 'unauthorized', 'Request is missing required authentication credential.');
+      if (resource) return answerResource(request, response, resource);
       if (collection === 'jobs' && !id && request.method === 'POST') return insertJob(request, response, projectId);
       if (collection === 'queries' && id && request.method === 'GET') return queryResults(response, projectId, decodeURIComponent(id));
       if (collection === 'jobs' && id && request.method === 'GET') {
@@ -347,5 +435,5 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, { apiEndpoint: `http://127.0.0.1:${port}` });
+  return Object.assign(fake, { apiEndpoint: `http://127.0.0.1:${port}`, tokenUrl: `http://127.0.0.1:${port}/token` });
 }

@@ -31,6 +31,8 @@ export function fakeTarget(fake: FakeBigQuery, overrides: Partial<BigQueryTarget
     apiEndpoint: fake.apiEndpoint,
     labels: { app: 'funnelcast', team: 'revops' },
     maximumBytesBilled: 5_000_000_000,
+    jobTimeoutMs: 60_000,
+    pricePerTiB: 6.25,
     ...overrides,
   };
 }
