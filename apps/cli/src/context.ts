@@ -11,6 +11,8 @@ export interface GlobalOptions {
   readonly db?: string;
   /** The configured target to use. */
   readonly target?: string;
+  /** Aborted on Ctrl-C or SIGTERM: the command stops and cancels its BigQuery jobs in flight (set by main.ts). */
+  readonly signal?: AbortSignal;
 }
 
 /**

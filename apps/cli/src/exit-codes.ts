@@ -10,12 +10,16 @@ import { snakeCaseKeys } from './json-keys.js';
  */
 export const ExitCode = { ok: 0, validation: 1, usage: 2, environment: 3, internal: 4 } as const;
 
-/** A command that ran but did not succeed, with the exit code to report (e.g. `lookml --check` found drift). */
+/**
+ * A command that ran but did not succeed, with the exit code to report (e.g. `lookml --check` found drift). `reported`:
+ * the command already printed its result (doctor's checks), so `--json` prints nothing more.
+ */
 export class CommandFailure extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
     readonly details?: unknown,
+    readonly reported = false,
   ) {
     super(message);
     this.name = 'CommandFailure';

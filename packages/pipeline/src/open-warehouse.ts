@@ -16,16 +16,16 @@ export type OpenMode = 'create' | 'existing';
 
 /**
  * Opens the warehouse of a configured target. Drivers load lazily, so commands that never touch a warehouse (and
- * `--help`) stay instant.
+ * `--help`) stay instant. `signal` cancels a BigQuery target's jobs in flight when it aborts.
  * @throws ConfigError when the target is unknown, or its database is missing and `mode` is `existing`.
  */
-export async function openWarehouse(config: FunnelcastConfig, targetName: string | undefined, mode: OpenMode): Promise<OpenedWarehouse> {
+export async function openWarehouse(config: FunnelcastConfig, targetName: string | undefined, mode: OpenMode, signal?: AbortSignal): Promise<OpenedWarehouse> {
   const { name, target } = resolveTarget(config, targetName);
   if (target.type === 'duckdb') {
     return { name, warehouse: await openDuckDb(config, target.path, mode) };
   }
   const { createBigQueryWarehouse } = await import('@funnelcast/warehouse-bigquery');
-  return { name, warehouse: createBigQueryWarehouse(target, { superSegments: config.superSegments }) };
+  return { name, warehouse: createBigQueryWarehouse(target, { superSegments: config.superSegments, ...(signal ? { signal } : {}) }) };
 }
 
 /**

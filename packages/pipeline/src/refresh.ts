@@ -39,6 +39,33 @@ export function runIdFor(asOf: IsoDate, startedAt: Date): string {
   return `fc_${asOf.replaceAll('-', '')}_${stamp}_${randomBytes(3).toString('hex')}`;
 }
 
+/** The record of a new run, `running` since `startedAt`, before anything is computed. */
+export function newRunRecord(
+  config: FunnelcastConfig,
+  run: { runId: string; asOf: IsoDate; horizon: number; startedAt: string; models: { mqls: string; sqls: string }; owner: string; requestId: string | null },
+): RunRecord {
+  return {
+    run_id: run.runId,
+    as_of: run.asOf,
+    status: 'running',
+    config_hash: stableHash(forecastSettings(config, run.horizon)),
+    horizon: run.horizon,
+    mql_model: run.models.mqls,
+    sql_model: run.models.sqls,
+    started_at: run.startedAt,
+    finished_at: null,
+    published_at: null,
+    timings_json: null,
+    row_count: null,
+    mapping_row_count: null,
+    error: null,
+    warnings_json: null,
+    owner: run.owner,
+    heartbeat_at: run.startedAt,
+    request_id: run.requestId,
+  };
+}
+
 /** What a refresh answers when another execution of its request already published: that run, nothing recomputed. */
 function alreadyPublishedSummary(
   run: RunRecord,
@@ -88,7 +115,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   validateOptions(requestedAsOf, requestedHorizon);
   const { name: target } = resolveTarget(config, options.target);
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
-  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create');
+  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create', options.signal);
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
   const leaseMs = leaseMsOf(config);
   let recorded: string | undefined;
@@ -125,26 +152,15 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     const forecasters = options.forecasters ?? (await resolveForecasters(config, warehouse));
     const startedAt = now().toISOString();
     const runId = runIdFor(asOf, new Date(startedAt));
-    const record: RunRecord = {
-      run_id: runId,
-      as_of: asOf,
-      status: 'running',
-      config_hash: stableHash(forecastSettings(config, horizon)),
+    const record = newRunRecord(config, {
+      runId,
+      asOf,
       horizon,
-      mql_model: forecasters.mqls[0]!.name,
-      sql_model: forecasters.sqls[0]!.name,
-      started_at: startedAt,
-      finished_at: null,
-      published_at: null,
-      timings_json: null,
-      row_count: null,
-      mapping_row_count: null,
-      error: null,
-      warnings_json: null,
+      startedAt,
+      models: { mqls: forecasters.mqls[0]!.name, sqls: forecasters.sqls[0]!.name },
       owner: options.owner ?? defaultOwner(),
-      heartbeat_at: startedAt,
-      request_id: options.requestId ?? null,
-    };
+      requestId: options.requestId ?? null,
+    });
     if (!options.dryRun) {
       await warehouse.startRun(record);
       recorded = runId;

@@ -6,5 +6,6 @@
 export { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery-warehouse.js';
 export { V31_FEATURES } from './v31-bqml-forecaster.js';
 export type { BigQueryTarget } from './leads-source.js';
-export type { QueryInput, RetryPolicy } from './job-runner.js';
+export type { DryRunLedger, QueryInput, RetryPolicy, StatementCost } from './job-runner.js';
 export { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE } from './lead-checks.js';
+export { preflight, type PreflightCheck, type PreflightOptions } from './preflight.js';

@@ -3,6 +3,7 @@ import type { GlobalOptions } from '../context.js';
 import { backtestCommand } from './backtest.js';
 import { demoCommand } from './demo.js';
 import { docsCommand } from './docs.js';
+import { doctorCommand } from './doctor.js';
 import { enqueueCommand } from './enqueue.js';
 import { forecastCommand } from './forecast.js';
 import { importCommand } from './import.js';
@@ -28,6 +29,7 @@ export const commands = [
   modelsCommand,
   runsCommand,
   backtestCommand,
+  doctorCommand,
   lookmlCommand,
   docsCommand,
   enqueueCommand,

@@ -1,8 +1,10 @@
+import { resolveTarget } from '@funnelcast/core';
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
+import { renderCostPlan } from '../render-cost-plan.js';
 import { renderRefreshSummary, summaryJson } from '../render-summary.js';
 
 /** Options of `funnelcast refresh`. */
@@ -17,7 +19,11 @@ export function refreshOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it, or on the day after the last day of data that stopped before it (stale data)', defaultDescription: 'today (UTC)' })
     .option('horizon', { type: 'number', describe: 'Days to forecast, 1–1000', defaultDescription: 'config horizon, 90' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and validate, publish nothing' });
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'Publish nothing. DuckDB: compute and validate the forecast. BigQuery: send only dry-run jobs and print what each statement would scan and cost (nothing runs, no forecast)',
+    });
 }
 
 /** `funnelcast refresh`: recompute and publish the forecast. */
@@ -28,9 +34,20 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
     refreshOptions(yargs)
       .example('$0 refresh', 'Forecast the next 90 days from everything before today, each stage by the models its own backtest prefers')
       .example('$0 refresh --as-of 2025-10-01 --horizon 31', 'Forecast October 2025 from history before it')
-      .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary') as unknown as Argv<RefreshArgs>,
+      .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary (on BigQuery: the cost plan)') as unknown as Argv<RefreshArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
+    if (args.dryRun && resolveTarget(config, args.target).target.type === 'bigquery') {
+      const { planRefreshCost } = await import('@funnelcast/pipeline');
+      const plan = await planRefreshCost(config, {
+        ...(args.target ? { target: args.target } : {}),
+        ...(args.asOf ? { asOf: args.asOf } : {}),
+        ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
+        ...(args.signal ? { signal: args.signal } : {}),
+      });
+      emit(args, plan, () => renderCostPlan(plan));
+      return;
+    }
     const { refresh } = await import('@funnelcast/pipeline');
     const progress = createProgressDisplay(process.stderr);
     try {
@@ -41,6 +58,7 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
           ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
           dryRun: args.dryRun,
           onProgress: progress.update,
+          ...(args.signal ? { signal: args.signal } : {}),
         }),
       );
       progress.stop();

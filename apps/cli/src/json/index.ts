@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { backtestJsonSchema } from './backtest.js';
+import { costPlanJsonSchema } from './cost-plan.js';
 import { demoJsonSchema } from './demo.js';
+import { doctorJsonSchema } from './doctor.js';
 import { enqueueJsonSchema } from './enqueue.js';
 import { errorJsonSchema } from './error.js';
 import { forecastJsonSchema } from './forecast.js';
@@ -13,12 +15,13 @@ import { refreshJsonSchema } from './refresh.js';
 import { runsJsonSchema } from './runs.js';
 
 /**
- * The schema of every command's `--json` output, by the command as typed (`queue status`), and of the error any of
- * them prints. docs/json/<name>.schema.json is generated from these (`npm run generate -w @funnelcast/cli`).
+ * The schema of every command's `--json` output, by the command as typed (`queue status`; `refresh --dry-run`, whose
+ * output on BigQuery is a cost plan), and of the error any of them prints. docs/json/<name>.schema.json is generated from these (`npm run generate -w @funnelcast/cli`).
  */
 export const JSON_OUTPUTS = {
   backtest: backtestJsonSchema,
   demo: demoJsonSchema,
+  doctor: doctorJsonSchema,
   enqueue: enqueueJsonSchema,
   forecast: forecastJsonSchema,
   import: importJsonSchema,
@@ -27,6 +30,7 @@ export const JSON_OUTPUTS = {
   models: modelsJsonSchema,
   'queue status': queueStatusJsonSchema,
   refresh: refreshJsonSchema,
+  'refresh --dry-run': costPlanJsonSchema,
   runs: runsJsonSchema,
   error: errorJsonSchema,
 } as const satisfies Readonly<Record<string, z.ZodType>>;
@@ -36,5 +40,5 @@ export type JsonOutputName = keyof typeof JSON_OUTPUTS;
 
 /** The file name of an output's schema under docs/json. */
 export function schemaFileName(name: JsonOutputName): string {
-  return `${name.replace(' ', '-')}.schema.json`;
+  return `${name.replace(/ -*/g, '-')}.schema.json`;
 }

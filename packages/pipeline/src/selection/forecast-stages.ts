@@ -136,16 +136,16 @@ function alternativesOf(
     });
 }
 
-/** Origins of the selection backtest with enough history before them and a full scored span before the as-of date. */
+/** Every origin the selection backtest of `asOf` may use, oldest first: each a full scored span before the as-of date. */
+export function selectionOriginDates(asOf: IsoDate): IsoDate[] {
+  return Array.from({ length: SELECTION.origins }, (_, i) => addDays(asOf, -(SELECTION.origins - i) * SELECTION.stepDays));
+}
+
+/** Origins of the selection backtest with enough history before them. */
 function selectionOrigins(history: FunnelHistory): IsoDate[] {
   const first = history.daily[0]?.date;
   if (first === undefined) return [];
-  const origins: IsoDate[] = [];
-  for (let k = SELECTION.origins; k >= 1; k--) {
-    const origin = addDays(history.asOf, -k * SELECTION.stepDays);
-    if (addDays(first, SELECTION.minHistoryDays) <= origin) origins.push(origin);
-  }
-  return origins;
+  return selectionOriginDates(history.asOf).filter((origin) => addDays(first, SELECTION.minHistoryDays) <= origin);
 }
 
 /**

@@ -418,7 +418,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/bigquery\/v2\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?$/.exec(url.pathname);
     const [, projectId = '', collection, id] = match ?? [];
-    const resource = /^\/bigquery\/v2\/projects\/([^/]+)\/(?:jobs\/([^/]+)\/cancel|datasets\/([^/]+)(?:\/(tables|models)\/([^/:]+)(:testIamPermissions)?)?)$/.exec(url.pathname);
+    const resource = /^\/bigquery\/v2\/projects\/([^/]+)\/(?:jobs\/([^/]+)\/cancel|datasets\/([^/]+)(?:\/(tables|models)\/([^/:]+)(\/?:testIamPermissions)?)?)$/.exec(url.pathname);
     const handle = async () => {
       if (url.pathname === '/token' && request.method === 'POST') return answerToken(request, response);
       // BigQuery refuses a request without credentials (the client then reports why it had none).
