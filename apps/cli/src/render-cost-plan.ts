@@ -28,7 +28,7 @@ export function renderCostPlan(plan: CostPlan): string {
     '',
     table(['step', 'statement', 'bytes', 'cost'], rows),
     '',
-    `Total: ${formatBytes(plan.totalBytes)} in ${plan.statements.length} statements, about ${formatUsd(plan.totalCostUsd)} at $${plan.pricePerTiB}/TiB (pricePerTiB in the target)` +
+    `Total: ${formatBytes(plan.totalBytes)} in ${plan.statements.length} statements, about ${formatUsd(plan.totalCostUsd)} at $${plan.pricePerTib}/TiB (pricePerTiB in the target)` +
       (plan.unpriced > 0 ? `; ${plan.unpriced} statement(s) could not be priced (see above).` : '.'),
   ].join('\n');
 }

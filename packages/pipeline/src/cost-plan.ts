@@ -27,7 +27,7 @@ export interface CostPlan {
   readonly asOf: IsoDate;
   readonly horizon: number;
   /** Dollars per TiB the costs are priced at (the target's `pricePerTiB`). */
-  readonly pricePerTiB: number;
+  readonly pricePerTib: number;
   readonly statements: readonly PricedStatement[];
   readonly totalBytes: number;
   readonly totalCostUsd: number;
@@ -104,7 +104,7 @@ export async function planRefreshCost(config: FunnelcastConfig, options: CostPla
     target: name,
     asOf,
     horizon,
-    pricePerTiB: target.pricePerTiB,
+    pricePerTib: target.pricePerTiB,
     statements,
     totalBytes,
     totalCostUsd: (totalBytes / TIB) * target.pricePerTiB,

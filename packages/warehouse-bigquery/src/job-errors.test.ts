@@ -61,6 +61,9 @@ describe('BigQuery job errors', () => {
       expect(fault).toBeInstanceOf(EnvironmentError);
       expect(String(fault)).toContain('Cannot read the key file /keys/sa.json (ENOENT): fix keyFilename in the target');
       expect(environmentFault(new SyntaxError('Unexpected token n in JSON'), { keyFilename: '/keys/sa.json' })?.message).toContain('not a Google credentials JSON file');
+      expect(environmentFault(new Error('private_key and client_email are required.'), { keyFilename: '/keys/sa.json' })?.message).toBe(
+        'Cannot read the key file /keys/sa.json (not a Google credentials JSON file: private_key and client_email are required.): fix keyFilename in the target, or download a new service-account key there.',
+      );
     });
 
     it('refused credentials (invalid_grant, 401): the login again, or the key file to replace', () => {

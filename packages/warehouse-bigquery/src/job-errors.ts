@@ -99,9 +99,11 @@ export function environmentFault(error: unknown, origin: FaultOrigin = {}): Funn
     );
   }
   const keyFile = origin.keyFilename;
-  const aboutKeyFile = keyFile !== undefined && (message.includes(keyFile) || (error as { path?: unknown }).path === keyFile || error instanceof SyntaxError);
+  // google-auth reads the key file on first use: a missing file, bad JSON, or JSON that is not a key.
+  const notAKey = error instanceof SyntaxError || /private_key|client_email|incoming JSON object|credential type/i.test(message);
+  const aboutKeyFile = keyFile !== undefined && (message.includes(keyFile) || (error as { path?: unknown }).path === keyFile || notAKey);
   if (aboutKeyFile) {
-    const why = typeof code === 'string' ? code : 'not a Google credentials JSON file';
+    const why = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : `not a Google credentials JSON file: ${message}`;
     return new EnvironmentError(`Cannot read the key file ${keyFile} (${why}): fix keyFilename in the target, or download a new service-account key there.`, options);
   }
   const grant = data?.error === 'invalid_grant' || message.includes('invalid_grant');

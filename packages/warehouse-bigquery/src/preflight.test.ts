@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { preflight } from './preflight.js';
 import { startFakeBigQuery, type FakeBigQuery, type FakeBigQueryOptions } from './testing/fake-bigquery.js';
-import { fakeTarget, fixedTokenClient, LEADS_DDL } from './testing/open-fake-warehouse.js';
+import { authorizedUserKey, fakeTarget, fixedTokenClient, LEADS_DDL } from './testing/open-fake-warehouse.js';
 import type { BigQueryTarget } from './leads-source.js';
 
 let fake: FakeBigQuery | undefined;
@@ -67,15 +67,3 @@ describe('BigQuery preflight (funnelcast doctor)', () => {
     ]);
   });
 });
-
-/** A credentials file whose token endpoint is the fake's (an external-account authorized user names its own). */
-export function authorizedUserKey(tokenUrl: string) {
-  return {
-    type: 'external_account_authorized_user',
-    audience: '//iam.googleapis.com/locations/global/workforcePools/test/providers/test',
-    client_id: 'funnelcast-test',
-    client_secret: 'funnelcast-test',
-    refresh_token: 'funnelcast-test',
-    token_url: tokenUrl,
-  };
-}

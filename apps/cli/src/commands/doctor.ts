@@ -11,7 +11,7 @@ export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   builder: (yargs) =>
     yargs
       .example('$0 doctor', 'Check the default target; exit 0 when every check passes, 3 when one fails')
-      .example('$0 doctor --target warehouse --json', 'Check a BigQuery target; JSON, one entry per check') as unknown as Argv<GlobalOptions>,
+      .example('$0 doctor --json', 'The same as JSON, one entry per check (run it with --target T for a BigQuery target)') as unknown as Argv<GlobalOptions>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { doctor } = await import('@funnelcast/pipeline');

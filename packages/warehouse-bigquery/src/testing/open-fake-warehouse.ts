@@ -18,6 +18,21 @@ export function fixedTokenClient(): OAuth2Client {
   return client;
 }
 
+/**
+ * A credentials file (an external-account authorized user, which names its own token endpoint) whose tokens come from
+ * `tokenUrl`, the fake's: what a process that cannot be handed an auth client (the CLI) authenticates with.
+ */
+export function authorizedUserKey(tokenUrl: string) {
+  return {
+    type: 'external_account_authorized_user',
+    audience: '//iam.googleapis.com/locations/global/workforcePools/test/providers/test',
+    client_id: 'funnelcast-test',
+    client_secret: 'funnelcast-test',
+    refresh_token: 'funnelcast-test',
+    token_url: tokenUrl,
+  };
+}
+
 /** A BigQuery target pointing at `fake`, dataset `fc`, leads in `fc.leads`. */
 export function fakeTarget(fake: FakeBigQuery, overrides: Partial<BigQueryTarget> = {}): BigQueryTarget {
   return {
