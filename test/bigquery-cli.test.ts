@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_OUTPUTS } from '@funnelcast/cli';
 import { startFakeBigQuery, type FakeBigQuery } from '../packages/warehouse-bigquery/src/testing/fake-bigquery.js';
 import { authorizedUserKey, LEADS_DDL } from '../packages/warehouse-bigquery/src/testing/open-fake-warehouse.js';
-import { runCli, tempDir } from './support/cli.js';
+import { cliPath, runCli, tempDir } from './support/cli.js';
 
 /**
  * The built CLI on BigQuery targets, against the local BigQuery test server: the CLI authenticates with a credentials
@@ -84,6 +85,27 @@ describe('funnelcast on BigQuery', () => {
     expect(report.ok).toBe(false);
     expect(report.checks.at(-1)).toEqual({ check: 'models', ok: false, message: 'test-project:fc.model_mql_arima_plus does not exist: train it with `funnelcast train`' });
     expect(untrained.stderr).toContain('1 of 6 checks failed (models)');
+  });
+
+  it('Ctrl-C during a refresh cancels the BigQuery job in flight and exits 130', async () => {
+    const config = await configFile('interrupt');
+    fake.hangMatching(/FROM `test-project\.fc\.leads`/);
+    try {
+      const child = spawn(process.execPath, [cliPath, 'refresh', '--config', config, '--as-of', '2025-06-01'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      while (!fake.jobs.some((j) => /FROM `test-project\.fc\.leads`/.test(j.sql))) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const hung = fake.jobs.filter((j) => /FROM `test-project\.fc\.leads`/.test(j.sql)).map((j) => j.jobId);
+      expect(hung.length).toBeGreaterThan(0);
+      expect(new Set(fake.cancelled)).toEqual(new Set(hung));
+      expect(stderr).toContain('SIGINT received, stopping (cancelling jobs in flight');
+      expect(stderr).toContain('interrupted by SIGINT');
+    } finally {
+      fake.hangMatching(null);
+    }
   });
 
   it('offline (a name that does not resolve): exit 3 naming the network, proxy and apiEndpoint, no stack trace', async () => {
