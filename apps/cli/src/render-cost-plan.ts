@@ -1,4 +1,4 @@
-import type { CostPlan } from '@funnelcast/pipeline';
+import type { PricedPlan } from '@funnelcast/pipeline';
 import { table } from './output.js';
 
 /** Bytes in binary units for people: `0 B`, `12.3 MiB`, `1.50 TiB`. */
@@ -20,11 +20,14 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 }
 
-/** The cost plan of a BigQuery dry run: one line per statement, then the total and what was left unpriced. */
-export function renderCostPlan(plan: CostPlan): string {
+/**
+ * The cost plan of a BigQuery dry run: one line per statement, then the total and what was left unpriced. `what` names
+ * the command planned, e.g. `a refresh of prod as of 2026-11-01, 90 days`.
+ */
+export function renderCostPlan(plan: PricedPlan, what: string): string {
   const rows = plan.statements.map((s) => [s.step, s.statement, s.bytes === null ? 'n/a' : formatBytes(s.bytes), s.costUsd === null ? `not priced: ${s.error ?? ''}` : formatUsd(s.costUsd)]);
   return [
-    `Dry run of a refresh of ${plan.target} (BigQuery) as of ${plan.asOf}, ${plan.horizon} days: only dry-run jobs were sent; nothing ran and nothing was written.`,
+    `Dry run of ${what} (BigQuery): only dry-run jobs were sent; nothing ran and nothing was written.`,
     '',
     table(['step', 'statement', 'bytes', 'cost'], rows),
     '',

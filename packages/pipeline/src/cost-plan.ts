@@ -21,11 +21,9 @@ export interface PricedStatement extends StatementCost {
   readonly costUsd: number | null;
 }
 
-/** What a refresh on BigQuery would send and scan, from dry-run jobs only: nothing ran, nothing was written. */
-export interface CostPlan {
+/** What a command on BigQuery would send and scan, from dry-run jobs only: nothing ran, nothing was written. */
+export interface PricedPlan {
   readonly target: string;
-  readonly asOf: IsoDate;
-  readonly horizon: number;
   /** Dollars per TiB the costs are priced at (the target's `pricePerTiB`). */
   readonly pricePerTib: number;
   readonly statements: readonly PricedStatement[];
@@ -33,6 +31,12 @@ export interface CostPlan {
   readonly totalCostUsd: number;
   /** Statements BigQuery refused to price (e.g. a table or model the real run would have created first). */
   readonly unpriced: number;
+}
+
+/** The cost plan of a refresh: a {@link PricedPlan} of the as-of date and horizon asked for. */
+export interface CostPlan extends PricedPlan {
+  readonly asOf: IsoDate;
+  readonly horizon: number;
 }
 
 /** Options of {@link planRefreshCost}. */
@@ -46,6 +50,44 @@ export interface CostPlanOptions {
 
 const TIB = 2 ** 40;
 
+/** A BigQuery warehouse in dry-run mode, as {@link dryRunPlan} hands it to a command's steps. */
+export type DryRunWarehouse = Awaited<ReturnType<typeof import('@funnelcast/warehouse-bigquery').createBigQueryWarehouse>>;
+
+/**
+ * The `--dry-run` of any command on a BigQuery target: `steps` make the command's own warehouse calls on a warehouse
+ * in dry-run mode (every statement a BigQuery dry-run job, reads returning nothing), setting `ledger.step` as they go;
+ * each statement is priced at the target's `pricePerTiB`.
+ * @throws ConfigError when the target is not BigQuery.
+ */
+export async function dryRunPlan(
+  config: FunnelcastConfig,
+  options: { readonly target?: string; readonly signal?: AbortSignal },
+  steps: (warehouse: DryRunWarehouse, ledger: DryRunLedger) => Promise<void>,
+): Promise<PricedPlan> {
+  const { name, target } = resolveTarget(config, options.target);
+  if (target.type !== 'bigquery') {
+    throw new ConfigError([{ where: `targets.${name}`, message: 'is not a BigQuery target: a cost plan prices BigQuery jobs (on DuckDB, --dry-run computes without publishing)' }]);
+  }
+  const ledger: DryRunLedger = { step: '', costs: [] };
+  const { createBigQueryWarehouse } = await import('@funnelcast/warehouse-bigquery');
+  const warehouse = createBigQueryWarehouse(target, { superSegments: config.superSegments, dryRun: ledger, ...(options.signal ? { signal: options.signal } : {}) });
+  try {
+    await steps(warehouse, ledger);
+  } finally {
+    await warehouse.close();
+  }
+  const statements = ledger.costs.map((c): PricedStatement => ({ ...c, costUsd: c.bytes === null ? null : (c.bytes / TIB) * target.pricePerTiB }));
+  const totalBytes = statements.reduce((sum, s) => sum + (s.bytes ?? 0), 0);
+  return {
+    target: name,
+    pricePerTib: target.pricePerTiB,
+    statements,
+    totalBytes,
+    totalCostUsd: (totalBytes / TIB) * target.pricePerTiB,
+    unpriced: statements.filter((s) => s.bytes === null).length,
+  };
+}
+
 /**
  * The cost plan of a refresh of a BigQuery target: every statement a refresh sends, each as a BigQuery dry-run job,
  * built by the same warehouse methods the refresh calls — schema DDL, the lease sweep, history reads at the as-of
@@ -55,19 +97,12 @@ const TIB = 2 ** 40;
  * @throws ConfigError when the target is not BigQuery, or as-of / horizon are invalid.
  */
 export async function planRefreshCost(config: FunnelcastConfig, options: CostPlanOptions = {}): Promise<CostPlan> {
-  const { name, target } = resolveTarget(config, options.target);
-  if (target.type !== 'bigquery') {
-    throw new ConfigError([{ where: `targets.${name}`, message: 'is not a BigQuery target: a cost plan prices BigQuery jobs (on DuckDB, --dry-run computes without publishing)' }]);
-  }
   const now = options.now ?? (() => new Date());
   const asOf = options.asOf ?? todayUtc(now());
   const horizon = options.horizon ?? config.horizon;
   if (!isIsoDate(asOf) || !Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
     throw new ConfigError([{ where: 'as-of / horizon', message: `need a YYYY-MM-DD date and 1–${MAX_HORIZON} days, got ${asOf} / ${horizon}` }], 'Invalid refresh options:');
   }
-  const ledger: DryRunLedger = { step: 'schema', costs: [] };
-  const { createBigQueryWarehouse } = await import('@funnelcast/warehouse-bigquery');
-  const warehouse = createBigQueryWarehouse(target, { superSegments: config.superSegments, dryRun: ledger, ...(options.signal ? { signal: options.signal } : {}) });
   const selecting = config.models.mqls === AUTO_MODEL || config.models.sqls === AUTO_MODEL;
   const origins = selecting ? selectionOriginDates(asOf) : [];
   const inWarehouse = IN_WAREHOUSE_MODELS.filter((model) => model === config.models.mqls || model === config.models.sqls);
@@ -80,34 +115,23 @@ export async function planRefreshCost(config: FunnelcastConfig, options: CostPla
     owner: 'dry-run',
     requestId: null,
   });
-
-  await warehouse.ensureSchema();
-  ledger.step = 'leases';
-  await warehouse.abandonExpiredRuns(now(), leaseMsOf(config));
-  for (const at of [asOf, ...origins]) {
-    ledger.step = `history at ${at}`;
-    await warehouse.readHistory(historyRequest(config, at));
-    for (const model of inWarehouse) {
-      ledger.step = `${model} at ${at}`;
-      await warehouse.sendModelRead(model, at === asOf ? horizon : SELECTION.scoredDays);
+  const plan = await dryRunPlan(config, options, async (warehouse, ledger) => {
+    ledger.step = 'schema';
+    await warehouse.ensureSchema();
+    ledger.step = 'leases';
+    await warehouse.abandonExpiredRuns(now(), leaseMsOf(config));
+    for (const at of [asOf, ...origins]) {
+      ledger.step = `history at ${at}`;
+      await warehouse.readHistory(historyRequest(config, at));
+      for (const model of inWarehouse) {
+        ledger.step = `${model} at ${at}`;
+        await warehouse.sendModelRead(model, at === asOf ? horizon : SELECTION.scoredDays);
+      }
     }
-  }
-  ledger.step = 'publish';
-  await warehouse.startRun(record);
-  await warehouse.publishRun({ ...record, status: 'published', published_at: record.started_at, finished_at: record.started_at }, { rows: [], mapping: [], selection: [] });
-  await warehouse.productionRun();
-  await warehouse.close();
-
-  const statements = ledger.costs.map((c): PricedStatement => ({ ...c, costUsd: c.bytes === null ? null : (c.bytes / TIB) * target.pricePerTiB }));
-  const totalBytes = statements.reduce((sum, s) => sum + (s.bytes ?? 0), 0);
-  return {
-    target: name,
-    asOf,
-    horizon,
-    pricePerTib: target.pricePerTiB,
-    statements,
-    totalBytes,
-    totalCostUsd: (totalBytes / TIB) * target.pricePerTiB,
-    unpriced: statements.filter((s) => s.bytes === null).length,
-  };
+    ledger.step = 'publish';
+    await warehouse.startRun(record);
+    await warehouse.publishRun({ ...record, status: 'published', published_at: record.started_at, finished_at: record.started_at }, { rows: [], mapping: [], selection: [] });
+    await warehouse.productionRun();
+  });
+  return { ...plan, asOf, horizon };
 }

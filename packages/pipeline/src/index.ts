@@ -6,7 +6,7 @@ export * from './progress.js';
 export * from './refresh-types.js';
 export { refresh, runIdFor } from './refresh.js';
 export { doctor, type DoctorReport } from './doctor.js';
-export { planRefreshCost, type CostPlan, type CostPlanOptions, type PricedStatement } from './cost-plan.js';
+export { dryRunPlan, planRefreshCost, type CostPlan, type CostPlanOptions, type DryRunWarehouse, type PricedPlan, type PricedStatement } from './cost-plan.js';
 export { reapAbandonedRuns } from './refresh-leases.js';
 export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
 export { resolveForecasters } from './forecasters.js';

@@ -45,7 +45,7 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
         ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
         ...(args.signal ? { signal: args.signal } : {}),
       });
-      emit(args, plan, () => renderCostPlan(plan));
+      emit(args, plan, () => renderCostPlan(plan, `a refresh of ${plan.target} as of ${plan.asOf}, ${plan.horizon} days`));
       return;
     }
     const { refresh } = await import('@funnelcast/pipeline');

@@ -8,16 +8,21 @@ const statementSchema = z.strictObject({
   error: z.string().nullable().describe('Why BigQuery could not price it (a table or model the real run would have created first, a missing grant).'),
 });
 
+/** The keys of every BigQuery cost plan (`--dry-run --json`); a command's plan adds what it was asked for. */
+export const pricedPlanShape = {
+  target: z.string(),
+  price_per_tib: z.number().describe('Dollars per TiB scanned (the target pricePerTiB, default the on-demand list price).'),
+  statements: z.array(statementSchema).describe('Every statement the command would send, in order, each priced by a BigQuery dry-run job.'),
+  total_bytes: z.number().int(),
+  total_cost_usd: z.number(),
+  unpriced: z.number().int().describe('Statements BigQuery refused to price.'),
+};
+
 /** What `funnelcast refresh --dry-run --json` prints on a BigQuery target: the cost plan, from dry-run jobs only. */
 export const costPlanJsonSchema = z
   .strictObject({
-    target: z.string(),
+    ...pricedPlanShape,
     as_of: z.iso.date(),
     horizon: z.number().int(),
-    price_per_tib: z.number().describe('Dollars per TiB scanned (the target pricePerTiB, default the on-demand list price).'),
-    statements: z.array(statementSchema).describe('Every statement the refresh would send, in order, each priced by a BigQuery dry-run job.'),
-    total_bytes: z.number().int(),
-    total_cost_usd: z.number(),
-    unpriced: z.number().int().describe('Statements BigQuery refused to price.'),
   })
   .describe('funnelcast refresh --dry-run --json on BigQuery: what a refresh would scan and cost; nothing ran and nothing was written.');
