@@ -73,6 +73,27 @@ describe('funnelcast on BigQuery', () => {
     expect(human.stdout).toMatch(new RegExp(`Total: ${plan.statements.length}\\.0 MiB in ${plan.statements.length} statements, about \\$0\\.0000?\\d+ at \\$5/TiB`));
   });
 
+  it('backtest --dry-run plans the origins asked for with dry-run jobs only; on DuckDB it is refused (exit 2)', async () => {
+    const config = await configFile('backtest-dry-run');
+    const result = await runCli(['backtest', '--dry-run', '--json', '--config', config, '--from', '2025-03', '--to', '2025-04']);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON_OUTPUTS['backtest --dry-run'].parse(JSON.parse(result.stdout));
+    expect(plan).toMatchObject({ origins: ['2025-03-01', '2025-04-01'], period: 'month', unpriced: 0 });
+    expect(fake.jobs.filter((j) => !j.dryRun)).toEqual([]);
+    expect(plan.statements).toHaveLength(fake.jobs.length);
+    const steps = new Set(plan.statements.map((s) => s.step));
+    expect([...steps]).toEqual(expect.arrayContaining(['schema', 'history at 2025-03-01', 'actuals of 2025-03-01', 'history at 2025-04-01', 'actuals of 2025-04-01', 'save']));
+
+    const duck = await tempDir();
+    try {
+      const refused = await runCli(['backtest', '--dry-run'], { cwd: duck.path });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('a backtest on DuckDB costs nothing, so run it without --dry-run');
+    } finally {
+      await duck.cleanup();
+    }
+  });
+
   it('doctor: one ok line per check and exit 0; a model not trained is exit 3 with what to do', async () => {
     const ready = await runCli(['doctor', '--config', await configFile('doctor')]);
     expect(ready.code, ready.stderr).toBe(0);

@@ -7,6 +7,7 @@ import {
   resolveTarget,
   todayUtc,
   type FunnelcastConfig,
+  type HistoryRequest,
   type IsoDate,
 } from '@funnelcast/core';
 import type { DryRunLedger, StatementCost } from '@funnelcast/warehouse-bigquery';
@@ -37,6 +38,24 @@ export interface PricedPlan {
 export interface CostPlan extends PricedPlan {
   readonly asOf: IsoDate;
   readonly horizon: number;
+}
+
+/**
+ * What computing a forecast from `request` sends: that history read, the reads at every origin the model selection
+ * may use (with `auto`), and the configured BigQuery models' reads at each.
+ */
+export async function sendForecastReads(warehouse: DryRunWarehouse, ledger: DryRunLedger, config: FunnelcastConfig, request: HistoryRequest, horizon: number): Promise<void> {
+  const selecting = config.models.mqls === AUTO_MODEL || config.models.sqls === AUTO_MODEL;
+  const origins = selecting ? selectionOriginDates(request.asOf) : [];
+  const inWarehouse = IN_WAREHOUSE_MODELS.filter((model) => model === config.models.mqls || model === config.models.sqls);
+  for (const at of [request.asOf, ...origins]) {
+    ledger.step = `history at ${at}`;
+    await warehouse.readHistory(at === request.asOf ? request : historyRequest(config, at));
+    for (const model of inWarehouse) {
+      ledger.step = `${model} at ${at}`;
+      await warehouse.sendModelRead(model, at === request.asOf ? horizon : SELECTION.scoredDays);
+    }
+  }
 }
 
 /** Options of {@link planRefreshCost}. */
@@ -103,9 +122,6 @@ export async function planRefreshCost(config: FunnelcastConfig, options: CostPla
   if (!isIsoDate(asOf) || !Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
     throw new ConfigError([{ where: 'as-of / horizon', message: `need a YYYY-MM-DD date and 1–${MAX_HORIZON} days, got ${asOf} / ${horizon}` }], 'Invalid refresh options:');
   }
-  const selecting = config.models.mqls === AUTO_MODEL || config.models.sqls === AUTO_MODEL;
-  const origins = selecting ? selectionOriginDates(asOf) : [];
-  const inWarehouse = IN_WAREHOUSE_MODELS.filter((model) => model === config.models.mqls || model === config.models.sqls);
   const record = newRunRecord(config, {
     runId: 'dry-run',
     asOf,
@@ -120,14 +136,7 @@ export async function planRefreshCost(config: FunnelcastConfig, options: CostPla
     await warehouse.ensureSchema();
     ledger.step = 'leases';
     await warehouse.abandonExpiredRuns(now(), leaseMsOf(config));
-    for (const at of [asOf, ...origins]) {
-      ledger.step = `history at ${at}`;
-      await warehouse.readHistory(historyRequest(config, at));
-      for (const model of inWarehouse) {
-        ledger.step = `${model} at ${at}`;
-        await warehouse.sendModelRead(model, at === asOf ? horizon : SELECTION.scoredDays);
-      }
-    }
+    await sendForecastReads(warehouse, ledger, config, historyRequest(config, asOf), horizon);
     ledger.step = 'publish';
     await warehouse.startRun(record);
     await warehouse.publishRun({ ...record, status: 'published', published_at: record.started_at, finished_at: record.started_at }, { rows: [], mapping: [], selection: [] });

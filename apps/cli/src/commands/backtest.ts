@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core';
+import { MSTL_ETS, resolveTarget, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core';
 import type { Argv, CommandModule } from 'yargs';
 import type { BacktestReport, BacktestTable } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
@@ -7,6 +7,7 @@ import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode } from '../exit-codes.js';
 import { emit, note, printable } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
+import { renderCostPlan } from '../render-cost-plan.js';
 
 /** Options of `funnelcast backtest`. */
 export interface BacktestArgs extends GlobalOptions {
@@ -16,6 +17,7 @@ export interface BacktestArgs extends GlobalOptions {
   readonly period: 'month' | 'quarter';
   readonly models?: string;
   readonly out?: string;
+  readonly dryRun: boolean;
 }
 
 /**
@@ -88,13 +90,28 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
       .option('period', { choices: ['month', 'quarter'] as const, default: 'month' as const, describe: 'Each origin forecasts the rest of its month or quarter' })
       .option('models', { type: 'string', describe: `Models to compare, comma-separated: production, v1, naive or a registry model (${MSTL_ETS}, ${V3_RIDGE}, ${SEASONAL_NAIVE}, ${V1_AUTO_ARIMA})`, defaultDescription: 'production,v1,naive' })
       .option('out', { type: 'string', describe: 'Also write the report as Markdown to this file' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'BigQuery only: send only dry-run jobs and print what each statement would scan and cost (nothing runs or is stored)' })
       .example('$0 backtest', 'The last 6 full months: production vs v1 vs naive')
       .example('$0 backtest --from 2025-04 --to 2025-09 --out backtest.md', 'April–September 2025, with a Markdown report')
       .example('$0 backtest --period quarter --origins 4 --models production,v1', 'The last 4 quarters, two models')
-      .example('$0 backtest --json | jq \'.summary[] | select(.level=="channel_source" and .metric=="wape")\'', 'WAPE at Channel × Source, as JSON') as Argv<BacktestArgs>,
+      .example('$0 backtest --json | jq \'.summary[] | select(.level=="channel_source" and .metric=="wape")\'', 'WAPE at Channel × Source, as JSON') as unknown as Argv<BacktestArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const origins = await originsFrom(args);
+    if (args.dryRun) {
+      if (resolveTarget(config, args.target).target.type !== 'bigquery') {
+        throw new CommandFailure('--dry-run prices the jobs of a BigQuery target; a backtest on DuckDB costs nothing, so run it without --dry-run', ExitCode.usage);
+      }
+      const { planBacktestCost } = await import('@funnelcast/pipeline');
+      const plan = await planBacktestCost(config, {
+        ...(args.target ? { target: args.target } : {}),
+        ...(origins !== undefined ? { origins } : {}),
+        period: args.period,
+        ...(args.signal ? { signal: args.signal } : {}),
+      });
+      emit(args, plan, () => renderCostPlan(plan, `a backtest of ${plan.target} at ${plan.origins.length} origin(s) from ${plan.origins[0]} to ${plan.origins.at(-1)}, by ${plan.period}`));
+      return;
+    }
     const { backtest, backtestMarkdown, backtestTables } = await import('@funnelcast/pipeline');
     const models = args.models?.split(',').map((m) => m.trim()).filter(Boolean);
     const progress = createProgressDisplay(process.stderr);

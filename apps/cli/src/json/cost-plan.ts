@@ -26,3 +26,12 @@ export const costPlanJsonSchema = z
     horizon: z.number().int(),
   })
   .describe('funnelcast refresh --dry-run --json on BigQuery: what a refresh would scan and cost; nothing ran and nothing was written.');
+
+/** What `funnelcast backtest --dry-run --json` prints on a BigQuery target: the cost plan of the backtest. */
+export const backtestCostPlanJsonSchema = z
+  .strictObject({
+    ...pricedPlanShape,
+    origins: z.array(z.iso.date()).describe('The origins planned: --from/--to, or the last full periods before today.'),
+    period: z.enum(['month', 'quarter']),
+  })
+  .describe('funnelcast backtest --dry-run --json on BigQuery: what a backtest would scan and cost; nothing ran and nothing was stored.');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { backtestJsonSchema } from './backtest.js';
-import { costPlanJsonSchema } from './cost-plan.js';
+import { backtestCostPlanJsonSchema, costPlanJsonSchema } from './cost-plan.js';
 import { demoJsonSchema } from './demo.js';
 import { doctorJsonSchema } from './doctor.js';
 import { enqueueJsonSchema } from './enqueue.js';
@@ -20,6 +20,7 @@ import { runsJsonSchema } from './runs.js';
  */
 export const JSON_OUTPUTS = {
   backtest: backtestJsonSchema,
+  'backtest --dry-run': backtestCostPlanJsonSchema,
   demo: demoJsonSchema,
   doctor: doctorJsonSchema,
   enqueue: enqueueJsonSchema,

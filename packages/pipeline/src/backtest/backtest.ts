@@ -9,6 +9,7 @@ import {
   type BacktestResultRow,
   type FunnelcastConfig,
   type FunnelHistory,
+  type HistoryRequest,
   type IsoDate,
   type PredictiveSeries,
   type Stage,
@@ -27,10 +28,23 @@ import {
 } from './backtest-types.js';
 import { dailyByLevel, forecastsByLevel, segmentSharesOfCombinations, stagesAt, type ByLevel } from './level-units.js';
 import { DEFAULT_MAPPING_WINDOWS, mappingWape } from './mapping-backtest.js';
-import { BACKTEST_PERIODS, DEFAULT_ORIGIN_COUNT, daysOf, lastFullPeriods, periodEnd, validateOrigins } from './origins.js';
+import { BACKTEST_PERIODS, DEFAULT_ORIGIN_COUNT, daysOf, lastFullPeriods, periodEnd, validateOrigins, type BacktestPeriod } from './origins.js';
 import { DEFAULT_BACKTEST_MODELS, resolveModels, type ResolvedModel } from './resolve-models.js';
 import { scoreLevel, type UnitForecast } from './score-level.js';
 import { summariseBacktest } from './summarise-backtest.js';
+
+/**
+ * The two history reads of an origin: what a refresh at the origin would read, looking back as far as the longest
+ * mapping window (`history`), and the period's actuals, as of the period's end (`actuals`).
+ */
+export function originReads(config: FunnelcastConfig, origin: IsoDate, period: BacktestPeriod, windows: readonly number[]): { history: HistoryRequest; actuals: HistoryRequest } {
+  const longest = Math.max(config.historyDays, config.mapping.windowDays, ...windows);
+  const noCohorts = { cohortStart: origin, cohortEnd: origin, maxLagDays: 0 };
+  return {
+    history: { ...historyRequest(config, origin), since: addDays(origin, -longest) },
+    actuals: { asOf: periodEnd(origin, period), since: origin, conversion: { ...noCohorts, mqlToSql: { ...noCohorts, lookBackDays: 0 } } },
+  };
+}
 
 /** The mapping backtest's rows in `backtest_results` are named after their window, e.g. `mapping_180d`. */
 export const mappingModelName = (windowDays: number): string => `mapping_${windowDays}d`;
@@ -145,16 +159,15 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       const horizon = daysOf(origin, period);
       progress(`${origin}: reading history`);
       const request = historyRequest(config, origin);
+      const reads = originReads(config, origin, period, windows);
       // The mapping backtest looks back as far as its longest window.
-      const longest = Math.max(config.historyDays, config.mapping.windowDays, ...windows);
-      const longHistory = await warehouse.readHistory({ ...request, since: addDays(origin, -longest) });
+      const longHistory = await warehouse.readHistory(reads.history);
       // Models get exactly what a refresh at this origin would read: what is backtested is what is published.
       const history: FunnelHistory = { ...longHistory, daily: longHistory.daily.filter((row) => row.date >= request.since) };
       validateHistory(config, history);
       // Actuals: history as of the period's end, restricted to the period itself.
-      const end = periodEnd(origin, period);
-      const noCohorts = { cohortStart: origin, cohortEnd: origin, maxLagDays: 0 };
-      const after = await warehouse.readHistory({ asOf: end, since: origin, conversion: { ...noCohorts, mqlToSql: { ...noCohorts, lookBackDays: 0 } } });
+      const end = reads.actuals.asOf;
+      const after = await warehouse.readHistory(reads.actuals);
       const periodDaily = after.daily.filter((row) => row.date >= origin && row.date < end);
       const actuals = dailyByLevel(periodDaily, origin, horizon);
       const trained = dailyByLevel(history.daily, addDays(origin, -config.historyDays), config.historyDays);

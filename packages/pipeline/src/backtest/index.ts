@@ -1,5 +1,6 @@
 /** Rolling-origin backtests of the production pipeline against per-combination peers, and of the mapping window. */
-export { backtest, mappingModelName } from './backtest.js';
+export { backtest, mappingModelName, originReads } from './backtest.js';
+export { planBacktestCost, type BacktestCostPlan } from './backtest-cost.js';
 export * from './backtest-types.js';
 export { BACKTEST_PERIODS, DEFAULT_ORIGIN_COUNT, lastFullPeriods, monthStart, periodEnd, periodsBetween, type BacktestPeriod } from './origins.js';
 export { DEFAULT_BACKTEST_MODELS, PRODUCTION_MODEL } from './resolve-models.js';
