@@ -1,4 +1,4 @@
-import { addDays, FUNNEL_COHORT, MSTL_ETS, parseConfig, runWarnings, SEASONAL_NAIVE, V3_RIDGE, type Forecaster } from '@funnelcast/core';
+import { addDays, ConfigError, FUNNEL_COHORT, MSTL_ETS, parseConfig, runWarnings, SEASONAL_NAIVE, V3_RIDGE, type Forecaster } from '@funnelcast/core';
 import { createForecaster } from '@funnelcast/models';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,18 @@ const cheap = () => {
   const naive = createForecaster(SEASONAL_NAIVE);
   return { mqls: [naive], sqls: [naive], robust: naive, funnelSqls: false };
 };
+
+describe('refresh --dry-run on BigQuery', () => {
+  it('is refused before anything is opened or sent: its dry run is the cost plan, not a computed forecast', async () => {
+    const config = parseConfig({
+      defaultTarget: 'bq',
+      targets: { bq: { type: 'bigquery', projectId: 'test-project', dataset: 'fc', leads: { table: 'leads' }, apiEndpoint: 'http://funnelcast-nonexistent.invalid' } },
+    });
+    const failure = await refresh(config, { dryRun: true, asOf: '2025-06-01' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect(String(failure)).toContain('targets.bq: is BigQuery: its dry run is a cost plan of dry-run jobs');
+  });
+});
 
 describe('refresh runs', () => {
   it('gives every execution its own run id, sortable by as-of date and start', async () => {

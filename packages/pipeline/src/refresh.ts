@@ -113,7 +113,14 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const requestedAsOf = options.asOf ?? todayUtc(now());
   const requestedHorizon = options.horizon ?? config.horizon;
   validateOptions(requestedAsOf, requestedHorizon);
-  const { name: target } = resolveTarget(config, options.target);
+  const { name: target, target: targetConfig } = resolveTarget(config, options.target);
+  if (options.dryRun && !options.warehouse && targetConfig.type === 'bigquery') {
+    // Computing a forecast on BigQuery runs (and bills) real jobs, DDL and model reads included: not a dry run.
+    throw new ConfigError(
+      [{ where: `targets.${target}`, message: 'is BigQuery: its dry run is a cost plan of dry-run jobs (`funnelcast refresh --dry-run`, planRefreshCost), not a computed forecast' }],
+      'No computed dry run on BigQuery:',
+    );
+  }
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
   const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create', options.signal);
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
