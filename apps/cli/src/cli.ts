@@ -32,7 +32,7 @@ export function buildCli(argv: readonly string[], version = 'unknown'): Argv<Glo
     .epilogue(
       'Exit codes: 0 ok · 1 input or forecast failed validation (nothing published) · 2 usage or config error, ' +
         'a missing database · 3 environment (warehouse, Redis, a file in use, read-only, not DuckDB, a full disk) · ' +
-        '4 internal error.\nDocs: README.md',
+        '4 internal error · 130 interrupted (Ctrl-C; BigQuery jobs in flight are cancelled).\nDocs: README.md',
     )
     .example('$0 demo', 'Generate demo leads and publish a forecast in .funnelcast/funnelcast.duckdb')
     .example('$0 import leads.csv && $0 refresh', 'Forecast your own leads')

@@ -6,7 +6,7 @@ import { snakeCaseKeys } from './json-keys.js';
  * 0 success; 1 the input or the forecast failed validation (nothing was published); 2 a usage or configuration
  * error, a missing database included (fix the command or the config); 3 the environment failed (warehouse or Redis
  * unreachable, a file in use, a database path that is not a DuckDB file, read-only or on a full disk); 4 a bug in
- * funnelcast.
+ * funnelcast; 130 interrupted by Ctrl-C or SIGTERM (main.ts; jobs in flight were cancelled).
  */
 export const ExitCode = { ok: 0, validation: 1, usage: 2, environment: 3, internal: 4 } as const;
 
