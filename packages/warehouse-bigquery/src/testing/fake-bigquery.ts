@@ -1,12 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { analyseJob, RefusedStatement, type AnalysisState, type RestType } from './googlesql-analyser.js';
+import type { CatalogColumn, ModelSchema } from './googlesql-catalog.js';
 
 /**
  * A local stand-in for the BigQuery REST API, for tests: the real `@google-cloud/bigquery` client talks to it over
  * HTTP (jobs.insert, jobs.getQueryResults, jobs.get), and it EXECUTES each query in an in-process DuckDB after a
  * small, explicit dialect translation ({@link translateSql}). Datasets are DuckDB schemas; the project is dropped.
  * BigQuery ML statements cannot run here: they go to the test's `ml` handler, which answers by a known rule.
+ *
+ * Before anything runs, every statement is analysed by GoogleSQL, BigQuery's own SQL front end (see
+ * googlesql-analyser.ts), and a statement it refuses is refused here with its message, as BigQuery would: the
+ * DuckDB translation never gets to accept SQL that BigQuery does not.
  */
 
 /** A query parameter as the REST API carries it. */
@@ -14,11 +20,6 @@ interface RestParameter {
   readonly name: string;
   readonly parameterType: RestType;
   readonly parameterValue: RestValue;
-}
-interface RestType {
-  readonly type: string;
-  readonly arrayType?: RestType;
-  readonly structTypes?: readonly { readonly name: string; readonly type: RestType }[];
 }
 interface RestValue {
   readonly value?: string | number | boolean | null;
@@ -60,6 +61,8 @@ export interface FakeBigQueryOptions {
   readonly ml?: (job: FakeJob, exec: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<FakeResult | undefined>;
   /** Bytes a dry run reports. @defaultValue 1048576 */
   readonly dryRunBytes?: number;
+  /** Models that exist before the test (trained elsewhere), by `project.dataset.model`; CREATE MODEL adds more. */
+  readonly models?: Readonly<Record<string, ModelSchema>>;
 }
 
 /** The running fake. */
@@ -202,6 +205,26 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     return next;
   };
 
+  // The analyser's view of what this server holds beyond the declared relations.
+  const DUCK_KINDS: Readonly<Record<string, NonNullable<CatalogColumn['type']['typeKind']>>> = {
+    VARCHAR: 'TYPE_STRING', BIGINT: 'TYPE_INT64', INTEGER: 'TYPE_INT64', DOUBLE: 'TYPE_DOUBLE', DATE: 'TYPE_DATE', BOOLEAN: 'TYPE_BOOL',
+    'TIMESTAMP WITH TIME ZONE': 'TYPE_TIMESTAMP', TIMESTAMP: 'TYPE_TIMESTAMP',
+  };
+  const analysis: AnalysisState = {
+    tables: [],
+    models: new Map(Object.entries(options.models ?? {}).map(([path, schema]) => [path.toLowerCase(), schema])),
+    existingTable: (path) =>
+      serial(async () => {
+        const [dataset, table] = path.join('.').split('.').slice(-2);
+        const reader = await connection.runAndReadAll(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+          [dataset ?? '', table ?? ''],
+        );
+        const rows = reader.getRowObjects();
+        return rows.length ? rows.map((r) => ({ name: String(r.column_name), type: { typeKind: DUCK_KINDS[String(r.data_type)] ?? 'TYPE_STRING' } })) : undefined;
+      }),
+  };
+
   const runDuck = async (sql: string): Promise<FakeResult> => {
     const reader = await connection.runAndReadAll(sql);
     return {
@@ -283,6 +306,12 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     const fault = faults.shift() ?? matched?.fault;
     const answerFault = (f: FakeFault) => sendError(response, f.status, f.reason, f.message ?? `injected ${f.reason}`);
     if (fault && !fault.afterRun) return answerFault(fault);
+    try {
+      await analyseJob(job.sql, parameters, analysis);
+    } catch (error) {
+      if (!(error instanceof RefusedStatement)) throw error;
+      return sendError(response, error.reason === 'notFound' ? 404 : 400, error.reason, error.message);
+    }
     const reference = { projectId, jobId, location: job.location ?? 'US' };
     const bytes = String(options.dryRunBytes ?? 1_048_576);
     const resource = {

@@ -103,12 +103,23 @@ export async function analyseNext(
 ): Promise<Analysed> {
   const options = await analyserOptions(parameters);
   const registeredCatalogId = await catalogId(catalog);
-  const response = await refusing(() =>
-    client().analyze({ options, registeredCatalogId, parseResumeLocation: { input: script, bytePosition: position, allowResume: true } }),
-  );
-  if (!response?.resolvedStatement) throw new AnalyserRefusal('the analyser returned no statement');
-  return { statement: response.resolvedStatement, next: response.resumeBytePosition };
+  const key = JSON.stringify([registeredCatalogId, script, position, parameters]);
+  let analysed = analyses.get(key);
+  if (!analysed) {
+    analysed = refusing(() =>
+      client().analyze({ options, registeredCatalogId, parseResumeLocation: { input: script, bytePosition: position, allowResume: true } }),
+    ).then((response) => {
+      if (!response?.resolvedStatement) throw new AnalyserRefusal('the analyser returned no statement');
+      return { statement: response.resolvedStatement, next: response.resumeBytePosition };
+    });
+    analyses.set(key, analysed);
+  }
+  return analysed;
 }
+
+// The same statement with the same parameter types against the same catalog gets the same answer: a forecast
+// sends one statement per horizon day, a publish one per chunk.
+const analyses = new Map<string, Promise<Analysed>>();
 
 /**
  * Parses a whole script, scripting statements (DECLARE, SET, loops) included.
