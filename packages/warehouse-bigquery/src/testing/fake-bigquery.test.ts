@@ -3,18 +3,23 @@ import type { FakeBigQuery } from './fake-bigquery.js';
 import { openFakeWarehouse } from './open-fake-warehouse.js';
 
 let fake: FakeBigQuery;
+const ARIMA = '`test-project.fc.model_mql_arima_plus`';
+const V31 = '`test-project.fc.model_tof_sql_regressor_v3_1_final`';
 beforeAll(async () => {
-  ({ fake } = await openFakeWarehouse());
+  // An ARIMA_PLUS model trained before the test, one series per `series_key` (the V3.1 regressor is always there).
+  const arima = { kind: 'time_series', labels: [], idColumns: [{ name: 'series_key', type: { typeKind: 'TYPE_STRING' } }] } as const;
+  const trained = { fields: [], rows: [] };
+  ({ fake } = await openFakeWarehouse({ fake: { models: { 'test-project.fc.model_mql_arima_plus': arima }, ml: async () => trained } }));
   await fake.exec(`INSERT INTO "fc"."leads" VALUES ('a', 'Web', 'organic', 'Outbound', DATE '2024-03-01', NULL, NULL)`);
 });
 afterAll(() => fake.close());
 
 // A job as the client sends it, straight to the REST endpoint.
-async function insertJob(query: string, queryParameters: unknown[] = []) {
+async function insertJob(query: string, queryParameters: unknown[] = [], dryRun = false) {
   const response = await fetch(`${fake.apiEndpoint}/bigquery/v2/projects/test-project/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ configuration: { query: { query, useLegacySql: false, queryParameters } }, jobReference: { jobId: `job-${Math.random()}` } }),
+    body: JSON.stringify({ configuration: { query: { query, useLegacySql: false, queryParameters }, dryRun }, jobReference: { jobId: `job-${Math.random()}` } }),
   });
   const body = (await response.json()) as { error?: { message: string; errors: { reason: string }[] } };
   return { status: response.status, reason: body.error?.errors[0]?.reason, message: body.error?.message };
@@ -66,5 +71,40 @@ describe('the BigQuery test server refuses what GoogleSQL refuses, with its mess
   it('runs what GoogleSQL accepts: the same checks written in BigQuery SQL', async () => {
     const ok = await insertJob(`SELECT lead_id FROM ${LEADS} WHERE mql_date = @as_of`, [dateParam('as_of', '2024-03-01')]);
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('BigQuery ML functions in the analyser catalog, with their documented output columns', () => {
+  // Dry runs: the server analyses them as BigQuery does, and has nothing to run them with.
+  it.each([
+    `SELECT f.series_key, f.forecast_timestamp, f.prediction_interval_upper_bound FROM ML.FORECAST(MODEL ${ARIMA}, STRUCT(7 AS horizon, 0.9 AS confidence_level)) AS f`,
+    `SELECT e.series_key, e.non_seasonal_p, e.AIC, e.seasonal_periods FROM ML.ARIMA_EVALUATE(MODEL ${ARIMA}) AS e`,
+    `SELECT e.series_key, e.mean_absolute_percentage_error FROM ML.EVALUATE(MODEL ${ARIMA}, TABLE ${LEADS}, STRUCT(7 AS horizon)) AS e`,
+    `SELECT x.series_key, x.time_series_type, x.trend, x.seasonal_period_weekly FROM ML.EXPLAIN_FORECAST(MODEL ${ARIMA}, STRUCT(7 AS horizon)) AS x`,
+    `SELECT e.mean_absolute_error, e.r2_score FROM ML.EVALUATE(MODEL ${V31}, (SELECT lead_id, 1.0 AS target_sqls FROM ${LEADS})) AS e`,
+    `SELECT p.lead_id, p.predicted_target_sqls FROM ML.PREDICT(MODEL ${V31}, TABLE ${LEADS}) AS p WHERE p.mql_date < @as_of`,
+  ])('accepts %s', async (sql) => {
+    expect(await insertJob(sql, [dateParam('as_of', '2024-03-01')], true)).toMatchObject({ status: 200 });
+  });
+
+  it.each([
+    [`SELECT f.forecast_date FROM ML.FORECAST(MODEL ${ARIMA}) AS f`, 400, /^Name forecast_date not found inside f/],
+    [`SELECT p.nope FROM ML.PREDICT(MODEL ${V31}, (SELECT 1 AS day_of_week)) AS p`, 400, /^Name nope not found inside p/],
+    [`SELECT * FROM ML.FORECAST(MODEL \`test-project.fc.no_such_model\`)`, 404, /^Model not found: `test-project.fc.no_such_model`/],
+  ])('refuses %s', async (sql, status, message) => {
+    const refused = await insertJob(sql, [], true);
+    expect(refused.status).toBe(status);
+    expect(refused.message).toMatch(message);
+  });
+
+  it('knows a model once a CREATE MODEL made it: its series id columns are ML.FORECAST\'s first', async () => {
+    const model = '`test-project.fc.by_segment`';
+    expect(await insertJob(`SELECT * FROM ML.FORECAST(MODEL ${model})`, [], true)).toMatchObject({ status: 404 });
+    const create = `CREATE OR REPLACE MODEL ${model} OPTIONS(model_type = 'ARIMA_PLUS', time_series_timestamp_col = 'mql_date', time_series_data_col = 'n', time_series_id_col = ['super_segment', 'channel_grouping_name']) AS SELECT mql_date, super_segment, channel_grouping_name, COUNT(*) AS n FROM ${LEADS} GROUP BY 1, 2, 3`;
+    // A dry run makes nothing: the model is still unknown after it.
+    expect(await insertJob(create, [], true)).toMatchObject({ status: 200 });
+    expect(await insertJob(`SELECT * FROM ML.FORECAST(MODEL ${model})`, [], true)).toMatchObject({ status: 404 });
+    expect(await insertJob(create)).toMatchObject({ status: 200 });
+    expect(await insertJob(`SELECT f.super_segment, f.channel_grouping_name, f.forecast_value FROM ML.FORECAST(MODEL ${model}) AS f`, [], true)).toMatchObject({ status: 200 });
   });
 });

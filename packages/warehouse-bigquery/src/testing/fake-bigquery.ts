@@ -306,8 +306,9 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     const fault = faults.shift() ?? matched?.fault;
     const answerFault = (f: FakeFault) => sendError(response, f.status, f.reason, f.message ?? `injected ${f.reason}`);
     if (fault && !fault.afterRun) return answerFault(fault);
+    let effects;
     try {
-      await analyseJob(job.sql, parameters, analysis);
+      effects = await analyseJob(job.sql, parameters, analysis);
     } catch (error) {
       if (!(error instanceof RefusedStatement)) throw error;
       return sendError(response, error.reason === 'notFound' ? 404 : 400, error.reason, error.message);
@@ -333,6 +334,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
         return runScript(translateSql(job.sql, parameters));
       });
       results.set(jobId, result);
+      for (const [name, model] of effects.models) analysis.models.set(name, model);
       if (fault) return answerFault(fault);
       send(response, 200, resource);
     } catch (error) {

@@ -39,7 +39,7 @@ export function parameterType(rest: RestType): TypeProto {
 export interface AnalysisState {
   /** Columns of an undeclared table the server holds (a training table, a legacy table a test made). */
   existingTable(path: readonly string[]): Promise<CatalogColumn[] | undefined>;
-  /** Models by lower-cased name path (`project.dataset.model`), filled in by each CREATE MODEL analysed. */
+  /** Models by lower-cased name path (`project.dataset.model`), with those each CREATE MODEL that ran made. */
   readonly models: Map<string, ModelSchema>;
   /**
    * The relations found so far, by the paths statements named them with: kept across jobs, so a server's catalog
@@ -159,29 +159,41 @@ const refusal = (error: unknown) => {
   return new RefusedStatement(message, /^(Table|Model) not found/.test(message) ? 'notFound' : 'invalidQuery');
 };
 
+/** What a job makes, to be known once it ran (a dry run makes nothing). */
+export interface JobEffects {
+  /** Models the job's CREATE MODEL statements make, by lower-cased name path. */
+  readonly models: ReadonlyMap<string, ModelSchema>;
+}
+
 /**
  * Analyses a job's SQL, statement by statement, with its query parameters.
  * @throws RefusedStatement with the analyser's message when GoogleSQL refuses a statement
  */
-export async function analyseJob(sql: string, restParameters: readonly { name: string; parameterType: RestType }[], state: AnalysisState): Promise<void> {
+export async function analyseJob(
+  sql: string,
+  restParameters: readonly { name: string; parameterType: RestType }[],
+  state: AnalysisState,
+): Promise<JobEffects> {
+  const models = new Map<string, ModelSchema>();
   try {
     if (SCRIPTING.test(sql)) {
       await parseScript(sql).catch((error: unknown) => {
         record('refused', sql);
         throw error;
       });
-      return record('parsedOnly', sql);
+      record('parsedOnly', sql);
+      return { models };
     }
     const parameters = restParameters.map((p) => ({ name: p.name, type: parameterType(p.parameterType) }));
     const bytes = Buffer.from(sql, 'utf8');
     const rest = (at: number) => bytes.subarray(at).toString('utf8').replace(/[\s;]/g, '');
 
     const named = new Map([...sql.matchAll(MODEL_PATH)].map((m) => pathOf(m[1] ?? '')).map((path) => [key(path), path]));
-    const models = [...named].flatMap(([name, path]) => {
+    const used = [...named].flatMap(([name, path]) => {
       const schema = state.models.get(name);
       return schema ? [{ path, schema }] : [];
     });
-    const contents: Catalog = { tables: state.tables, models, state };
+    const contents: Catalog = { tables: state.tables, models: used, state };
     const input = await predictInput(sql, contents, parameters);
 
     for (let at = 0; rest(at); ) {
@@ -195,10 +207,11 @@ export async function analyseJob(sql: string, restParameters: readonly { name: s
         throw error;
       }
       const created = createdModel(analysed.statement as unknown as Record<string, unknown>);
-      if (created) state.models.set(key(created.path), created.schema);
+      if (created) models.set(key(created.path), created.schema);
       record('analysed', bytes.subarray(at, analysed.next).toString('utf8'));
       at = analysed.next;
     }
+    return { models };
   } catch (error) {
     if (error instanceof AnalyserRefusal) throw refusal(error);
     throw error;

@@ -42,8 +42,8 @@ export async function openFakeWarehouse(
   const v31 = `${target.projectId}.${target.modelDataset ?? target.dataset}.${target.sqlModelName}`;
   // The V3.1 regressor is trained outside funnelcast: it exists before the test, predicting `target_sqls`.
   const fake = await startFakeBigQuery({
-    models: { [v31]: { kind: 'regressor', labels: [{ name: 'target_sqls', type: { typeKind: 'TYPE_DOUBLE' } }], idColumns: [] } },
     ...setup.fake,
+    models: { [v31]: { kind: 'regressor', labels: [{ name: 'target_sqls', type: { typeKind: 'TYPE_DOUBLE' } }], idColumns: [] }, ...setup.fake?.models },
   });
   await fake.exec(`CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`);
   const sleeps: number[] = [];
