@@ -156,6 +156,12 @@ export function translateSql(sql: string, parameters: readonly RestParameter[]):
     });
 }
 
+// DuckDB column types as GoogleSQL's, for the tables the analyser finds here rather than in the declarations.
+const DUCK_KINDS: Readonly<Record<string, NonNullable<CatalogColumn['type']['typeKind']>>> = {
+  VARCHAR: 'TYPE_STRING', BIGINT: 'TYPE_INT64', INTEGER: 'TYPE_INT64', DOUBLE: 'TYPE_DOUBLE', DATE: 'TYPE_DATE', BOOLEAN: 'TYPE_BOOL',
+  'TIMESTAMP WITH TIME ZONE': 'TYPE_TIMESTAMP', TIMESTAMP: 'TYPE_TIMESTAMP',
+};
+
 // DuckDB result column types as BigQuery field types.
 function fieldType(duckType: string): string {
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(duckType)) return 'INTEGER';
@@ -206,10 +212,6 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
   };
 
   // The analyser's view of what this server holds beyond the declared relations.
-  const DUCK_KINDS: Readonly<Record<string, NonNullable<CatalogColumn['type']['typeKind']>>> = {
-    VARCHAR: 'TYPE_STRING', BIGINT: 'TYPE_INT64', INTEGER: 'TYPE_INT64', DOUBLE: 'TYPE_DOUBLE', DATE: 'TYPE_DATE', BOOLEAN: 'TYPE_BOOL',
-    'TIMESTAMP WITH TIME ZONE': 'TYPE_TIMESTAMP', TIMESTAMP: 'TYPE_TIMESTAMP',
-  };
   const analysis: AnalysisState = {
     tables: [],
     models: new Map(Object.entries(options.models ?? {}).map(([path, schema]) => [path.toLowerCase(), schema])),
