@@ -1,4 +1,4 @@
-import { ConfigError, InputError, parseConfig, type TrainRequest, type TrainResult, type Warehouse } from '@funnelcast/core';
+import { InputError, parseConfig, type TrainRequest, type TrainResult, type Warehouse } from '@funnelcast/core';
 import { createDuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { describe, expect, it } from 'vitest';
 import { train } from './train.js';
@@ -55,9 +55,9 @@ describe('train', () => {
     await empty.warehouse.close();
   });
 
-  it('refuses an embedded target: its models need no training', async () => {
-    const attempt = train(parseConfig({ targets: { local: { type: 'duckdb', path: '/nonexistent/fc.duckdb' } } }));
-    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
-    await expect(attempt).rejects.toThrow(/targets\.local.*duckdb target: its embedded models are fitted at every refresh and need no training/s);
+  it('trains nothing on an embedded target, and says why: its models need no training', async () => {
+    const summary = await train(parseConfig({ targets: { local: { type: 'duckdb', path: '/nonexistent/fc.duckdb' } } }), { dryRun: true });
+    expect(summary).toMatchObject({ trainId: null, target: 'local', warehouse: 'duckdb', models: [], evaluations: [], dryRun: true });
+    expect(summary.skipped).toMatch(/^local is a duckdb target: its embedded models are fitted at every refresh and need no training/);
   });
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   addDays,
-  ConfigError,
   InputError,
   resolveTarget,
   todayUtc,
@@ -32,10 +31,16 @@ export interface TrainOptions {
 
 /** What {@link train} did. */
 export interface TrainSummary {
-  readonly trainId: string;
+  /** Null when nothing was trained (an embedded target). */
+  readonly trainId: string | null;
   readonly target: string;
-  readonly asOf: IsoDate;
-  readonly since: IsoDate;
+  /** `bigquery`, or the kind of target that has nothing to train. */
+  readonly warehouse: string;
+  /** Why nothing was trained (an embedded target), or null. */
+  readonly skipped: string | null;
+  /** The models learn from every day before this one; null when nothing was trained. */
+  readonly asOf: IsoDate | null;
+  readonly since: IsoDate | null;
   readonly dryRun: boolean;
   readonly models: readonly TrainedModel[];
   /** As stored in `model_evaluations`; none in a dry run. */
@@ -49,19 +54,26 @@ const trainIdFor = (at: Date) => `tr_${at.toISOString().replace(/[-:]/g, '').sli
  * Trains the next version of a BigQuery target's models on the history before today (or before the day after the
  * data's last day, when the data stops earlier), `historyDays` long, and stores their evaluations. Refreshes read
  * the newest version; they never train.
- * @throws ConfigError for an embedded target: its models are fitted at every refresh and need no training.
+ * An embedded target has nothing to train (its models are fitted at every refresh): the summary says so, `skipped`.
  * @throws InputError when there are no leads to train on.
  */
 export async function train(config: FunnelcastConfig, options: TrainOptions = {}): Promise<TrainSummary> {
   const { name: target, target: targetConfig } = resolveTarget(config, options.target);
+  const dryRun = options.dryRun ?? false;
   if (targetConfig.type !== 'bigquery' && !options.warehouse?.trainModels) {
-    throw new ConfigError(
-      [{ where: `targets.${target}`, message: `is a ${targetConfig.type} target: its embedded models are fitted at every refresh and need no training. funnelcast train trains the BigQuery ML models (arima-plus, v3.1-bqml) of a bigquery target` }],
-      'Nothing to train:',
-    );
+    return {
+      trainId: null,
+      target,
+      warehouse: targetConfig.type,
+      skipped: `${target} is a ${targetConfig.type} target: its embedded models are fitted at every refresh and need no training (funnelcast train trains the BigQuery ML models of a bigquery target)`,
+      asOf: null,
+      since: null,
+      dryRun,
+      models: [],
+      evaluations: [],
+    };
   }
   const now = (options.now ?? (() => new Date()))();
-  const dryRun = options.dryRun ?? false;
   const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'existing');
   const warehouse = options.warehouse ?? opened!.warehouse;
   try {
@@ -87,7 +99,7 @@ export async function train(config: FunnelcastConfig, options: TrainOptions = {}
       settings: { holidayRegion, arimaHorizon, decomposeTimeSeries },
       dryRun,
     });
-    return { trainId, target, asOf, since, dryRun, models: result.models, evaluations: result.evaluations };
+    return { trainId, target, warehouse: warehouse.kind, skipped: null, asOf, since, dryRun, models: result.models, evaluations: result.evaluations };
   } finally {
     await opened?.warehouse.close();
   }
