@@ -66,7 +66,7 @@ try {
   const env = readWorkerEnv(process.env);
   logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL, secrets });
   // Loaded after --help and the environment check, so both answer at once (BullMQ and the models load slowly).
-  const [{ buildReport, loadConfigFile, refresh, withWarehouse }, { createFunnelcastWorker }, { cachedReport }] = await Promise.all([
+  const [{ buildReport, loadConfigFile, refresh, train, withWarehouse }, { createFunnelcastWorker }, { cachedReport }] = await Promise.all([
     import('@funnelcast/pipeline'),
     import('./worker.js'),
     import('./report-cache.js'),
@@ -81,6 +81,7 @@ try {
   const worker = await createFunnelcastWorker({
     config,
     refresh,
+    train,
     redisUrl: env.REDIS_URL,
     logger,
     concurrency: env.FUNNELCAST_WORKER_CONCURRENCY,
