@@ -14,8 +14,9 @@ import { readWorkerEnv, workerEnvSchema } from './settings.js';
 const USAGE = [
   'Usage: funnelcast-worker [--config <file>] [--version] [--help]',
   '',
-  'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), from the BullMQ',
-  'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
+  'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), and the scheduled',
+  '`funnelcast train` of each BigQuery target (config `training.cron`), from the BullMQ queue of the config',
+  '(`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
   '',
   'Options: --config <file> (default FUNNELCAST_CONFIG, else funnelcast.config.{yaml,yml,json}), --version, --help.',
   `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
