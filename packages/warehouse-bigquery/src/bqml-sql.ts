@@ -27,9 +27,10 @@ export function dateLiteral(date: IsoDate): string {
   return `DATE '${date}'`;
 }
 
-/** A TIMESTAMP literal of an instant (UTC). */
+/** A TIMESTAMP literal of an instant, in GoogleSQL's canonical form with an explicit UTC offset. */
 export function timestampLiteral(at: Date): string {
-  return `TIMESTAMP '${at.toISOString()}'`;
+  const iso = at.toISOString();
+  return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 19)}+00'`;
 }
 
 // Mean of the `days` days before the row's day in its segment; 0 before the segment has any history (a NULL lag

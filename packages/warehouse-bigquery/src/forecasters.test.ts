@@ -154,7 +154,7 @@ describe('arima-plus forecaster', () => {
     const names = scripts.map((s) => /MODEL `test-project\.ml\.(\w+)`/.exec(s)?.[1]);
     expect(names[0]).toMatch(/^model_mql_arima_plus_prod_bt_20240301_[0-9a-f]{8}$/);
     expect(names[1]).toMatch(/^model_mql_arima_plus_prod_bt_20240201_[0-9a-f]{8}$/);
-    expect(scripts[0]).toContain(`ALTER MODEL \`test-project.ml.${names[0]}\` SET OPTIONS(expiration_timestamp = TIMESTAMP '2024-03-02T08:00:00.000Z')`);
+    expect(scripts[0]).toContain(`ALTER MODEL \`test-project.ml.${names[0]}\` SET OPTIONS(expiration_timestamp = TIMESTAMP '2024-03-02 08:00:00+00')`);
     expect(scripts[0]).toContain("time_series_id_col = 'series_key'");
     // The statements around the model (training table, its rows) are plain SQL and must parse as BigQuery's.
     for (const job of fake.jobs.filter((j) => /_training/.test(j.sql) && !/MODEL/.test(j.sql))) expect(() => parseBigQuery(job.sql.replace(/\nOPTIONS\(expiration_timestamp = [^)]*\)/, '')), job.sql).not.toThrow();
