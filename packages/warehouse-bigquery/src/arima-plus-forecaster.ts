@@ -10,11 +10,10 @@ import {
   type ForecastRequest,
   type PredictiveSeries,
 } from '@funnelcast/core';
-import { arimaForecastSql, arimaPlusModelSql } from './bqml-sql.js';
+import { arimaForecastSql, arimaPlusModelSql, MQL_SERIES_COLUMNS } from './bqml-sql.js';
 import { checkRequest, throwIfAborted } from './forecast-request.js';
 import { latestTrainedVersion } from './model-registry.js';
 import { createScratchModelScript, loadScratchSeries, scratchModel, type ModelContext } from './scratch-models.js';
-import { MQL_SERIES_COLUMNS } from './train-models.js';
 
 /** Standard normal quantiles of the two central levels ML.FORECAST is asked for. */
 export const Z = { 0.5: 0.6744897501960817, 0.95: 1.959963984540054 } as const;
@@ -36,7 +35,7 @@ export function intervalVariance(lower95: number, upper95: number, lower50: numb
   return Math.max(sd95, sd50, 0) ** 2;
 }
 
-/** Mean and variance per horizon day of each key, from ML.FORECAST rows dated `skip` days or more after the model's end. */
+/** Mean and variance per horizon day of each key, from the ML.FORECAST rows dated in the request's horizon (earlier days are skipped). */
 function readForecast(rows: readonly Record<string, unknown>[], keyOf: (row: Record<string, unknown>) => string, request: ForecastRequest) {
   const { asOf, horizon } = request;
   const byKey = new Map<string, { mean: number[]; variance: number[] }>();

@@ -9,6 +9,8 @@ import {
   type FunnelHistory,
   type HistoryRequest,
   type TrainingSettings,
+  type TrainRequest,
+  type TrainResult,
   type Warehouse,
 } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
@@ -69,6 +71,8 @@ export interface BigQueryWarehouse extends Warehouse {
   estimateHistoryBytes(request: HistoryRequest): Promise<number>;
   /** Every DDL statement {@link Warehouse.ensureSchema} runs, for review and dry runs. */
   schemaStatements(): string[];
+  /** `funnelcast train`: the next version of the ARIMA_PLUS and V3.1 models, evaluated, recorded in `model_evaluations`. */
+  trainModels(request: TrainRequest): Promise<TrainResult>;
 }
 
 /**

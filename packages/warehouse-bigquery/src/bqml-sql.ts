@@ -18,6 +18,9 @@ export const V31_FEATURES = [
   'super_segment',
 ] as const;
 
+/** The ARIMA_PLUS id columns of the trained MQL model: one series per Channel × Source. */
+export const MQL_SERIES_COLUMNS = ['channel_grouping_name', 'original_source'] as const;
+
 /** The longest trailing window of the lag features: training rows before it has filled are left out. */
 export const LONGEST_LAG_DAYS = 28;
 

@@ -47,7 +47,7 @@ const modelJobs = (f: FakeBigQuery) => f.jobs.filter((j) => /\b(CREATE OR REPLAC
 describe('funnelcast train on BigQuery', () => {
   it('creates the versioned ARIMA_PLUS and V3.1 models, evaluates them and stores the evaluations', async () => {
     const { fake, warehouse } = await open({ target: { modelDataset: 'ml' } });
-    const result = await warehouse.trainModels!(trainRequest());
+    const result = await warehouse.trainModels(trainRequest());
 
     expect(result.models).toEqual([
       { stage: 'mqls', modelType: 'ARIMA_PLUS', modelName: 'model_mql_arima_plus_prod_v1', version: 1, bytes: null },
@@ -77,14 +77,14 @@ describe('funnelcast train on BigQuery', () => {
     expect(result.evaluations).toHaveLength(13);
 
     // A second training is the next version; the first stays where it is.
-    const again = await warehouse.trainModels!(trainRequest({ trainId: 'tr_2', stages: ['sqls'] }));
+    const again = await warehouse.trainModels(trainRequest({ trainId: 'tr_2', stages: ['sqls'] }));
     expect(again.models.map((m) => m.modelName)).toEqual(['model_tof_sql_regressor_v3_1_final_prod_v2']);
   });
 
   it('names models per target, so two targets on one dataset never overwrite each other', async () => {
     const { fake, warehouse } = await open();
-    await warehouse.trainModels!(trainRequest({ stages: ['mqls'] }));
-    await warehouse.trainModels!(trainRequest({ stages: ['mqls'], target: 'staging' }));
+    await warehouse.trainModels(trainRequest({ stages: ['mqls'] }));
+    await warehouse.trainModels(trainRequest({ stages: ['mqls'], target: 'staging' }));
     expect(modelJobs(fake).map((j) => /MODEL `[^`]+`/.exec(j.sql)?.[0])).toEqual([
       'MODEL `test-project.fc.model_mql_arima_plus_prod_v1`',
       'MODEL `test-project.fc.model_mql_arima_plus_staging_v1`',
@@ -94,7 +94,7 @@ describe('funnelcast train on BigQuery', () => {
   it('prices the training in a dry run and sends nothing but dry-run jobs', async () => {
     const { fake, warehouse } = await open();
     const before = fake.jobs.length;
-    const result = await warehouse.trainModels!(trainRequest({ dryRun: true }));
+    const result = await warehouse.trainModels(trainRequest({ dryRun: true }));
     expect(result.evaluations).toEqual([]);
     expect(result.models.map((m) => [m.modelName, m.version, m.bytes])).toEqual([
       ['model_mql_arima_plus_prod_vnext', null, 1_048_576],
@@ -117,7 +117,7 @@ describe('arima-plus forecaster', () => {
 
   it('in a refresh, reads the latest trained version from the as-of date, with ML.FORECAST only', async () => {
     const { fake, warehouse } = await open({}, '2024-02-27');
-    await warehouse.trainModels!(trainRequest({ asOf: '2024-02-27', stages: ['mqls'] }));
+    await warehouse.trainModels(trainRequest({ asOf: '2024-02-27', stages: ['mqls'] }));
     const trainedJobs = fake.jobs.length;
     const forecaster = warehouse.forecaster('arima-plus', 'refresh')!;
     expect(forecaster.onlyFromTrainingEnd).toBe(true);
@@ -135,7 +135,7 @@ describe('arima-plus forecaster', () => {
 
   it('refuses an as-of date before the trained data ends, or beyond the trained horizon', async () => {
     const { warehouse } = await open();
-    await warehouse.trainModels!(trainRequest({ stages: ['mqls'] }));
+    await warehouse.trainModels(trainRequest({ stages: ['mqls'] }));
     const forecaster = warehouse.forecaster('arima-plus')!;
     await expect(forecaster.forecast({ asOf: '2024-02-20', horizon: 5, series: [{ key: web, start: '2024-02-18', values: [1, 2] }] })).rejects.toThrow(/after the as-of date 2024-02-20/);
     await expect(forecaster.forecast({ asOf: '2024-08-30', horizon: 5, series: [{ key: web, start: '2024-08-28', values: [1, 2] }] })).rejects.toThrow(/reaches 180 days past 2024-03-01 \(training.arimaHorizon\)/);
@@ -215,7 +215,7 @@ describe('v3.1-bqml forecaster', () => {
 
   it('reads the latest trained version once funnelcast train has trained one', async () => {
     const { fake, warehouse } = await open();
-    await warehouse.trainModels!(trainRequest({ stages: ['sqls'] }));
+    await warehouse.trainModels(trainRequest({ stages: ['sqls'] }));
     await warehouse.forecaster('v3.1-bqml')!.forecast({ asOf: AS_OF, horizon: 3, series: [series('Outbound', history)] });
     expect(fake.jobs.at(-1)?.sql).toContain('ML.PREDICT(MODEL `test-project.fc.model_tof_sql_regressor_v3_1_final_prod_v1`');
   });

@@ -1,5 +1,5 @@
 import { type ModelEvaluationRow, type TrainedModel, type TrainRequest, type TrainResult } from '@funnelcast/core';
-import { arimaEvaluateSql, arimaPlusModelSql, boostedTreeModelSql, evaluateSql } from './bqml-sql.js';
+import { arimaEvaluateSql, arimaPlusModelSql, boostedTreeModelSql, evaluateSql, MQL_SERIES_COLUMNS } from './bqml-sql.js';
 import type { DatasetRef } from './ddl.js';
 import type { JobRunner } from './job-runner.js';
 import type { LeadsSource } from './leads-source.js';
@@ -17,9 +17,6 @@ export interface TrainContext {
   /** The configured base names of the two models. */
   readonly baseNames: Readonly<Record<'mqls' | 'sqls', string>>;
 }
-
-/** The ARIMA_PLUS id columns of the trained MQL model: one series per Channel × Source. */
-export const MQL_SERIES_COLUMNS = ['channel_grouping_name', 'original_source'] as const;
 
 /** Each stage's model: its type, its CREATE MODEL statement and how its evaluation becomes rows. */
 function stageModel(context: TrainContext, request: TrainRequest, stage: 'mqls' | 'sqls') {
