@@ -61,15 +61,6 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
   const now = options.now ?? (() => new Date());
   const lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
 
-  // A failure as BullMQ should see it (retry or not), counted and logged.
-  const failed = (error: unknown, job: Job<unknown, JobResult>, target: string, seconds: number, logger: Logger, kind: string) => {
-    const mapped = toJobError(error);
-    const outcome: JobOutcome = mapped instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retrying';
-    metrics?.recordJob(target, outcome, seconds);
-    logger.error({ err: error, outcome }, outcome === 'failed' ? `${kind} failed` : `${kind} failed; will retry`);
-    return mapped;
-  };
-
   return async (job, token, signal) => {
     const claimedTarget = (job.data as { target?: unknown } | null)?.target;
     const logger = options.logger.child({ jobId: job.id, target: typeof claimedTarget === 'string' ? claimedTarget : null });
@@ -95,23 +86,17 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const kind = job.name === TRAIN_JOB_NAME ? 'train' : 'refresh';
-    if (kind === 'train') {
-      try {
-        if (!options.train) throw new UnrecoverableError('this worker was started without a train function; funnelcast-worker has one');
-        logger.info({ attempt: job.attemptsMade + 1 }, 'train started');
-        const summary = await options.train(config, { target: data.target, now });
-        metrics?.recordJob(data.target, 'completed', seconds());
-        const models = summary.models.map((m) => m.modelName);
-        logger.info({ trainId: summary.trainId, models, skipped: summary.skipped, seconds: seconds() }, 'train completed');
-        return { trainId: summary.trainId, target: summary.target, models };
-      } catch (error) {
-        throw failed(error, job, data.target, seconds(), logger, kind);
-      } finally {
-        await held.release().catch((error: unknown) => logger.warn({ err: error }, 'target lock not released; it expires by itself'));
-      }
-    }
-    logger.info({ asOf: data.asOf ?? null, horizon: data.horizon ?? null, dryRun: data.dryRun ?? false, attempt: job.attemptsMade + 1 }, 'refresh started');
-    try {
+    const train = async (): Promise<TrainJobResult> => {
+      if (!options.train) throw new UnrecoverableError('this worker was started without a train function; funnelcast-worker has one');
+      logger.info({ attempt: job.attemptsMade + 1 }, 'train started');
+      const summary = await options.train(config, { target: data.target, now });
+      metrics?.recordJob(data.target, 'completed', seconds());
+      const models = summary.models.map((m) => m.modelName);
+      logger.info({ trainId: summary.trainId, models, skipped: summary.skipped, seconds: seconds() }, 'train completed');
+      return { trainId: summary.trainId, target: summary.target, models };
+    };
+    const refresh = async (): Promise<RefreshJobResult> => {
+      logger.info({ asOf: data.asOf ?? null, horizon: data.horizon ?? null, dryRun: data.dryRun ?? false, attempt: job.attemptsMade + 1 }, 'refresh started');
       const summary = await options.refresh(config, {
         target: data.target,
         asOf: data.asOf ?? todayUtc(now()),
@@ -133,8 +118,15 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
       );
       const { runId, target, asOf, horizon, published, production, alreadyPublished, rows, warnings } = summary;
       return { runId, target, asOf, horizon, published, production, alreadyPublished, rows, warnings };
+    };
+    try {
+      return await (kind === 'train' ? train() : refresh());
     } catch (error) {
-      throw failed(error, job, data.target, seconds(), logger, kind);
+      const mapped = toJobError(error);
+      const outcome: JobOutcome = mapped instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retrying';
+      metrics?.recordJob(data.target, outcome, seconds());
+      logger.error({ err: error, outcome }, outcome === 'failed' ? `${kind} failed` : `${kind} failed; will retry`);
+      throw mapped;
     } finally {
       await held.release().catch((error: unknown) => logger.warn({ err: error }, 'target lock not released; it expires by itself'));
     }

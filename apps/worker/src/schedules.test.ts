@@ -111,6 +111,21 @@ describe('train schedules', () => {
     expect(schedules.find((s) => s.id === trainSchedulerId('bq'))).toMatchObject({ pattern: '0 5 * * 1', tz: 'UTC' });
   });
 
+  it('fails a train job at once, without retrying, on a worker started without a train function', async () => {
+    const config = trainingConfig('0 6 * * *', '0 5 * * 1');
+    configs.push(config);
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh, schedules: false });
+    try {
+      const failed = nextJobEvent(worker.worker, 'failed');
+      await worker.queue.add('train', { target: 'bq' });
+      const job = await failed;
+      expect(job.failedReason).toContain('without a train function');
+      expect(job.attemptsMade).toBe(1);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('runs a scheduled train as its own job under the target lock: a refresh of the target waits for it', async () => {
     // Both every second, so both come within the test; the train holds the target until the gate opens.
     const config = trainingConfig('* * * * * *', '* * * * * *');
