@@ -14,6 +14,7 @@ import { queueCommand } from './queue.js';
 import { refreshCommand } from './refresh.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
+import { trainCommand } from './train.js';
 
 /** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
 // Each module narrows its own argument type; yargs only needs the shared global options here.
@@ -28,6 +29,7 @@ export const commands = [
   modelsCommand,
   runsCommand,
   backtestCommand,
+  trainCommand,
   lookmlCommand,
   docsCommand,
   enqueueCommand,

@@ -11,6 +11,7 @@ import { modelsJsonSchema } from './models.js';
 import { queueStatusJsonSchema } from './queue-status.js';
 import { refreshJsonSchema } from './refresh.js';
 import { runsJsonSchema } from './runs.js';
+import { trainJsonSchema } from './train.js';
 
 /**
  * The schema of every command's `--json` output, by the command as typed (`queue status`), and of the error any of
@@ -28,6 +29,7 @@ export const JSON_OUTPUTS = {
   'queue status': queueStatusJsonSchema,
   refresh: refreshJsonSchema,
   runs: runsJsonSchema,
+  train: trainJsonSchema,
   error: errorJsonSchema,
 } as const satisfies Readonly<Record<string, z.ZodType>>;
 

@@ -57,7 +57,7 @@ export interface FakeFault {
 
 /** Options of {@link startFakeBigQuery}. */
 export interface FakeBigQueryOptions {
-  /** Answers BigQuery ML statements (CREATE MODEL, ML.FORECAST, ML.PREDICT). */
+  /** Answers BigQuery ML statements (CREATE / ALTER MODEL, ML.FORECAST, ML.PREDICT, ML.EVALUATE, ML.ARIMA_EVALUATE). */
   readonly ml?: (job: FakeJob, exec: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<FakeResult | undefined>;
   /** Bytes a dry run reports. @defaultValue 1048576 */
   readonly dryRunBytes?: number;
@@ -85,7 +85,7 @@ export interface FakeBigQuery {
   close(): Promise<void>;
 }
 
-const ML_STATEMENT = /\bML\.(FORECAST|PREDICT)\s*\(|\bCREATE\s+(OR\s+REPLACE\s+)?MODEL\b/i;
+const ML_STATEMENT = /\bML\.(FORECAST|PREDICT|EVALUATE|ARIMA_EVALUATE)\s*\(|\b(CREATE\s+(OR\s+REPLACE\s+)?|ALTER\s+)MODEL\b/i;
 
 function plainValue(type: RestType, value: RestValue | undefined): unknown {
   if (!value) return null;
@@ -131,7 +131,7 @@ function structRows(param: RestParameter, values: unknown[]): string {
 /**
  * BigQuery Standard SQL → DuckDB, for the statements funnelcast sends: backquoted `project.dataset.table` paths
  * become `"dataset"."table"`, BigQuery type names DuckDB's, `DATE_DIFF(a, b, DAY)` DuckDB's `date_diff`, table
- * OPTIONS / PARTITION BY / CLUSTER BY are dropped, and parameters become typed literals (`UNNEST(@rows)` of structs a
+ * OPTIONS (description, expiration) / PARTITION BY / CLUSTER BY are dropped, and parameters become typed literals (`UNNEST(@rows)` of structs a
  * VALUES table).
  */
 export function translateSql(sql: string, parameters: readonly RestParameter[]): string {
@@ -143,6 +143,7 @@ export function translateSql(sql: string, parameters: readonly RestParameter[]):
   };
   return sql
     .replace(/\s*OPTIONS\(description = '(?:[^'\\]|\\.)*'\)/g, '')
+    .replace(/\s*OPTIONS\(expiration_timestamp = TIMESTAMP '[^']*'\)/g, '')
     .replace(/\n(PARTITION|CLUSTER) BY [^\n]*/g, '')
     .replace(/`([^`]+)`/g, (_, path: string) => path.split('.').slice(-2).map((part) => `"${part}"`).join('.'))
     .replace(/\bINT64\b/g, 'BIGINT')
