@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_OUTPUTS } from '@funnelcast/cli';
 import { startFakeBigQuery, type FakeBigQuery } from '../packages/warehouse-bigquery/src/testing/fake-bigquery.js';
+import { ADDRESS_VARIABLE, launchGoogleSqlServer, type GoogleSqlServer } from '../packages/warehouse-bigquery/src/testing/googlesql-server.js';
 import { authorizedUserKey, LEADS_DDL } from '../packages/warehouse-bigquery/src/testing/open-fake-warehouse.js';
 import { cliPath, runCli, tempDir } from './support/cli.js';
 
@@ -12,6 +13,7 @@ import { cliPath, runCli, tempDir } from './support/cli.js';
  * file whose token endpoint is the server's, as it would with any key file.
  */
 
+let googleSql: GoogleSqlServer;
 let fake: FakeBigQuery;
 let dir: { path: string; cleanup: () => Promise<void> };
 let keyFilename: string;
@@ -20,14 +22,18 @@ let keyFilename: string;
 const NO_ADC = { GOOGLE_APPLICATION_CREDENTIALS: '', CLOUDSDK_CONFIG: '', METADATA_SERVER_DETECTION: 'none' };
 
 beforeAll(async () => {
+  // The test server analyses every statement with GoogleSQL, as in the adapter's own tests.
+  googleSql = await launchGoogleSqlServer();
+  process.env[ADDRESS_VARIABLE] = googleSql.address;
   dir = await tempDir('funnelcast-bq-');
-  fake = await startFakeBigQuery({ models: [] });
+  fake = await startFakeBigQuery();
   await fake.exec(`CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`);
   keyFilename = join(dir.path, 'key.json');
   await writeFile(keyFilename, JSON.stringify(authorizedUserKey(fake.tokenUrl)));
 });
 afterAll(async () => {
   await fake.close();
+  await googleSql.stop();
   await dir.cleanup();
 });
 afterEach(() => {
@@ -104,7 +110,7 @@ describe('funnelcast on BigQuery', () => {
     expect(untrained.code).toBe(3);
     const report = JSON_OUTPUTS.doctor.parse(JSON.parse(untrained.stdout));
     expect(report.ok).toBe(false);
-    expect(report.checks.at(-1)).toEqual({ check: 'models', ok: false, message: 'test-project:fc.model_mql_arima_plus does not exist: train it with `funnelcast train`' });
+    expect(report.checks.at(-1)).toEqual({ check: 'models', ok: false, message: 'no ARIMA_PLUS model trained for target warehouse: train it with `funnelcast train --target warehouse`' });
     expect(untrained.stderr).toContain('1 of 6 checks failed (models)');
   });
 

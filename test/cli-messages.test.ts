@@ -136,6 +136,23 @@ describe('enqueue --wait with no worker connected', () => {
   });
 });
 
+describe('funnelcast train', () => {
+  it('trains nothing on an embedded target and says why (its models are fitted at every refresh), exit 0', async () => {
+    const dir = await tempDir();
+    try {
+      const text = await runCli(['train'], { cwd: dir.path });
+      expect(text).toMatchObject({ code: 0, stdout: 'Nothing to train: local is a duckdb target: its embedded models are fitted at every refresh and need no training (funnelcast train trains the BigQuery ML models of a bigquery target).\n' });
+      const json = await runCliJson<Record<string, unknown>>(['train', '--stage', 'mqls', '--dry-run'], { cwd: dir.path });
+      expect(json.code).toBe(0);
+      expect(json.json).toMatchObject({ train_id: null, target: 'local', warehouse: 'duckdb', dry_run: true, models: [], evaluations: [] });
+      // Nothing was opened or created where the default target points.
+      expect(existsSync(join(dir.path, '.funnelcast'))).toBe(false);
+    } finally {
+      await dir.cleanup();
+    }
+  });
+});
+
 describe('small things', () => {
   it('funnelcast and funnelcast-worker print their version; a mistyped worker flag prints the usage, exit 2', async () => {
     const { version } = JSON.parse(await readFile(join(repoRoot, 'apps', 'worker', 'package.json'), 'utf8')) as { version: string };

@@ -14,8 +14,9 @@ import { readWorkerEnv, workerEnvSchema } from './settings.js';
 const USAGE = [
   'Usage: funnelcast-worker [--config <file>] [--version] [--help]',
   '',
-  'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), from the BullMQ',
-  'queue of the config (`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
+  'Runs the refreshes queued with `funnelcast enqueue` and the scheduled ones (config `schedule`), and the scheduled',
+  '`funnelcast train` of each BigQuery target (config `training.cron`), from the BullMQ queue of the config',
+  '(`queue.name`, `queue.prefix`) on Redis. SIGTERM or SIGINT: finish the running refresh, exit 0.',
   '',
   'Options: --config <file> (default FUNNELCAST_CONFIG, else funnelcast.config.{yaml,yml,json}), --version, --help.',
   `Environment: ${Object.keys(workerEnvSchema.shape).join(', ')}.`,
@@ -66,7 +67,7 @@ try {
   const env = readWorkerEnv(process.env);
   logger = createLogger({ level: env.FUNNELCAST_LOG_LEVEL, secrets });
   // Loaded after --help and the environment check, so both answer at once (BullMQ and the models load slowly).
-  const [{ buildReport, loadConfigFile, refresh, withWarehouse }, { createFunnelcastWorker }, { cachedReport }] = await Promise.all([
+  const [{ buildReport, loadConfigFile, refresh, train, withWarehouse }, { createFunnelcastWorker }, { cachedReport }] = await Promise.all([
     import('@funnelcast/pipeline'),
     import('./worker.js'),
     import('./report-cache.js'),
@@ -81,6 +82,7 @@ try {
   const worker = await createFunnelcastWorker({
     config,
     refresh,
+    train,
     redisUrl: env.REDIS_URL,
     logger,
     concurrency: env.FUNNELCAST_WORKER_CONCURRENCY,

@@ -7,6 +7,9 @@ import { parseRefreshJobData, type RefreshJobData } from './job-data.js';
 /** The name of every refresh job (queued or scheduled). */
 export const REFRESH_JOB_NAME = 'refresh';
 
+/** The name of a scheduled `funnelcast train` job: same queue and target lock as refreshes, so the two never overlap. */
+export const TRAIN_JOB_NAME = 'train';
+
 /**
  * Retries and retention of refresh jobs: transient faults retry 5 times with exponential backoff (2 s, 4 s, 8 s…);
  * finished jobs are kept a while so a duplicate enqueue finds them and `queue status` can show failures. Stack

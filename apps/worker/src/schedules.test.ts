@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FunnelcastConfig } from '@funnelcast/core';
+import { parseConfig, type FunnelcastConfig } from '@funnelcast/core';
+import type { TrainSummary } from '@funnelcast/pipeline';
 import { createRedisConnection } from './connection.js';
 import { createRefreshQueue, REFRESH_JOB_OPTIONS } from './queue.js';
-import { listSchedules, schedulerId } from './schedules.js';
+import type { TrainFunction } from './processor.js';
+import { listSchedules, schedulerId, trainSchedulerId } from './schedules.js';
 import { createFunnelcastWorker } from './worker.js';
-import { nextJobEvent, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
+import { gate, nextJobEvent, silentLogger, stubRefresh, testConfig, testRedisUrl } from './testing/fixtures.js';
 import { obliterateQueue } from './testing/queue-cleanup.js';
 
 const configs: FunnelcastConfig[] = [];
@@ -67,6 +69,88 @@ describe('schedules', () => {
       expect(job.opts).toMatchObject({ attempts: REFRESH_JOB_OPTIONS.attempts, backoff: REFRESH_JOB_OPTIONS.backoff });
       expect(calls[0]).toMatchObject({ target: 'alpha', asOf: '2025-03-04' });
     } finally {
+      await worker.close();
+    }
+  });
+});
+
+describe('train schedules', () => {
+  /** A config with a DuckDB target `local` and a BigQuery target `bq` (never connected to: train and refresh are stubs). */
+  function trainingConfig(refreshCron: string, trainCron: string): FunnelcastConfig {
+    const base = testConfig(['local']);
+    return parseConfig({
+      targets: { local: base.targets.local, bq: { type: 'bigquery', projectId: 'test-project', dataset: 'fc', leads: { table: 'leads' } } },
+      schedule: { cron: refreshCron, tz: 'UTC' },
+      training: { cron: trainCron },
+      queue: base.queue,
+    });
+  }
+
+  /** A train that records its targets and waits for `until` before returning. */
+  function stubTrain(until: Promise<void> = Promise.resolve()) {
+    const calls: { target: string; started: number; ended?: number }[] = [];
+    const train: TrainFunction = async (_config, options) => {
+      const call: { target: string; started: number; ended?: number } = { target: options.target ?? '', started: Date.now() };
+      calls.push(call);
+      await until;
+      call.ended = Date.now();
+      return { trainId: 'tr_stub', target: call.target, warehouse: 'bigquery', skipped: null, asOf: '2025-03-04', since: '2023-03-05', dryRun: false, models: [], evaluations: [] } satisfies TrainSummary;
+    };
+    return { train, calls };
+  }
+
+  it('schedules a weekly train of each BigQuery target beside the daily refreshes, and none without a train function', async () => {
+    const config = trainingConfig('0 6 * * *', '0 5 * * 1');
+    configs.push(config);
+    await restart(config);
+    expect((await schedulesOf(config)).map((s) => s.id).sort()).toEqual([schedulerId('bq'), schedulerId('local')]);
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh, train: stubTrain().train });
+    await worker.close();
+    const schedules = await schedulesOf(config);
+    expect(schedules.map((s) => s.id).sort()).toEqual([schedulerId('bq'), schedulerId('local'), trainSchedulerId('bq')]);
+    expect(schedules.find((s) => s.id === trainSchedulerId('bq'))).toMatchObject({ pattern: '0 5 * * 1', tz: 'UTC' });
+  });
+
+  it('fails a train job at once, without retrying, on a worker started without a train function', async () => {
+    const config = trainingConfig('0 6 * * *', '0 5 * * 1');
+    configs.push(config);
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh: stubRefresh().refresh, schedules: false });
+    try {
+      const failed = nextJobEvent(worker.worker, 'failed');
+      await worker.queue.add('train', { target: 'bq' });
+      const job = await failed;
+      expect(job.failedReason).toContain('without a train function');
+      expect(job.attemptsMade).toBe(1);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('runs a scheduled train as its own job under the target lock: a refresh of the target waits for it', async () => {
+    // Both every second, so both come within the test; the train holds the target until the gate opens.
+    const config = trainingConfig('* * * * * *', '* * * * * *');
+    configs.push(config);
+    const open = gate();
+    const { train, calls: trains } = stubTrain(open.promise);
+    const { refresh, calls: refreshes } = stubRefresh();
+    const worker = await createFunnelcastWorker({ config, redisUrl: testRedisUrl(), logger: silentLogger, refresh, train, lockRetryMs: 100 });
+    try {
+      const trained = nextJobEvent(worker.worker, 'completed', (job) => job.name === 'train');
+      await vi.waitFor(() => expect(trains).toHaveLength(1), { timeout: 10_000, interval: 50 });
+      const trainStarted = trains[0]!.started;
+      // While the train runs, the refreshes of `bq` wait; the DuckDB target's keep running (a later tick passed).
+      await vi.waitFor(() => expect(refreshes.some((c) => c.target === 'local' && c.started > trainStarted + 1_000)).toBe(true), { timeout: 10_000, interval: 50 });
+      const overlapping = (c: (typeof refreshes)[number]) => c.target === 'bq' && (c.ended ?? Infinity) > trainStarted;
+      expect(refreshes.filter(overlapping)).toEqual([]);
+      open.open();
+      const job = await trained;
+      expect(job.data).toEqual({ target: 'bq' });
+      expect(job.returnvalue).toEqual({ trainId: 'tr_stub', target: 'bq', models: [] });
+      // Then they run, after it.
+      await vi.waitFor(() => expect(refreshes.some((c) => c.target === 'bq' && c.started >= trains[0]!.ended!)).toBe(true), { timeout: 10_000, interval: 50 });
+      expect(refreshes.filter((c) => c.target === 'bq' && c.started < trains[0]!.ended! && (c.ended ?? Infinity) > trainStarted)).toEqual([]);
+    } finally {
+      open.open();
       await worker.close();
     }
   });

@@ -7,7 +7,7 @@ import { DEFAULT_LOCK_DURATION_MS, DEFAULT_SCHEDULE_CHECK_INTERVAL_MS, DEFAULT_S
 import { DEFAULT_WORKER_HOST, isLoopbackHost, startHealthServer, type HealthServer } from './health-server.js';
 import { createLogger } from './logger.js';
 import { createWorkerMetrics } from './metrics.js';
-import { createRefreshProcessor, type RefreshFunction, type RefreshJobResult } from './processor.js';
+import { createRefreshProcessor, type JobResult, type RefreshFunction, type TrainFunction } from './processor.js';
 import { createRefreshQueue, type RefreshQueue } from './queue.js';
 import { missingSchedules, syncSchedules } from './schedules.js';
 import { createTargetLock } from './target-lock.js';
@@ -17,6 +17,11 @@ export interface FunnelcastWorkerOptions {
   readonly config: FunnelcastConfig;
   /** The refresh to run per job (the pipeline's `refresh`, or a stub in tests and benchmarks). */
   readonly refresh: RefreshFunction;
+  /**
+   * The pipeline's `train`, run by `train` jobs; with it, the worker schedules a train of every BigQuery target on
+   * `training.cron`. @defaultValue none: no train schedules, and a train job fails
+   */
+  readonly train?: TrainFunction;
   readonly redisUrl: string;
   /** @defaultValue a JSON logger on stdout */
   readonly logger?: Logger;
@@ -61,7 +66,7 @@ export interface FunnelcastWorkerOptions {
 
 /** A running worker. */
 export interface FunnelcastWorker {
-  readonly worker: Worker<unknown, RefreshJobResult>;
+  readonly worker: Worker<unknown, JobResult>;
   readonly queue: RefreshQueue;
   /** The health server's port, when one was started. */
   readonly port: number | undefined;
@@ -89,15 +94,17 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     );
   }
   const schedulesOn = options.schedules ?? true;
+  const canTrain = options.train !== undefined;
   // Named after the queue so `CLIENT LIST` tells which queue's worker a connection belongs to.
   const redis = createRedisConnection(options.redisUrl, { name: `funnelcast-worker:${config.queue.name}` });
   const queue = createRefreshQueue(config, redis);
   // Without a listener BullMQ prints these to stderr, raw; the logger's serializer keeps credentials out.
   queue.on('error', (error) => logger.error({ err: error }, 'queue error'));
   // Bounded: with Redis away, queue commands wait for it, and a scrape must not.
-  const metrics = createWorkerMetrics(schedulesOn ? { schedulesMissing: () => withinMs(missingSchedules(queue, config).then((missing) => missing.length), 1_000, -1) } : {});
+  const metrics = createWorkerMetrics(schedulesOn ? { schedulesMissing: () => withinMs(missingSchedules(queue, config, canTrain).then((missing) => missing.length), 1_000, -1) } : {});
   const processor = createRefreshProcessor({
     refresh: options.refresh,
+    ...(options.train ? { train: options.train } : {}),
     config,
     lock: createTargetLock(redis, { prefix: `${config.queue.prefix}:${config.queue.name}`, ...(options.targetLockTtlMs !== undefined ? { ttlMs: options.targetLockTtlMs } : {}) }),
     logger,
@@ -105,7 +112,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     ...(options.lockRetryMs !== undefined ? { lockRetryMs: options.lockRetryMs } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const worker = new Worker<unknown, RefreshJobResult>(config.queue.name, processor, {
+  const worker = new Worker<unknown, JobResult>(config.queue.name, processor, {
     connection: redis,
     prefix: config.queue.prefix,
     concurrency: options.concurrency ?? 2,
@@ -143,10 +150,10 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
     if (closing || syncing) return;
     syncing = (async () => {
       try {
-        const missing = await missingSchedules(queue, config);
+        const missing = await missingSchedules(queue, config, canTrain);
         if (missing.length === 0) return;
         logger.warn({ missing, why }, 'schedules missing from Redis; registering them again');
-        await syncSchedules(queue, config);
+        await syncSchedules(queue, config, canTrain);
         logger.info({ schedules: missing }, 'schedules registered again');
       } catch (error) {
         logger.warn({ err: error, why }, 'schedules not checked; trying again later');
@@ -157,7 +164,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
   };
   try {
     if (schedulesOn) {
-      const schedules = await syncSchedules(queue, config);
+      const schedules = await syncSchedules(queue, config, canTrain);
       logger.info({ schedules }, 'schedules registered');
       // Redis that restarted empty forgets the schedulers without a word: look after every reconnection, and
       // periodically for a flush that kept the connection.
@@ -174,7 +181,7 @@ export async function createFunnelcastWorker(options: FunnelcastWorkerOptions): 
         health: async () => {
           const [reachable, missing] = await Promise.all([
             withinMs(redis.ping().then((pong) => pong === 'PONG', () => false), 1_000, false),
-            schedulesOn ? withinMs(missingSchedules(queue, config), 1_000, undefined).catch(() => undefined) : Promise.resolve(undefined),
+            schedulesOn ? withinMs(missingSchedules(queue, config, canTrain), 1_000, undefined).catch(() => undefined) : Promise.resolve(undefined),
           ]);
           return {
             redis: reachable,

@@ -33,7 +33,7 @@ export interface ColumnDeclaration<N extends string = string, T extends ColumnTy
   readonly description: string;
   /** `dimension` for grain, calendar and run columns; `measure` for numeric facts. */
   readonly role: 'dimension' | 'measure';
-  readonly group: Stage | 'grain' | 'calendar' | 'run' | 'mapping' | 'backtest' | 'selection';
+  readonly group: Stage | 'grain' | 'calendar' | 'run' | 'mapping' | 'backtest' | 'selection' | 'training';
   /** For measures: how they aggregate. */
   readonly aggregation?: Aggregation;
   /** For stage columns: which stage. */
@@ -391,6 +391,41 @@ export const BACKTEST_RESULTS = {
 /** One row of {@link BACKTEST_RESULTS}. */
 export type BacktestResultRow = RowOf<typeof BACKTEST_RESULTS>;
 
+const training = { role: 'dimension', group: 'training' } as const;
+
+/**
+ * `model_evaluations`: what `funnelcast train` measured of each model it trained, one metric per row, and the
+ * registry of trained versions — a refresh reads the newest version of its target's model here. `ML.EVALUATE` of the
+ * V3.1 regressor gives one row per metric (its columns: `mean_absolute_error`, `mean_squared_error`,
+ * `mean_squared_log_error`, `median_absolute_error`, `r2_score`, `explained_variance`, on the held-out last tenth of
+ * the training days); `ML.ARIMA_EVALUATE` one row per Channel × Source and metric (`non_seasonal_p`, `non_seasonal_d`,
+ * `non_seasonal_q`, `has_drift` as 0/1, `log_likelihood`, `aic`, `variance`).
+ */
+export const MODEL_EVALUATIONS = {
+  name: 'model_evaluations',
+  kind: 'table',
+  description: 'What funnelcast train measured of each model it trained (ML.EVALUATE, ML.ARIMA_EVALUATE), one metric per row; the registry of trained model versions.',
+  columns: [
+    column('train_id', 'STRING', false, 'Train ID', 'The funnelcast train invocation that trained the model.', training),
+    column('target', 'STRING', false, 'Target', 'The configured target the model belongs to.', training),
+    column('stage', 'STRING', false, 'Stage', 'mqls (ARIMA_PLUS) or sqls (the V3.1 regressor).', training),
+    column('model_type', 'STRING', false, 'Model type', 'ARIMA_PLUS or BOOSTED_TREE_REGRESSOR.', training),
+    column('model_name', 'STRING', false, 'Model name', 'The BigQuery ML model, versioned: <configured name>_<target>_v<version>.', training),
+    column('version', 'INT64', false, 'Version', 'The version of the model for its target and stage; a refresh reads the highest.', training),
+    column('trained_at', 'TIMESTAMP', false, 'Trained at', 'When the model was trained (UTC).', training),
+    column('data_end', 'DATE', false, 'Data end',
+      'The training history is every day before this one; ARIMA_PLUS forecasts start on it.', training),
+    column('series', 'STRING', true, 'Series',
+      'The Channel × Source series of an ARIMA_PLUS metric, as "channel / source"; NULL for a model-wide metric.', training),
+    column('metric', 'STRING', false, 'Metric', 'The ML.EVALUATE or ML.ARIMA_EVALUATE column the value comes from.', training),
+    column('value', 'FLOAT64', true, 'Value', 'The metric value; NULL where BigQuery returned none.', { role: 'measure', group: 'training', aggregation: 'rate' }),
+  ],
+  primaryKey: ['train_id', 'model_name', 'series', 'metric'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link MODEL_EVALUATIONS}. */
+export type ModelEvaluationRow = RowOf<typeof MODEL_EVALUATIONS>;
+
 /** Every relation, for generators and the coverage test. */
 export const RELATIONS: readonly RelationDeclaration[] = [
   PRODUCTION_FORECAST,
@@ -400,6 +435,7 @@ export const RELATIONS: readonly RelationDeclaration[] = [
   FORECAST_RUNS,
   BACKTEST_RUNS,
   BACKTEST_RESULTS,
+  MODEL_EVALUATIONS,
 ];
 
 /** The relations Looker reads: the published views. */

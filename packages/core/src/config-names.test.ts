@@ -31,6 +31,18 @@ describe('super-segment names', () => {
   });
 });
 
+describe('training settings', () => {
+  it('default to a weekly train of ARIMA_PLUS with US holidays, 180 days of horizon and decomposition', () => {
+    expect(parseConfig({}).training).toEqual({ cron: '0 5 * * 1', holidayRegion: 'US', arimaHorizon: 180, decomposeTimeSeries: true, scratchModelHours: 24 });
+  });
+
+  it('refuse a holiday region that is no region code, and an ARIMA_PLUS horizon shorter than the forecast', () => {
+    expect(problemsOf({ training: { holidayRegion: 'us' } })).toEqual(['training.holidayRegion: must be a BigQuery ML holiday region code such as US, GB, EMEA or GLOBAL']);
+    expect(problemsOf({ horizon: 200 })).toEqual(['training.arimaHorizon: is 180, shorter than the forecast horizon (200): ML.FORECAST could not read a whole forecast']);
+    expect(problemsOf({ training: { scratchModelHours: 0, cron: '' } })).toHaveLength(2);
+  });
+});
+
 describe('target lookup', () => {
   const config = parseConfig({});
 

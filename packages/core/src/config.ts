@@ -160,6 +160,28 @@ export const configSchema = z
       })
       .strict()
       .default({ cron: '0 6 * * *', tz: 'UTC' }),
+    training: z
+      .object({
+        /**
+         * Cron pattern of the worker's scheduled `funnelcast train` of each BigQuery target (in `schedule.tz`); a refresh
+         * never trains. @defaultValue `0 5 * * 1` (Mondays 05:00)
+         */
+        cron: z.string().min(1).default('0 5 * * 1'),
+        /** ARIMA_PLUS `holiday_region`: whose holidays the MQL model adjusts for (`GLOBAL`, `NA`, `US`, `GB`, …). @defaultValue `US` */
+        holidayRegion: z.string().regex(/^[A-Z]{2,6}$/, 'must be a BigQuery ML holiday region code such as US, GB, EMEA or GLOBAL').default('US'),
+        /**
+         * ARIMA_PLUS `horizon`: the most days `ML.FORECAST` can read from the end of the training data. A refresh reads
+         * the days since training plus its own horizon, so this leaves room for a week or more between trainings.
+         * @defaultValue 180
+         */
+        arimaHorizon: z.number().int().min(1).max(10_000).default(180),
+        /** ARIMA_PLUS `decompose_time_series`: keep the trend, seasonal and holiday components for `ML.EXPLAIN_FORECAST`. @defaultValue true */
+        decomposeTimeSeries: z.boolean().default(true),
+        /** Hours a backtest's scratch model (one per origin) lives before BigQuery deletes it. @defaultValue 24 */
+        scratchModelHours: z.number().int().min(1).max(720).default(24),
+      })
+      .strict()
+      .default({ cron: '0 5 * * 1', holidayRegion: 'US', arimaHorizon: 180, decomposeTimeSeries: true, scratchModelHours: 24 }),
     queue: z
       .object({
         /** @defaultValue `funnelcast-refresh` */
@@ -189,6 +211,13 @@ export const configSchema = z
         code: 'custom',
         path: ['defaultTarget'],
         message: `names no target; configured targets: ${Object.keys(config.targets).join(', ') || '(none)'}`,
+      });
+    }
+    if (config.training.arimaHorizon < config.horizon) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'arimaHorizon'],
+        message: `is ${config.training.arimaHorizon}, shorter than the forecast horizon (${config.horizon}): ML.FORECAST could not read a whole forecast`,
       });
     }
     if (new Set(config.superSegments).size !== config.superSegments.length) {

@@ -3,6 +3,7 @@ import type {
   BacktestRunRecord,
   ForecastVsActualRow,
   MappingRow,
+  ModelEvaluationRow,
   ModelSelectionRow,
   ProductionRow,
   RunRecord,
@@ -251,9 +252,66 @@ export interface Warehouse {
    * A forecaster that runs inside the warehouse (BigQuery's `ML.FORECAST` / `ML.PREDICT`), if it has one by this
    * model name; the embedded warehouse has none.
    */
-  forecaster?(model: string): Forecaster | undefined;
+  forecaster?(model: string, use?: ForecasterUse): Forecaster | undefined;
+  /**
+   * Trains the warehouse's own models (BigQuery ML) and evaluates them; the embedded warehouse has none to train. A
+   * dry run trains nothing: it prices each training statement.
+   */
+  trainModels?(request: TrainRequest): Promise<TrainResult>;
   /** Releases connections. */
   close(): Promise<void>;
+}
+
+/**
+ * What an in-warehouse forecaster is for: a `refresh` reads the models `funnelcast train` trained (it never trains);
+ * a `backtest` trains a scratch model per origin, named after it, that BigQuery deletes after a while.
+ */
+export type ForecasterUse = 'refresh' | 'backtest';
+
+/** The settings of the models `funnelcast train` creates (config `training`). */
+export interface TrainingSettings {
+  /** ARIMA_PLUS `holiday_region`. */
+  readonly holidayRegion: string;
+  /** ARIMA_PLUS `horizon`: the most days ML.FORECAST reads from the end of the training data. */
+  readonly arimaHorizon: number;
+  /** ARIMA_PLUS `decompose_time_series`. */
+  readonly decomposeTimeSeries: boolean;
+}
+
+/** What `funnelcast train` asks of a warehouse. */
+export interface TrainRequest {
+  /** The configured target's name: model names and evaluations carry it. */
+  readonly target: string;
+  readonly trainId: string;
+  /** When the training started (ISO 8601, UTC). */
+  readonly trainedAt: string;
+  /** The models learn from every day before this one. */
+  readonly asOf: IsoDate;
+  /** The first day of training history. */
+  readonly since: IsoDate;
+  /** `mqls` trains ARIMA_PLUS, `sqls` the V3.1 regressor. */
+  readonly stages: readonly ('mqls' | 'sqls')[];
+  readonly settings: TrainingSettings;
+  /** Price the training statements (dry-run jobs) and write nothing. */
+  readonly dryRun: boolean;
+}
+
+/** One model a training created (or, in a dry run, would create). */
+export interface TrainedModel {
+  readonly stage: 'mqls' | 'sqls';
+  readonly modelType: string;
+  /** The model's name in its dataset, versioned. */
+  readonly modelName: string;
+  /** Null in a dry run: the next version is decided when the training runs. */
+  readonly version: number | null;
+  /** What a dry run says its training statement would process; null when it ran. */
+  readonly bytes: number | null;
+}
+
+/** What a training did: the models, and their evaluations as stored in `model_evaluations` (none in a dry run). */
+export interface TrainResult {
+  readonly models: readonly TrainedModel[];
+  readonly evaluations: readonly ModelEvaluationRow[];
 }
 
 /** One daily series to forecast: consecutive days from `start` to the day before the as-of date. */
@@ -299,5 +357,11 @@ export interface PredictiveSeries {
 export interface Forecaster {
   /** The name shown in `mql_model` / `sql_model` and backtest tables. */
   readonly name: string;
+  /**
+   * Set on a forecaster that reads a model trained beforehand whose forecasts start where its training data ended
+   * (ARIMA_PLUS via `ML.FORECAST`): it cannot forecast from an earlier origin without training again, so a refresh's
+   * selection backtest does not ask it there.
+   */
+  readonly onlyFromTrainingEnd?: boolean;
   forecast(request: ForecastRequest): Promise<PredictiveSeries[]>;
 }

@@ -46,6 +46,7 @@ export const GROUP_LABELS: Readonly<Record<ColumnDeclaration['group'], string>> 
   mapping: 'Mapping',
   backtest: 'Backtest',
   selection: 'Model selection',
+  training: 'Model training',
 };
 
 /** Standard-normal quantiles of the central interval levels: Φ⁻¹(0.75) and Φ⁻¹(0.975). */

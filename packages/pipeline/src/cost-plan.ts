@@ -53,7 +53,7 @@ export async function sendForecastReads(warehouse: DryRunWarehouse, ledger: DryR
     await warehouse.readHistory(at === request.asOf ? request : historyRequest(config, at));
     for (const model of inWarehouse) {
       ledger.step = `${model} at ${at}`;
-      await warehouse.sendModelRead(model, at === request.asOf ? horizon : SELECTION.scoredDays);
+      await warehouse.sendModelRead(model, at, at === request.asOf ? horizon : SELECTION.scoredDays);
     }
   }
 }

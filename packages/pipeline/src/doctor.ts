@@ -23,11 +23,8 @@ export async function doctor(config: FunnelcastConfig, targetName?: string): Pro
   const { name, target } = resolveTarget(config, targetName);
   if (target.type === 'bigquery') {
     const { preflight } = await import('@funnelcast/warehouse-bigquery');
-    const models = [
-      ...(config.models.mqls === ARIMA_PLUS ? [target.mqlModelName] : []),
-      ...(config.models.sqls === V31_BQML ? [target.sqlModelName] : []),
-    ];
-    const checks = await preflight(target, { models });
+    const models = [...(config.models.mqls === ARIMA_PLUS ? (['mqls'] as const) : []), ...(config.models.sqls === V31_BQML ? (['sqls'] as const) : [])];
+    const checks = await preflight(target, { models, targetName: name });
     return { target: name, warehouse: 'bigquery', ok: checks.every((c) => c.ok), checks };
   }
   const checks = await duckDbChecks(config, target.path);

@@ -1,11 +1,11 @@
-import { AUTO_CANDIDATES, AUTO_MODEL, ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, SEASONAL_NAIVE, V3_RIDGE, type Forecaster, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
+import { AUTO_CANDIDATES, AUTO_MODEL, ConfigError, IN_WAREHOUSE_MODELS, MSTL_ETS, SEASONAL_NAIVE, V3_RIDGE, type Forecaster, type ForecasterUse, type FunnelcastConfig, type Warehouse } from '@funnelcast/core';
 import type { StageForecasters } from './selection/forecast-stages.js';
 
 const IN_WAREHOUSE: ReadonlySet<string> = new Set(IN_WAREHOUSE_MODELS);
 
-async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse): Promise<Forecaster> {
+async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse, use: ForecasterUse): Promise<Forecaster> {
   if (IN_WAREHOUSE.has(model)) {
-    const forecaster = warehouse.forecaster?.(model);
+    const forecaster = warehouse.forecaster?.(model, use);
     if (!forecaster) {
       throw new ConfigError([
         { where: `models.${stage}`, message: `${model} runs inside BigQuery, but this target is ${warehouse.kind}; use an embedded model (mqls: ${MSTL_ETS}, sqls: ${V3_RIDGE})` },
@@ -17,21 +17,21 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
   return createForecaster(model);
 }
 
-
-async function candidates(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse): Promise<Forecaster[]> {
+async function candidates(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse, use: ForecasterUse): Promise<Forecaster[]> {
   const names = model === AUTO_MODEL ? AUTO_CANDIDATES[stage] : [model];
-  return Promise.all(names.map((name) => resolve(stage, name, warehouse)));
+  return Promise.all(names.map((name) => resolve(stage, name, warehouse, use)));
 }
 
 /**
  * The candidates of each modelled stage — the configured model alone, or `auto`'s list with its default first — and
- * the guardrails' robust model.
+ * the guardrails' robust model. In-warehouse models read their trained versions in a refresh and train scratch
+ * models per origin in a backtest (`use`).
  */
-export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse): Promise<StageForecasters> {
+export async function resolveForecasters(config: FunnelcastConfig, warehouse: Warehouse, use: ForecasterUse = 'refresh'): Promise<StageForecasters> {
   return {
-    mqls: await candidates('mqls', config.models.mqls, warehouse),
-    sqls: await candidates('sqls', config.models.sqls, warehouse),
+    mqls: await candidates('mqls', config.models.mqls, warehouse, use),
+    sqls: await candidates('sqls', config.models.sqls, warehouse, use),
     funnelSqls: config.models.sqls === AUTO_MODEL,
-    robust: await resolve('mqls', SEASONAL_NAIVE, warehouse),
+    robust: await resolve('mqls', SEASONAL_NAIVE, warehouse, use),
   };
 }

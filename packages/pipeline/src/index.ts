@@ -10,6 +10,7 @@ export { dryRunPlan, planRefreshCost, type CostPlan, type CostPlanOptions, type 
 export { reapAbandonedRuns } from './refresh-leases.js';
 export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
 export { resolveForecasters } from './forecasters.js';
+export { train, TRAINED_STAGES, type TrainOptions, type TrainSummary } from './train.js';
 export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';
 export { databaseExists, openWarehouse, withWarehouse, type OpenedWarehouse, type OpenMode } from './open-warehouse.js';
 export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';

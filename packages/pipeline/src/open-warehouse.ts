@@ -25,7 +25,16 @@ export async function openWarehouse(config: FunnelcastConfig, targetName: string
     return { name, warehouse: await openDuckDb(config, target.path, mode) };
   }
   const { createBigQueryWarehouse } = await import('@funnelcast/warehouse-bigquery');
-  return { name, warehouse: createBigQueryWarehouse(target, { superSegments: config.superSegments, ...(signal ? { signal } : {}) }) };
+  const { holidayRegion, arimaHorizon, decomposeTimeSeries, scratchModelHours } = config.training;
+  return {
+    name,
+    warehouse: createBigQueryWarehouse(target, {
+      superSegments: config.superSegments,
+      targetName: name,
+      training: { holidayRegion, arimaHorizon, decomposeTimeSeries, scratchModelHours },
+      ...(signal ? { signal } : {}),
+    }),
+  };
 }
 
 /**

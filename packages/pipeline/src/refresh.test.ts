@@ -90,6 +90,26 @@ describe('refresh guardrails', () => {
     expect(month).toBeGreaterThan(200);
     expect(month).toBeLessThan(400);
   });
+
+  it('asks a model trained beforehand only at the as-of date: the robust model stands in at the selection origins', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const naive = createForecaster(SEASONAL_NAIVE);
+    const asked: string[] = [];
+    // Like a trained ARIMA_PLUS in a refresh: it forecasts only from the end of its training.
+    const trained: Forecaster = {
+      name: 'trained',
+      onlyFromTrainingEnd: true,
+      forecast: async (request) => {
+        asked.push(request.asOf);
+        return naive.forecast(request);
+      },
+    };
+    // The funnel-aware SQL candidate reads MQL forecasts at every selection origin.
+    const summary = await refresh(config, { ...options(w), forecasters: { mqls: [trained], sqls: [createForecaster(V3_RIDGE)], robust: naive, funnelSqls: true } });
+    expect(summary.published).toBe(true);
+    expect(asked).toEqual([AS_OF]);
+    expect(summary.selection.sqls.length).toBeGreaterThan(0);
+  });
 });
 
 const cheap = () => {

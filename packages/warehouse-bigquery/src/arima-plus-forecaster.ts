@@ -1,51 +1,28 @@
-import { addDays, ARIMA_PLUS, daysBetween, InputError, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
-import { chunks } from './chunks.js';
-import { checkRequest, throwIfAborted, type ModelRef } from './forecast-request.js';
-import type { JobRunner } from './job-runner.js';
-import { rowsParamType } from './row-values.js';
-import { tablePath } from './sql-names.js';
+import {
+  ARIMA_PLUS,
+  combinationKey,
+  ConfigError,
+  daysBetween,
+  InputError,
+  type DailySeries,
+  type ForecasterUse,
+  type Forecaster,
+  type ForecastRequest,
+  type PredictiveSeries,
+} from '@funnelcast/core';
+import { arimaForecastSql, arimaPlusModelSql, MQL_SERIES_COLUMNS } from './bqml-sql.js';
+import { checkRequest, throwIfAborted } from './forecast-request.js';
+import { latestTrainedVersion } from './model-registry.js';
+import { createScratchModelScript, loadScratchSeries, scratchModel, type ModelContext } from './scratch-models.js';
 
 /** Standard normal quantiles of the two central levels ML.FORECAST is asked for. */
 export const Z = { 0.5: 0.6744897501960817, 0.95: 1.959963984540054 } as const;
 
-/** Training points per INSERT statement: about 1 MB of parameters. @defaultValue 10000 */
-export const POINTS_PER_STATEMENT = 10_000;
+/** The method of a series the trained model has not seen: its recent mean (see {@link createArimaPlusForecaster}). */
+export const UNTRAINED_SERIES_METHOD = 'recent-mean';
 
-const POINT_COLUMNS = [
-  { name: 'series_key', type: 'STRING' },
-  { name: 'date_day', type: 'DATE' },
-  { name: 'value', type: 'FLOAT64' },
-] as const;
-
-/** Statements that train the per-series ARIMA_PLUS model on the request's series and forecast `horizon` days. */
-export function arimaPlusSql(model: ModelRef, horizon: number) {
-  const training = tablePath(model.projectId, model.dataset, `${model.name}_training`);
-  const path = tablePath(model.projectId, model.dataset, model.name);
-  // ML options and ML.FORECAST arguments must be constants; horizon is a validated integer, never user text.
-  const forecast = (level: 0.5 | 0.95) => `ML.FORECAST(MODEL ${path}, STRUCT(${horizon} AS horizon, ${level} AS confidence_level))`;
-  return {
-    createTraining: `CREATE OR REPLACE TABLE ${training} (series_key STRING NOT NULL, date_day DATE NOT NULL, value FLOAT64 NOT NULL)`,
-    insertPoints: `INSERT INTO ${training} (series_key, date_day, value)\nSELECT p.series_key, p.date_day, p.value FROM UNNEST(@points) AS p`,
-    createModel: `CREATE OR REPLACE MODEL ${path}
-OPTIONS(
-  model_type = 'ARIMA_PLUS',
-  time_series_timestamp_col = 'date_day',
-  time_series_data_col = 'value',
-  time_series_id_col = 'series_key',
-  data_frequency = 'DAILY',
-  auto_arima = TRUE,
-  horizon = ${horizon}
-) AS
-SELECT series_key, date_day, value FROM ${training}`,
-    forecast: `SELECT f95.series_key, DATE(f95.forecast_timestamp) AS forecast_date, f95.forecast_value,
-  f95.prediction_interval_lower_bound AS lower_95, f95.prediction_interval_upper_bound AS upper_95,
-  f50.prediction_interval_lower_bound AS lower_50, f50.prediction_interval_upper_bound AS upper_50
-FROM ${forecast(0.95)} AS f95
-JOIN ${forecast(0.5)} AS f50
-  ON f50.series_key = f95.series_key AND f50.forecast_timestamp = f95.forecast_timestamp
-ORDER BY 1, 2`,
-  };
-}
+/** Days of the recent mean that stands in for a series the trained model has not seen. */
+const RECENT_DAYS = 28;
 
 /**
  * The predictive variance implied by a forecast's two central intervals, read as normal intervals: the 95% band
@@ -58,48 +35,97 @@ export function intervalVariance(lower95: number, upper95: number, lower50: numb
   return Math.max(sd95, sd50, 0) ** 2;
 }
 
+/** Mean and variance per horizon day of each key, from the ML.FORECAST rows dated in the request's horizon (earlier days are skipped). */
+function readForecast(rows: readonly Record<string, unknown>[], keyOf: (row: Record<string, unknown>) => string, request: ForecastRequest) {
+  const { asOf, horizon } = request;
+  const byKey = new Map<string, { mean: number[]; variance: number[] }>();
+  for (const row of rows) {
+    const day = daysBetween(asOf, String((row.forecast_date as { value?: unknown })?.value ?? row.forecast_date));
+    if (day < 0 || day >= horizon) continue;
+    const key = keyOf(row);
+    let out = byKey.get(key);
+    if (!out) byKey.set(key, (out = { mean: new Array<number>(horizon).fill(NaN), variance: new Array<number>(horizon).fill(NaN) }));
+    const n = (name: string) => Number(row[name]);
+    out.mean[day] = Math.max(0, n('forecast_value'));
+    out.variance[day] = intervalVariance(n('lower_95'), n('upper_95'), n('lower_50'), n('upper_50'));
+  }
+  return byKey;
+}
+
+const complete = (out: { mean: number[]; variance: number[] } | undefined) =>
+  out !== undefined && out.mean.every(Number.isFinite) && out.variance.every(Number.isFinite);
+
+function recentMean(series: DailySeries, horizon: number): PredictiveSeries {
+  const recent = series.values.slice(-RECENT_DAYS);
+  const mean = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : 0;
+  return { key: series.key, mean: new Array<number>(horizon).fill(mean), variance: new Array<number>(horizon).fill(mean), method: UNTRAINED_SERIES_METHOD };
+}
+
+// A backtest origin: train a scratch model on exactly the request's series, then forecast from it.
+async function scratchForecast(context: ModelContext, base: string, request: ForecastRequest): Promise<PredictiveSeries[]> {
+  const { jobs } = context;
+  const model = scratchModel(context, base, request);
+  await loadScratchSeries(jobs, model.training, model.expiresAt, request.series, request);
+  throwIfAborted(request, 'training');
+  const create = arimaPlusModelSql(model.path, { idColumns: ['series_key'], dataColumn: 'value', horizon: request.horizon }, context.settings, `SELECT series_key, date_day, value FROM ${model.training}`);
+  await jobs.query(createScratchModelScript(create, model.expire));
+  throwIfAborted(request, 'forecasting');
+  const byKey = readForecast(await jobs.query(arimaForecastSql(model.path, ['series_key'], request.horizon)), (row) => String(row.series_key), request);
+  const missing = request.series.filter((s) => !complete(byKey.get(s.key)));
+  if (missing.length) {
+    throw new InputError(
+      missing.map((s) => ({ where: `series ${JSON.stringify(s.key)}`, message: `ML.FORECAST returned no value for some of the ${request.horizon} days from ${request.asOf}` })),
+      'ARIMA_PLUS did not forecast every series:',
+    );
+  }
+  return request.series.map((s) => ({ key: s.key, ...byKey.get(s.key)!, method: ARIMA_PLUS }));
+}
+
+// A refresh: read the latest trained version, which forecasts from the end of its training data.
+async function trainedForecast(context: ModelContext, request: ForecastRequest): Promise<PredictiveSeries[]> {
+  const { jobs, target } = context;
+  const { asOf, horizon } = request;
+  const trained = await latestTrainedVersion(jobs, context.ref, target, 'mqls');
+  if (!trained) {
+    throw new ConfigError([
+      { where: 'models.mqls', message: `arima-plus reads the ARIMA_PLUS model \`funnelcast train\` creates, and target ${target} has none yet: run \`funnelcast train --target ${target}\` (the worker then retrains it on training.cron)` },
+    ]);
+  }
+  const skip = daysBetween(trained.dataEnd, asOf);
+  if (skip < 0 || skip + horizon > context.settings.arimaHorizon) {
+    const why = skip < 0 ? `learnt from days up to ${trained.dataEnd}, after the as-of date ${asOf}` : `reaches ${context.settings.arimaHorizon} days past ${trained.dataEnd} (training.arimaHorizon), short of ${horizon} days from ${asOf}`;
+    throw new ConfigError([{ where: 'models.mqls', message: `the trained ARIMA_PLUS model ${trained.modelName} ${why}: run \`funnelcast train --target ${target}\` with data up to the as-of date, or use an embedded MQL model` }]);
+  }
+  const rows = await jobs.query(arimaForecastSql(context.modelPath(trained.modelName), MQL_SERIES_COLUMNS, skip + horizon));
+  const byKey = readForecast(rows, (row) => combinationKey({ channel: String(row.channel_grouping_name), source: String(row.original_source) }), request);
+  return request.series.map((s) => {
+    const out = byKey.get(s.key);
+    return complete(out) ? { key: s.key, ...out!, method: ARIMA_PLUS } : recentMean(s, horizon);
+  });
+}
+
 /**
- * `arima-plus`: BigQuery ML's ARIMA_PLUS, one series per key (`time_series_id_col`), retrained on the request's
- * series so the forecast starts at the as-of date (a backtest origin included), then read with two `ML.FORECAST`
- * calls at confidence levels 0.5 and 0.95 in one query. Means are floored at zero (ARIMA knows no counts).
+ * `arima-plus`: BigQuery ML's ARIMA_PLUS, one series per Channel × Source (`time_series_id_col`), read with two
+ * `ML.FORECAST` calls at confidence levels 0.5 and 0.95 in one query; means are floored at zero (ARIMA knows no counts).
+ *
+ * In a refresh it never trains: it reads the latest version `funnelcast train` recorded in `model_evaluations`,
+ * skipping the days between the end of its training data and the as-of date, and refuses (naming `funnelcast train`)
+ * when the target has none. A combination the model has not seen — its first MQL came after the training — is forecast
+ * by its last 28 days' mean with Poisson variance (method `recent-mean`) until the next training includes it.
+ *
+ * In a backtest it trains a scratch model per origin on exactly the series it is given (named after the target and
+ * origin, deleted by BigQuery after `training.scratchModelHours`), so origins and targets never share a model.
  */
-export function createArimaPlusForecaster(jobs: JobRunner, model: ModelRef): Forecaster {
+export function createArimaPlusForecaster(context: ModelContext, base: string, use: ForecasterUse): Forecaster {
   return {
     name: ARIMA_PLUS,
+    ...(use === 'refresh' ? { onlyFromTrainingEnd: true } : {}),
     async forecast(request) {
       checkRequest(request);
-      const { asOf, horizon, series } = request;
-      if (series.length === 0) return [];
-      const sql = arimaPlusSql(model, horizon);
-      await jobs.query(sql.createTraining);
-      const points = series.flatMap((s) => s.values.map((value, i) => ({ series_key: s.key, date_day: addDays(s.start, i), value })));
-      for (const chunk of chunks(points, POINTS_PER_STATEMENT)) {
-        throwIfAborted(request, 'training');
-        await jobs.query(sql.insertPoints, { params: { points: chunk }, types: { points: rowsParamType(POINT_COLUMNS) } });
-      }
-      throwIfAborted(request, 'training');
-      await jobs.query(sql.createModel);
-      throwIfAborted(request, 'forecasting');
-      const rows = await jobs.query(sql.forecast);
-
-      const byKey = new Map(series.map((s) => [s.key, { mean: new Array<number>(horizon).fill(NaN), variance: new Array<number>(horizon).fill(NaN) }]));
-      for (const row of rows) {
-        const out = byKey.get(String(row.series_key));
-        const day = daysBetween(asOf, String((row.forecast_date as { value?: unknown })?.value ?? row.forecast_date));
-        if (!out || day < 0 || day >= horizon) continue;
-        const n = (key: string) => Number(row[key]);
-        out.mean[day] = Math.max(0, n('forecast_value'));
-        out.variance[day] = intervalVariance(n('lower_95'), n('upper_95'), n('lower_50'), n('upper_50'));
-      }
-      const missing = [...byKey].filter(([, out]) => out.mean.some((v) => !Number.isFinite(v)) || out.variance.some((v) => !Number.isFinite(v)));
-      if (missing.length) {
-        throw new InputError(
-          missing.map(([key]) => ({ where: `series ${JSON.stringify(key)}`, message: `ML.FORECAST returned no value for some of the ${horizon} days from ${asOf}` })),
-          'ARIMA_PLUS did not forecast every series:',
-        );
-      }
-      request.onProgress?.(series.length, series.length);
-      return [...byKey].map(([key, out]): PredictiveSeries => ({ key, mean: out.mean, variance: out.variance, method: ARIMA_PLUS }));
+      if (request.series.length === 0) return [];
+      const result = use === 'refresh' ? await trainedForecast(context, request) : await scratchForecast(context, base, request);
+      request.onProgress?.(request.series.length, request.series.length);
+      return result;
     },
   };
 }

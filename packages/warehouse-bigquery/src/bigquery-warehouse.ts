@@ -1,10 +1,26 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
-import { ARIMA_PLUS, todayUtc, V31_BQML, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
-import { arimaPlusSql, createArimaPlusForecaster } from './arima-plus-forecaster.js';
-import type { ModelRef } from './forecast-request.js';
+import {
+  ARIMA_PLUS,
+  todayUtc,
+  V31_BQML,
+  type DataSummary,
+  type ForecasterUse,
+  type Forecaster,
+  type FunnelHistory,
+  type HistoryRequest,
+  type IN_WAREHOUSE_MODELS,
+  type IsoDate,
+  type TrainingSettings,
+  type TrainRequest,
+  type TrainResult,
+  type Warehouse,
+} from '@funnelcast/core';
+import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
 import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } from './history-sql.js';
+import { arimaForecastSql, MQL_SERIES_COLUMNS, v31ForecastScript } from './bqml-sql.js';
 import { createJobRunner, dryRunJobRunner, type DryRunLedger, type QueryInput, type RetryPolicy } from './job-runner.js';
+import { latestTrainedVersion } from './model-registry.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
 import {
@@ -18,8 +34,10 @@ import {
   readPublished,
   readRun,
 } from './read.js';
-import { createV31BqmlForecaster, v31PredictSql, V31_FEATURES } from './v31-bqml-forecaster.js';
-import { rowsParamType } from './row-values.js';
+import { createScratchToken, type ModelContext } from './scratch-models.js';
+import { trainModels } from './train-models.js';
+import { createV31BqmlForecaster, v31ForecastInput } from './v31-bqml-forecaster.js';
+import { tablePath } from './sql-names.js';
 
 /** Options of {@link createBigQueryWarehouse}. */
 export interface BigQueryWarehouseOptions {
@@ -35,6 +53,10 @@ export interface BigQueryWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** The configured super-segments: history reads refuse leads of any other. @defaultValue unchecked */
   readonly superSegments?: readonly string[];
+  /** The target's name in the config: trained models and their evaluations carry it. @defaultValue `bigquery` */
+  readonly targetName?: string;
+  /** How models are trained (config `training`). @defaultValue the config schema's defaults */
+  readonly training?: TrainingSettings & { readonly scratchModelHours: number };
   /** Cancels the job in flight and fails the call in progress when it aborts (a refresh interrupted or shut down). */
   readonly signal?: AbortSignal;
   /**
@@ -45,22 +67,30 @@ export interface BigQueryWarehouseOptions {
   readonly dryRun?: DryRunLedger;
 }
 
+const DEFAULT_TRAINING = { holidayRegion: 'US', arimaHorizon: 180, decomposeTimeSeries: true, scratchModelHours: 24 } as const;
+
 /** The BigQuery warehouse: core's {@link Warehouse}, in-warehouse forecasters, and dry-run cost estimates. */
 export interface BigQueryWarehouse extends Warehouse {
   readonly kind: 'bigquery';
-  /** `arima-plus` (ML.FORECAST) or `v3.1-bqml` (ML.PREDICT); undefined for any other name. */
-  forecaster(model: string): Forecaster | undefined;
+  /**
+   * `arima-plus` (ML.FORECAST) or `v3.1-bqml` (ML.PREDICT); undefined for any other name. A refresh's read the trained
+   * models; a backtest's train scratch models per origin.
+   */
+  forecaster(model: string, use?: ForecasterUse): Forecaster | undefined;
   /** Bytes a statement would process, from a dry-run job: nothing runs and nothing is billed. */
   estimateBytes(sql: string, input?: QueryInput): Promise<number>;
   /** Bytes the history queries of `request` would process (dry runs): what a refresh scans of the leads. */
   estimateHistoryBytes(request: HistoryRequest): Promise<number>;
   /** Every DDL statement {@link Warehouse.ensureSchema} runs, for review and dry runs. */
   schemaStatements(): string[];
+  /** `funnelcast train`: the next version of the ARIMA_PLUS and V3.1 models, evaluated, recorded in `model_evaluations`. */
+  trainModels(request: TrainRequest): Promise<TrainResult>;
   /**
-   * Sends the statement a refresh reads `model`'s forecast with (`arima-plus`: ML.FORECAST, `v3.1-bqml`: ML.PREDICT)
-   * over `horizon` days, with no feature rows: for the cost plan of a dry run.
+   * Sends what a refresh reads `model`'s forecast with — the trained-version lookup, then `ML.FORECAST` (`arima-plus`)
+   * or the V3.1 forecast script (`v3.1-bqml`, with no history rows) over `horizon` days from `asOf` — for the cost plan
+   * of a dry run. With nothing read in a dry run, the statement names the configured base model.
    */
-  sendModelRead(model: (typeof IN_WAREHOUSE_MODELS)[number], horizon: number): Promise<void>;
+  sendModelRead(model: (typeof IN_WAREHOUSE_MODELS)[number], asOf: IsoDate, horizon: number): Promise<void>;
 }
 
 /**
@@ -98,11 +128,23 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const now = options.now ?? (() => new Date());
   const publisher = createPublisher(jobs, ref, now);
   const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
-  const modelRef = (name: string): ModelRef => ({ projectId: target.projectId, dataset: target.modelDataset ?? target.dataset, name });
-  const forecasters: Record<(typeof IN_WAREHOUSE_MODELS)[number], Forecaster> = {
-    [ARIMA_PLUS]: createArimaPlusForecaster(jobs, modelRef(target.mqlModelName)),
-    [V31_BQML]: createV31BqmlForecaster(jobs, modelRef(target.sqlModelName)),
+  const training = options.training ?? DEFAULT_TRAINING;
+  const models: ModelContext = {
+    jobs,
+    ref,
+    modelPath: (name) => tablePath(target.projectId, target.modelDataset ?? target.dataset, name),
+    target: options.targetName ?? 'bigquery',
+    settings: training,
+    scratchHours: training.scratchModelHours,
+    now,
+    token: createScratchToken(),
   };
+  const bases = { mqls: target.mqlModelName, sqls: target.sqlModelName };
+  const forecasters = (use: ForecasterUse): Record<string, Forecaster> => ({
+    [ARIMA_PLUS]: createArimaPlusForecaster(models, bases.mqls, use),
+    [V31_BQML]: createV31BqmlForecaster(models, bases.sqls, use),
+  });
+  const byUse = { refresh: forecasters('refresh'), backtest: forecasters('backtest') };
 
   return {
     kind: 'bigquery',
@@ -127,16 +169,20 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     readRun: (runId) => readRun(jobs, ref, runId),
     readForecastVsActual: () => readForecastVsActual(jobs, ref),
     readLatestBacktest: () => readLatestBacktest(jobs, ref),
-    forecaster: (model) => (Object.hasOwn(forecasters, model) ? forecasters[model as keyof typeof forecasters] : undefined),
+    forecaster: (model, use = 'refresh') => (Object.hasOwn(byUse[use], model) ? byUse[use][model] : undefined),
+    trainModels: (request) => trainModels({ jobs, ref, modelPath: models.modelPath, leads, baseNames: bases }, request),
     estimateBytes: (sql, input) => runner.dryRun(sql, input),
     async estimateHistoryBytes(request) {
       const bytes = await Promise.all(allHistoryQueries(leads, request, checks()).map((q) => runner.dryRun(q.sql, q.input)));
       return bytes.reduce((a, b) => a + b, 0);
     },
     schemaStatements: () => [...statements],
-    async sendModelRead(model, horizon) {
-      if (model === ARIMA_PLUS) await jobs.query(arimaPlusSql(modelRef(target.mqlModelName), horizon).forecast);
-      else await jobs.query(v31PredictSql(modelRef(target.sqlModelName)), { params: { features: [] }, types: { features: rowsParamType(V31_FEATURES) } });
+    async sendModelRead(model, asOf, horizon) {
+      const stage = model === ARIMA_PLUS ? 'mqls' : 'sqls';
+      const trained = await latestTrainedVersion(jobs, ref, models.target, stage);
+      const path = models.modelPath(trained?.modelName ?? bases[stage]);
+      if (stage === 'mqls') await jobs.query(arimaForecastSql(path, MQL_SERIES_COLUMNS, horizon));
+      else await jobs.query(v31ForecastScript(path), v31ForecastInput([], asOf, horizon));
     },
     // The client holds no sockets of its own beyond Node's agent; there is nothing to release.
     close: async () => undefined,

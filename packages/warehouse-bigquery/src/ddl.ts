@@ -4,6 +4,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
+  MODEL_EVALUATIONS,
   MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
@@ -101,6 +102,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   { ...BACKTEST_RUNS, clusterBy: ['backtest_id'] },
   { ...BACKTEST_RESULTS, clusterBy: ['backtest_id'] },
+  { ...MODEL_EVALUATIONS, clusterBy: ['target', 'stage'] },
 ];
 
 /** A BigQuery string literal (for descriptions, which come from core's declarations). */

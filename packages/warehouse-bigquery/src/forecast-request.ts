@@ -1,13 +1,6 @@
 import { daysBetween, InputError, type ForecastRequest } from '@funnelcast/core';
 
-/** What both in-warehouse forecasters share: where their model lives and how a request is checked. */
-
-/** Where a BigQuery ML model lives. */
-export interface ModelRef {
-  readonly projectId: string;
-  readonly dataset: string;
-  readonly name: string;
-}
+/** What both in-warehouse forecasters share: how a request is checked and stopped. */
 
 /** Checks a request: horizon in range, each series ending the day before the as-of date, unique keys. */
 export function checkRequest(request: ForecastRequest): void {

@@ -4,7 +4,7 @@
  * retries of transient job errors.
  */
 export { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery-warehouse.js';
-export { V31_FEATURES } from './v31-bqml-forecaster.js';
+export { V31_FEATURES } from './bqml-sql.js';
 export type { BigQueryTarget } from './leads-source.js';
 export type { DryRunLedger, QueryInput, RetryPolicy, StatementCost } from './job-runner.js';
 export { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE } from './lead-checks.js';

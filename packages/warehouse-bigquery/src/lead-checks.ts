@@ -47,7 +47,8 @@ export function leadChecksSql(leads: LeadsSource, segments: boolean): string {
     ...rules.map((r, i) => `SELECT ${i} AS rule_no, lead_id FROM scoped WHERE ${r.offending}`),
     `SELECT ${rules.length} AS rule_no, lead_id FROM scoped WHERE lead_id IS NOT NULL GROUP BY lead_id HAVING COUNT(*) > 1`,
   ];
-  // A lead with no id breaks rule 0 and cannot be told from another, so each such row counts as one lead.
+  // A lead with no id breaks rule 0 and cannot be told from another, so each such row counts as one lead. The
+  // example column's NULL is typed: BigQuery types a bare NULL INT64, which does not union with lead_id's STRING.
   return `${leads.with},
 scoped AS (SELECT * FROM leads WHERE mql_date IS NULL OR mql_date < @as_of),
 broken AS (
@@ -55,7 +56,7 @@ broken AS (
 )
 SELECT rule_no, COUNT(*) AS n, MIN(lead_id) AS example FROM broken GROUP BY rule_no
 UNION ALL
-SELECT ${ANY_RULE}, COUNT(DISTINCT lead_id) + COUNTIF(lead_id IS NULL AND rule_no = 0), NULL FROM broken HAVING COUNT(*) > 0
+SELECT ${ANY_RULE}, COUNT(DISTINCT lead_id) + COUNTIF(lead_id IS NULL AND rule_no = 0), CAST(NULL AS STRING) FROM broken HAVING COUNT(*) > 0
 ORDER BY rule_no`;
 }
 

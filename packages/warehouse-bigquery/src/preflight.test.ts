@@ -13,17 +13,18 @@ afterEach(async () => {
 async function check(options: FakeBigQueryOptions = {}, target: Partial<BigQueryTarget> = {}, setup = `CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`) {
   fake = await startFakeBigQuery(options);
   await fake.exec(setup);
-  const checks = await preflight(fakeTarget(fake, target), { authClient: fixedTokenClient(), models: ['model_mql_arima_plus'] });
+  const checks = await preflight(fakeTarget(fake, target), { authClient: fixedTokenClient(), models: ['sqls'], targetName: 'warehouse' });
   return Object.fromEntries(checks.map((c) => [c.check, c]));
 }
 
 describe('BigQuery preflight (funnelcast doctor)', () => {
   it('passes every check on a ready target, and writes nothing', async () => {
-    const checks = await check({ models: ['fc.model_mql_arima_plus'] });
+    const checks = await check({ models: { 'test-project.fc.model_tof_sql_regressor_v3_1_final': { kind: 'regressor', labels: [], idColumns: [] } } });
     expect(Object.keys(checks)).toEqual(['credentials', 'dataset', 'jobs', 'permissions', 'leads', 'models']);
     for (const c of Object.values(checks)) expect(c, c.check).toMatchObject({ ok: true, message: expect.stringMatching(/^ok: /) });
     expect(checks.dataset!.message).toBe('ok: test-project:fc exists in EU');
-    expect(fake!.jobs.every((j) => j.dryRun)).toBe(true);
+    // One read, of the trained versions; everything else is a dry run.
+    expect(fake!.jobs.filter((j) => !j.dryRun).map((j) => j.sql)).toEqual([expect.stringMatching(/^SELECT model_name, version, data_end FROM `test-project\.fc\.model_evaluations`/)]);
   });
 
   it('says what to do for a dataset elsewhere, missing grants, leads off the contract and a model not trained', async () => {
@@ -42,7 +43,7 @@ describe('BigQuery preflight (funnelcast doctor)', () => {
     expect(checks.models).toEqual({
       check: 'models',
       ok: false,
-      message: 'test-project:fc.model_mql_arima_plus does not exist: train it with `funnelcast train`',
+      message: 'the sqls model is missing from test-project:fc: train it with `funnelcast train --target warehouse`',
     });
     expect(checks.jobs!.ok).toBe(true);
   });

@@ -1,8 +1,10 @@
 import { BigQuery } from '@google-cloud/bigquery';
-import { FORECAST_RUNS, FunnelcastError } from '@funnelcast/core';
+import { ConfigError, FORECAST_RUNS, FunnelcastError } from '@funnelcast/core';
 import { environmentFault, type FaultOrigin } from './job-errors.js';
 import type { BigQueryWarehouseOptions } from './bigquery-warehouse.js';
+import { createJobRunner } from './job-runner.js';
 import type { BigQueryTarget } from './leads-source.js';
+import { latestTrainedVersion } from './model-registry.js';
 import { configuredTablePath } from './sql-names.js';
 
 /** One preflight check: what was checked, whether it passed, and what was found or what to do. */
@@ -16,8 +18,14 @@ export interface PreflightCheck {
 export interface PreflightOptions {
   /** Credentials to use instead of the target's key file or ADC (tests). @defaultValue the target's */
   readonly authClient?: BigQueryWarehouseOptions['authClient'];
-  /** The models a refresh or train needs to exist, by their configured names. @defaultValue none */
-  readonly models?: readonly string[];
+  /**
+   * The stages whose configured BigQuery model a refresh reads (`mqls`: arima-plus, `sqls`: v3.1-bqml): the latest
+   * version `funnelcast train` recorded must exist (V3.1 falls back to `sqlModelName` itself, the seed's model).
+   * @defaultValue none
+   */
+  readonly models?: readonly ('mqls' | 'sqls')[];
+  /** The target's name in the config, which trained models carry. @defaultValue `bigquery` */
+  readonly targetName?: string;
 }
 
 /** What refresh and train need on funnelcast's own tables (read, write, add columns) and on the leads. */
@@ -142,13 +150,26 @@ export async function preflight(target: BigQueryTarget, options: PreflightOption
 
   checks.push(await checkLeads(client, target, dryRun, origin));
 
-  for (const name of options.models ?? []) {
+  const targetName = options.targetName ?? 'bigquery';
+  const train = `train it with \`funnelcast train --target ${targetName}\``;
+  const jobs = createJobRunner(client, { location: target.location, labels: target.labels, jobTimeoutMs: target.jobTimeoutMs, origin });
+  for (const stage of options.models ?? []) {
     const modelDataset = target.modelDataset ?? target.dataset;
     try {
+      // Before the first train there is no model_evaluations table: no version either.
+      const trained = await latestTrainedVersion(jobs, { projectId: target.projectId, dataset: target.dataset }, targetName, stage).catch((error: unknown) => {
+        if (error instanceof ConfigError) return null;
+        throw error;
+      });
+      const name = trained?.modelName ?? (stage === 'sqls' ? target.sqlModelName : null);
+      if (name === null) {
+        checks.push(fail('models', `no ARIMA_PLUS model trained for target ${targetName}: ${train}`));
+        continue;
+      }
       await client.dataset(modelDataset).model(name).getMetadata();
-      checks.push(ok('models', `${target.projectId}:${modelDataset}.${name} exists`));
+      checks.push(ok('models', `${target.projectId}:${modelDataset}.${name} exists${trained ? ` (version ${trained.version}, data to ${trained.dataEnd})` : ''}`));
     } catch (error) {
-      checks.push(fail('models', status(error) === 404 ? `${target.projectId}:${modelDataset}.${name} does not exist: train it with \`funnelcast train\`` : reason(error, origin)));
+      checks.push(fail('models', status(error) === 404 ? `the ${stage} model is missing from ${target.projectId}:${modelDataset}: ${train}` : reason(error, origin)));
     }
   }
   return checks;

@@ -1,105 +1,78 @@
-import { addDays, calendarParts, InputError, V31_BQML, type Forecaster, type PredictiveSeries } from '@funnelcast/core';
-import { checkRequest, throwIfAborted, type ModelRef } from './forecast-request.js';
-import type { JobRunner } from './job-runner.js';
-import { rowsParamType } from './row-values.js';
-import { tablePath } from './sql-names.js';
+import { addDays, daysBetween, InputError, V31_BQML, type ForecasterUse, type Forecaster, type ForecastRequest, type IsoDate, type PredictiveSeries } from '@funnelcast/core';
+import { boostedTreeModelSql, LONGEST_LAG_DAYS, v31ForecastScript, v31TrainingSql } from './bqml-sql.js';
+import { checkRequest, throwIfAborted } from './forecast-request.js';
+import type { JobRunner, QueryInput } from './job-runner.js';
+import { latestTrainedVersion } from './model-registry.js';
+import { decodeValue, rowsParamType } from './row-values.js';
+import { createScratchModelScript, loadScratchSeries, scratchModel, type ModelContext } from './scratch-models.js';
 
-/**
- * The features of the V3.1 regressor (`BOOSTED_TREE_REGRESSOR`, label `target_sqls`), as the model was trained on
- * them. ML.PREDICT passes extra input columns through, so a model trained without `year` still accepts these rows.
- * `day_of_week` follows BigQuery's `EXTRACT(DAYOFWEEK …)`: 1 = Sunday … 7 = Saturday.
- */
-export const V31_FEATURES = [
+const HISTORY_COLUMNS = [
   { name: 'super_segment', type: 'STRING' },
   { name: 'date_day', type: 'DATE' },
-  { name: 'day_of_week', type: 'INT64' },
-  { name: 'month', type: 'INT64' },
-  { name: 'day_of_month', type: 'INT64' },
-  { name: 'quarter', type: 'INT64' },
-  { name: 'year', type: 'INT64' },
-  { name: 'is_weekend', type: 'INT64' },
-  { name: 'sqls_7day_avg_lag1', type: 'FLOAT64' },
-  { name: 'sqls_28day_avg_lag1', type: 'FLOAT64' },
+  { name: 'sqls', type: 'FLOAT64' },
 ] as const;
 
-/** One feature row. */
-export type V31FeatureRow = Record<(typeof V31_FEATURES)[number]['name'], string | number>;
-
-/** The one-day prediction query: ML.PREDICT over the feature rows passed as `@features`. */
-export function v31PredictSql(model: ModelRef): string {
-  return `SELECT p.super_segment, p.predicted_target_sqls
-FROM ML.PREDICT(MODEL ${tablePath(model.projectId, model.dataset, model.name)}, (SELECT * FROM UNNEST(@features))) AS p`;
+/** The parameters of {@link v31ForecastScript}: the SQL history by segment and day, the as-of date and the horizon. */
+export function v31ForecastInput(history: readonly { super_segment: string; date_day: string; sqls: number }[], asOf: IsoDate, horizon: number): Required<QueryInput> {
+  return { params: { history, as_of: asOf, horizon }, types: { history: rowsParamType(HISTORY_COLUMNS), as_of: 'DATE', horizon: 'INT64' } };
 }
 
-// Mean of the last `days` values (fewer when the series is shorter): the "_avg_lag1" features end the day before.
-function trailingMean(values: readonly number[], days: number): number {
-  const window = values.slice(-days);
-  return window.length ? window.reduce((a, b) => a + b, 0) / window.length : 0;
-}
-
-/** The feature row of `segment` on `date`, whose earlier days (history, then predictions) are `past`. */
-export function v31Features(segment: string, date: string, past: readonly number[]): V31FeatureRow {
-  const c = calendarParts(date);
-  return {
-    super_segment: segment,
-    date_day: date,
-    day_of_week: c.dayOfWeek + 1,
-    month: c.month,
-    day_of_month: c.dayOfMonth,
-    quarter: c.quarter,
-    year: c.year,
-    is_weekend: c.dayOfWeek === 0 || c.dayOfWeek === 6 ? 1 : 0,
-    sqls_7day_avg_lag1: trailingMean(past, 7),
-    sqls_28day_avg_lag1: trailingMean(past, 28),
-  };
+/** Runs the one-job recursive forecast ({@link v31ForecastScript}) of `model` from the request's series. */
+async function predict(jobs: JobRunner, model: string, request: ForecastRequest): Promise<PredictiveSeries[]> {
+  const { asOf, horizon, series } = request;
+  const history = series.flatMap((s) => s.values.map((sqls, i) => ({ super_segment: s.key, date_day: addDays(s.start, i), sqls })));
+  const rows = await jobs.query(v31ForecastScript(model), v31ForecastInput(history, asOf, horizon));
+  const byKey = new Map(series.map((s) => [s.key, new Array<number>(horizon).fill(NaN)]));
+  for (const row of rows) {
+    const day = daysBetween(asOf, String(decodeValue('DATE', row.date_day)));
+    const out = byKey.get(String(row.super_segment));
+    if (out && day >= 0 && day < horizon) out[day] = Math.max(0, Number(row.predicted_target_sqls));
+  }
+  const missing = [...byKey].filter(([, mean]) => !mean.every(Number.isFinite));
+  if (missing.length) {
+    throw new InputError(
+      missing.map(([key]) => ({ where: `series ${JSON.stringify(key)}`, message: `ML.PREDICT returned no prediction for some of the ${horizon} days from ${asOf}` })),
+      'The V3.1 model did not score every segment:',
+    );
+  }
+  return [...byKey].map(([key, mean]) => ({ key, mean, variance: [...mean], method: V31_BQML }));
 }
 
 /**
- * `v3.1-bqml`: the V3.1 boosted tree via `ML.PREDICT`, one series per super-segment (the series key). Lags of
- * future days come from the model's own earlier predictions — a regressor fed NULL lags silently predicts the
- * training mean — so the horizon is walked day by day: each day's feature rows (every segment at once) are
- * computed here from the history and the predictions so far, and one small ML.PREDICT query scores them.
+ * `v3.1-bqml`: the V3.1 boosted tree via `ML.PREDICT`, one series per super-segment (the series key). Lags of future
+ * days come from the model's own earlier predictions — a regressor fed NULL lags silently predicts the training
+ * mean — so the horizon is walked day by day inside ONE BigQuery script (a loop over a temporary table), whose
+ * features come from the same SQL definition as training's ({@link v31ForecastScript}).
  *
- * Why a loop in Node and not a BigQuery script loop: the recursion's state (trailing windows per segment) is
- * plain arithmetic that is tested here against known inputs, the same code shapes the embedded V3 features, and a
- * script loop would run the same number of ML.PREDICT child jobs anyway while hiding which day failed. The cost
- * is one query per horizon day (90 by default), each scoring a handful of rows from parameters.
+ * In a refresh it reads the latest version `funnelcast train` recorded, or, before the first training, the model
+ * named `sqlModelName` itself (the seed's model). In a backtest it trains a scratch regressor per origin on the series
+ * it is given, expiring like the ARIMA_PLUS ones.
  *
  * The tree has no interval of its own: the variance is Poisson's (the mean), which leaves out the error of the
  * recursion itself, so its intervals are narrower than its backtests' errors; nothing widens them yet.
- * `onProgress` counts horizon days (every series advances together).
+ * `onProgress` reports the whole horizon at once (one job).
  */
-export function createV31BqmlForecaster(jobs: JobRunner, model: ModelRef): Forecaster {
-  const sql = v31PredictSql(model);
+export function createV31BqmlForecaster(context: ModelContext, base: string, use: ForecasterUse): Forecaster {
+  const { jobs } = context;
+  async function modelOf(request: ForecastRequest): Promise<string> {
+    if (use === 'refresh') return context.modelPath((await latestTrainedVersion(jobs, context.ref, context.target, 'sqls'))?.modelName ?? base);
+    const model = scratchModel(context, base, request);
+    await loadScratchSeries(jobs, model.training, model.expiresAt, request.series, request);
+    const earliest = request.series.reduce((first, s) => (s.start < first ? s.start : first), request.asOf);
+    const days = `(SELECT series_key AS super_segment, date_day, value AS sqls FROM ${model.training})`;
+    await jobs.query(createScratchModelScript(boostedTreeModelSql(model.path, v31TrainingSql(days, addDays(earliest, LONGEST_LAG_DAYS))), model.expire));
+    return model.path;
+  }
   return {
     name: V31_BQML,
     async forecast(request) {
       checkRequest(request);
-      const { asOf, horizon, series } = request;
-      if (series.length === 0) return [];
-      const paths = series.map((s) => [...s.values]);
-      const predictions = series.map(() => [] as number[]);
-      for (let day = 0; day < horizon; day++) {
-        throwIfAborted(request, `day ${day}`);
-        const date = addDays(asOf, day);
-        const features = series.map((s, i) => v31Features(s.key, date, paths[i] ?? []));
-        const rows = await jobs.query(sql, { params: { features }, types: { features: rowsParamType(V31_FEATURES) } });
-        const byKey = new Map(rows.map((r) => [String(r.super_segment), Number(r.predicted_target_sqls)]));
-        series.forEach((s, i) => {
-          const predicted = byKey.get(s.key);
-          if (predicted === undefined || !Number.isFinite(predicted)) {
-            throw new InputError([{ where: `series ${JSON.stringify(s.key)}`, message: `ML.PREDICT returned no prediction for ${date}` }], 'The V3.1 model did not score every segment:');
-          }
-          const value = Math.max(0, predicted);
-          paths[i]?.push(value);
-          predictions[i]?.push(value);
-        });
-        request.onProgress?.(day + 1, horizon);
-      }
-      return series.map((s, i): PredictiveSeries => {
-        const mean = predictions[i] ?? [];
-        return { key: s.key, mean, variance: [...mean], method: V31_BQML };
-      });
+      if (request.series.length === 0) return [];
+      const model = await modelOf(request);
+      throwIfAborted(request, 'forecasting');
+      const result = await predict(jobs, model, request);
+      request.onProgress?.(request.horizon, request.horizon);
+      return result;
     },
   };
 }

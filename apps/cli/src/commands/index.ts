@@ -15,6 +15,7 @@ import { queueCommand } from './queue.js';
 import { refreshCommand } from './refresh.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
+import { trainCommand } from './train.js';
 
 /** Every command, listed explicitly (no directory scanning), in the order `--help` shows them. */
 // Each module narrows its own argument type; yargs only needs the shared global options here.
@@ -29,6 +30,7 @@ export const commands = [
   modelsCommand,
   runsCommand,
   backtestCommand,
+  trainCommand,
   doctorCommand,
   lookmlCommand,
   docsCommand,

@@ -13,6 +13,7 @@ import { modelsJsonSchema } from './models.js';
 import { queueStatusJsonSchema } from './queue-status.js';
 import { refreshJsonSchema } from './refresh.js';
 import { runsJsonSchema } from './runs.js';
+import { trainJsonSchema } from './train.js';
 
 /**
  * The schema of every command's `--json` output, by the command as typed (`queue status`; `refresh --dry-run`, whose
@@ -33,6 +34,7 @@ export const JSON_OUTPUTS = {
   refresh: refreshJsonSchema,
   'refresh --dry-run': costPlanJsonSchema,
   runs: runsJsonSchema,
+  train: trainJsonSchema,
   error: errorJsonSchema,
 } as const satisfies Readonly<Record<string, z.ZodType>>;
 

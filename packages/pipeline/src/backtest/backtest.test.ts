@@ -253,6 +253,27 @@ describe('backtest bookkeeping', { timeout: SLOW }, () => {
     expect(at('capture_rate')).toBeCloseTo(1 + at('signed_pct_error') / 100, 12);
   });
 
+  it('asks in-warehouse models for scratch training at backtest origins, and for the trained models in a refresh', async () => {
+    const { warehouse: memory } = memoryWarehouse(daily);
+    const { createForecaster } = await import('@funnelcast/models');
+    const asked: string[] = [];
+    // Stand-ins for BigQuery's arima-plus and v3.1-bqml: what matters is which use each was resolved for.
+    const warehouse: Warehouse = {
+      ...memory,
+      forecaster: (model, use = 'refresh') => {
+        asked.push(`${model}:${use}`);
+        const naive = createForecaster('seasonal-naive');
+        return { name: model, forecast: (request) => naive.forecast(request) };
+      },
+    };
+    const inWarehouse = parseConfig({ superSegments: SEGMENTS, models: { mqls: 'arima-plus', sqls: 'v3.1-bqml' } });
+    await backtest(inWarehouse, { warehouse, origins: ['2024-12-01'], models: ['production', 'v1'], now: NOW });
+    expect(new Set(asked)).toEqual(new Set(['arima-plus:backtest', 'v3.1-bqml:backtest']));
+    asked.length = 0;
+    await refresh(inWarehouse, { warehouse, asOf: '2025-01-01', horizon: 31, now: NOW });
+    expect(new Set(asked)).toEqual(new Set(['arima-plus:refresh', 'v3.1-bqml:refresh']));
+  });
+
   it('refuses origins whose period is not complete in the data, and unknown models, naming each', async () => {
     const { warehouse } = memoryWarehouse(daily);
     await expect(backtest(config, { warehouse, origins: ['2024-12-01', '2025-01-01'] })).rejects.toThrow(/after the latest data \(2024-12-31\)/);

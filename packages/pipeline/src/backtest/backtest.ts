@@ -141,7 +141,8 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       : lastFullPeriods(dataEnd, period, (options.origins as number | undefined) ?? DEFAULT_ORIGIN_COUNT);
     validateOrigins(origins, period, data.firstDate, dataEnd);
     const models = await resolveModels(options.models ?? DEFAULT_BACKTEST_MODELS, warehouse);
-    const production = models.some((m) => 'production' in m) ? await resolveForecasters(config, warehouse) : null;
+    // In-warehouse models train a scratch model per origin: one trained later would have seen the scored days.
+    const production = models.some((m) => 'production' in m) ? await resolveForecasters(config, warehouse, 'backtest') : null;
 
     const createdAt = now().toISOString();
     const modelNames = models.map((m) => m.name);

@@ -16,9 +16,9 @@ export type ResolvedModel = { readonly name: string; readonly production: true }
  * ARIMA_PLUS would decompose the week.
  */
 async function peer(name: string, warehouse: Warehouse): Promise<Forecaster> {
-  if (name === 'v1') return warehouse.forecaster?.(ARIMA_PLUS) ?? (await import('@funnelcast/models')).createForecaster(V1_AUTO_ARIMA);
+  if (name === 'v1') return warehouse.forecaster?.(ARIMA_PLUS, 'backtest') ?? (await import('@funnelcast/models')).createForecaster(V1_AUTO_ARIMA);
   if (name === 'naive') return (await import('@funnelcast/models')).createForecaster(SEASONAL_NAIVE);
-  const inWarehouse = warehouse.forecaster?.(name);
+  const inWarehouse = warehouse.forecaster?.(name, 'backtest');
   if (inWarehouse) return inWarehouse;
   const { createForecaster, EMBEDDED_MODELS } = await import('@funnelcast/models');
   if (!EMBEDDED_MODELS.includes(name)) {

@@ -1,4 +1,4 @@
-import type { DailySeries, Forecaster, FunnelHistory, PredictiveSeries } from '@funnelcast/core';
+import type { DailySeries, Forecaster, FunnelHistory, IsoDate, PredictiveSeries } from '@funnelcast/core';
 
 /** What a candidate forecasts from: the history as of an origin, and what the stages before it forecast there. */
 export interface StageInput {
@@ -20,17 +20,28 @@ export interface Candidate {
   forecast(input: StageInput): Promise<PredictiveSeries[]>;
 }
 
-/** A forecaster as a candidate: its series are cut from the history by `seriesOf`. */
-export function forecasterCandidate(forecaster: Forecaster, seriesOf: (history: FunnelHistory) => DailySeries[]): Candidate {
+/**
+ * A forecaster as a candidate: its series are cut from the history by `seriesOf`. A forecaster that forecasts only
+ * from the end of its training ({@link Forecaster.onlyFromTrainingEnd}: a trained ARIMA_PLUS in a refresh) cannot
+ * forecast from a selection origin before `pastOrigins.before` without training; there `pastOrigins.standIn` forecasts
+ * instead, so the stages after it still have forecasts to read at those origins.
+ */
+export function forecasterCandidate(
+  forecaster: Forecaster,
+  seriesOf: (history: FunnelHistory) => DailySeries[],
+  pastOrigins?: { readonly standIn: Forecaster; readonly before: IsoDate },
+): Candidate {
   return {
     name: forecaster.name,
-    forecast: (input) =>
-      forecaster.forecast({
+    forecast: (input) => {
+      const past = pastOrigins !== undefined && forecaster.onlyFromTrainingEnd === true && input.history.asOf < pastOrigins.before;
+      return (past ? pastOrigins.standIn : forecaster).forecast({
         asOf: input.history.asOf,
         horizon: input.horizon,
         series: seriesOf(input.history),
         ...(input.onProgress ? { onProgress: input.onProgress } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
-      }),
+      });
+    },
   };
 }

@@ -225,10 +225,12 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
   };
 
   let started = performance.now();
-  const mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain))), 'fit_mqls');
+  // A model trained beforehand cannot forecast from the past selection origins: the robust model stands in there.
+  const pastOrigins = { standIn: forecasters.robust, before: history.asOf };
+  const mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain), pastOrigins)), 'fit_mqls');
   const fitMqls = performance.now() - started;
   started = performance.now();
-  const sqlCandidates = forecasters.sqls.map((m) => forecasterCandidate(m, seriesOf(sqlGrain)));
+  const sqlCandidates = forecasters.sqls.map((m) => forecasterCandidate(m, seriesOf(sqlGrain), pastOrigins));
   const funnel = forecasters.funnelSqls && history.conversion ? funnelCandidate(input.credibility) : null;
   if (funnel) sqlCandidates.splice(1, 0, funnel);
   const sqls = await run(sqlGrain, sqlCandidates, 'fit_sqls', mqls);

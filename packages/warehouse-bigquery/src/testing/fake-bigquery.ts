@@ -1,12 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { analyseJob, RefusedStatement, type AnalysisState, type RestType } from './googlesql-analyser.js';
+import type { CatalogColumn, ModelSchema } from './googlesql-catalog.js';
 
 /**
  * A local stand-in for the BigQuery REST API, for tests: the real `@google-cloud/bigquery` client talks to it over
  * HTTP (jobs.insert, jobs.getQueryResults, jobs.get), and it EXECUTES each query in an in-process DuckDB after a
  * small, explicit dialect translation ({@link translateSql}). Datasets are DuckDB schemas; the project is dropped.
  * BigQuery ML statements cannot run here: they go to the test's `ml` handler, which answers by a known rule.
+ *
+ * Before anything runs, every statement is analysed by GoogleSQL, BigQuery's own SQL front end (see
+ * googlesql-analyser.ts), and a statement it refuses is refused here with its message, as BigQuery would: the
+ * DuckDB translation never gets to accept SQL that BigQuery does not.
  */
 
 /** A query parameter as the REST API carries it. */
@@ -14,11 +20,6 @@ interface RestParameter {
   readonly name: string;
   readonly parameterType: RestType;
   readonly parameterValue: RestValue;
-}
-interface RestType {
-  readonly type: string;
-  readonly arrayType?: RestType;
-  readonly structTypes?: readonly { readonly name: string; readonly type: RestType }[];
 }
 interface RestValue {
   readonly value?: string | number | boolean | null;
@@ -58,7 +59,7 @@ export interface FakeFault {
 
 /** Options of {@link startFakeBigQuery}. */
 export interface FakeBigQueryOptions {
-  /** Answers BigQuery ML statements (CREATE MODEL, ML.FORECAST, ML.PREDICT). */
+  /** Answers BigQuery ML statements (CREATE / ALTER MODEL, ML.FORECAST, ML.PREDICT, ML.EVALUATE, ML.ARIMA_EVALUATE). */
   readonly ml?: (job: FakeJob, exec: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<FakeResult | undefined>;
   /** Bytes a dry run reports. @defaultValue 1048576 */
   readonly dryRunBytes?: number;
@@ -69,8 +70,8 @@ export interface FakeBigQueryOptions {
    * @defaultValue every permission asked
    */
   readonly permissions?: readonly string[];
-  /** BigQuery ML models that exist (models.get), by `dataset.model`. @defaultValue none */
-  readonly models?: readonly string[];
+  /** Models that exist before the test (trained elsewhere), by `project.dataset.model`; CREATE MODEL adds more. */
+  readonly models?: Readonly<Record<string, ModelSchema>>;
 }
 
 /** The running fake. */
@@ -104,7 +105,7 @@ export interface FakeBigQuery {
   close(): Promise<void>;
 }
 
-const ML_STATEMENT = /\bML\.(FORECAST|PREDICT)\s*\(|\bCREATE\s+(OR\s+REPLACE\s+)?MODEL\b/i;
+const ML_STATEMENT = /\bML\.(FORECAST|PREDICT|EVALUATE|ARIMA_EVALUATE)\s*\(|\b(CREATE\s+(OR\s+REPLACE\s+)?|ALTER\s+)MODEL\b/i;
 
 function plainValue(type: RestType, value: RestValue | undefined): unknown {
   if (!value) return null;
@@ -150,7 +151,7 @@ function structRows(param: RestParameter, values: unknown[]): string {
 /**
  * BigQuery Standard SQL → DuckDB, for the statements funnelcast sends: backquoted `project.dataset.table` paths
  * become `"dataset"."table"`, BigQuery type names DuckDB's, `DATE_DIFF(a, b, DAY)` DuckDB's `date_diff`, table
- * OPTIONS / PARTITION BY / CLUSTER BY are dropped, and parameters become typed literals (`UNNEST(@rows)` of structs a
+ * OPTIONS (description, expiration) / PARTITION BY / CLUSTER BY are dropped, and parameters become typed literals (`UNNEST(@rows)` of structs a
  * VALUES table).
  */
 export function translateSql(sql: string, parameters: readonly RestParameter[]): string {
@@ -162,6 +163,7 @@ export function translateSql(sql: string, parameters: readonly RestParameter[]):
   };
   return sql
     .replace(/\s*OPTIONS\(description = '(?:[^'\\]|\\.)*'\)/g, '')
+    .replace(/\s*OPTIONS\(expiration_timestamp = TIMESTAMP '[^']*'\)/g, '')
     .replace(/\n(PARTITION|CLUSTER) BY [^\n]*/g, '')
     .replace(/`([^`]+)`/g, (_, path: string) => path.split('.').slice(-2).map((part) => `"${part}"`).join('.'))
     .replace(/\bINT64\b/g, 'BIGINT')
@@ -174,6 +176,12 @@ export function translateSql(sql: string, parameters: readonly RestParameter[]):
       return unnest ? structRows(p, value as unknown[]) : literal(p.parameterType.type, value);
     });
 }
+
+// DuckDB column types as GoogleSQL's, for the tables the analyser finds here rather than in the declarations.
+const DUCK_KINDS: Readonly<Record<string, NonNullable<CatalogColumn['type']['typeKind']>>> = {
+  VARCHAR: 'TYPE_STRING', BIGINT: 'TYPE_INT64', INTEGER: 'TYPE_INT64', DOUBLE: 'TYPE_DOUBLE', DATE: 'TYPE_DATE', BOOLEAN: 'TYPE_BOOL',
+  'TIMESTAMP WITH TIME ZONE': 'TYPE_TIMESTAMP', TIMESTAMP: 'TYPE_TIMESTAMP',
+};
 
 // DuckDB result column types as BigQuery field types.
 function fieldType(duckType: string): string {
@@ -226,6 +234,22 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     const next = queue.then(work, work);
     queue = next.catch(() => undefined);
     return next;
+  };
+
+  // The analyser's view of what this server holds beyond the declared relations.
+  const analysis: AnalysisState = {
+    tables: [],
+    models: new Map(Object.entries(options.models ?? {}).map(([path, schema]) => [path.toLowerCase(), schema])),
+    existingTable: (path) =>
+      serial(async () => {
+        const [dataset, table] = path.join('.').split('.').slice(-2);
+        const reader = await connection.runAndReadAll(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+          [dataset ?? '', table ?? ''],
+        );
+        const rows = reader.getRowObjects();
+        return rows.length ? rows.map((r) => ({ name: String(r.column_name), type: { typeKind: DUCK_KINDS[String(r.data_type)] ?? 'TYPE_STRING' } })) : undefined;
+      }),
   };
 
   const runDuck = async (sql: string): Promise<FakeResult> => {
@@ -318,6 +342,13 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     const fault = faults.shift() ?? matched?.fault;
     const answerFault = (f: FakeFault) => sendError(response, f.status, f.reason, f.message ?? `injected ${f.reason}`);
     if (fault && !fault.afterRun) return answerFault(fault);
+    let effects;
+    try {
+      effects = await analyseJob(job.sql, parameters, analysis);
+    } catch (error) {
+      if (!(error instanceof RefusedStatement)) throw error;
+      return sendError(response, error.reason === 'notFound' ? 404 : 400, error.reason, error.message);
+    }
     const reference = { projectId, jobId, location: job.location ?? 'US' };
     const bytes = String(options.dryRunBytes ?? 1_048_576);
     const resource = {
@@ -343,6 +374,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
         return runScript(translateSql(job.sql, parameters));
       });
       results.set(jobId, result);
+      for (const [name, model] of effects.models) analysis.models.set(name, model);
       if (fault) return answerFault(fault);
       send(response, 200, resource);
     } catch (error) {
@@ -401,7 +433,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
       return send(response, 200, { permissions: asked.filter((p) => !options.permissions || options.permissions.includes(p)) });
     }
     if (kind === 'models') {
-      const known = options.models?.includes(`${datasetId}.${name}`);
+      const known = analysis.models.has(`${projectId}.${datasetId}.${name}`.toLowerCase());
       return known
         ? send(response, 200, { kind: 'bigquery#model', modelReference: { projectId, datasetId, modelId: name } })
         : sendError(response, 404, 'notFound', `Not found: Model ${projectId}:${datasetId}.${name}`);

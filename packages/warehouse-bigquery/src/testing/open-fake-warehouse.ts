@@ -1,12 +1,11 @@
 import { OAuth2Client } from 'google-auth-library';
 import { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from '../bigquery-warehouse.js';
 import type { BigQueryTarget } from '../leads-source.js';
+import { LEADS_CONTRACT } from './googlesql-catalog.js';
 import { startFakeBigQuery, type FakeBigQuery, type FakeBigQueryOptions } from './fake-bigquery.js';
 
-/** The leads table's DuckDB definition in the fake (the canonical leads contract). */
-export const LEADS_DDL = `CREATE TABLE IF NOT EXISTS "fc"."leads" (
-  lead_id VARCHAR, channel_grouping_name VARCHAR, original_source VARCHAR, super_segment VARCHAR,
-  mql_date DATE, sql_date DATE, sqo_date DATE)`;
+/** The leads table's DuckDB definition in the fake: the leads contract the analyser's catalog holds. */
+export const LEADS_DDL = `CREATE TABLE IF NOT EXISTS "fc"."leads" (${LEADS_CONTRACT.map((c) => `${c.name} ${c.type === 'DATE' ? 'DATE' : 'VARCHAR'}`).join(', ')})`;
 
 /** The access token the fixed credentials send. */
 export const TEST_TOKEN = 'test-access-token';
@@ -56,7 +55,13 @@ export function fakeTarget(fake: FakeBigQuery, overrides: Partial<BigQueryTarget
 export async function openFakeWarehouse(
   setup: { fake?: FakeBigQueryOptions; target?: Partial<BigQueryTarget>; options?: BigQueryWarehouseOptions } = {},
 ): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; sleeps: number[] }> {
-  const fake = await startFakeBigQuery(setup.fake);
+  const target = fakeTarget({ apiEndpoint: '' } as FakeBigQuery, setup.target);
+  const v31 = `${target.projectId}.${target.modelDataset ?? target.dataset}.${target.sqlModelName}`;
+  // The V3.1 regressor is trained outside funnelcast: it exists before the test, predicting `target_sqls`.
+  const fake = await startFakeBigQuery({
+    ...setup.fake,
+    models: { [v31]: { kind: 'regressor', labels: [{ name: 'target_sqls', type: { typeKind: 'TYPE_DOUBLE' } }], idColumns: [] }, ...setup.fake?.models },
+  });
   await fake.exec(`CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`);
   const sleeps: number[] = [];
   const warehouse = createBigQueryWarehouse(fakeTarget(fake, setup.target), {
