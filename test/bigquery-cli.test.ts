@@ -114,24 +114,31 @@ describe('funnelcast on BigQuery', () => {
     expect(untrained.stderr).toContain('1 of 6 checks failed (models)');
   });
 
-  it('Ctrl-C during a refresh cancels the BigQuery job in flight and exits 130', async () => {
-    const config = await configFile('interrupt');
-    fake.hangMatching(/FROM `test-project\.fc\.leads`/);
+  it.each([
+    ['refresh', ['refresh', '--as-of', '2025-06-01'], /FROM `test-project\.fc\.leads`/],
+    ['train', ['train', '--stage', 'sqls'], /^CREATE OR REPLACE MODEL/],
+  ])('Ctrl-C during %s cancels the BigQuery job in flight and exits 130', async (name, args, hanging) => {
+    const config = await configFile(`interrupt-${name}`);
+    // Training starts from the leads' last day: it needs some.
+    await fake.exec(`INSERT INTO "fc"."leads" VALUES ('L1', 'Outbound', 'sales', 'Outbound', DATE '2025-05-02', DATE '2025-05-09', NULL)`);
+    fake.hangMatching(hanging);
     try {
-      const child = spawn(process.execPath, [cliPath, 'refresh', '--config', config, '--as-of', '2025-06-01'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cliPath, ...args, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      while (!fake.jobs.some((j) => /FROM `test-project\.fc\.leads`/.test(j.sql))) await new Promise((resolve) => setTimeout(resolve, 20));
+      const hung = () => fake.jobs.filter((j) => !j.dryRun && hanging.test(j.sql)).map((j) => j.jobId);
+      while (hung().length === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      const hung = fake.jobs.filter((j) => /FROM `test-project\.fc\.leads`/.test(j.sql)).map((j) => j.jobId);
-      expect(hung.length).toBeGreaterThan(0);
-      expect(new Set(fake.cancelled)).toEqual(new Set(hung));
+      expect(await exited, stderr).toBe(130);
+      expect(hung().length).toBeGreaterThan(0);
+      expect(new Set(fake.cancelled)).toEqual(new Set(hung()));
       expect(stderr).toContain('SIGINT received, stopping (cancelling jobs in flight');
       expect(stderr).toContain('interrupted by SIGINT');
     } finally {
       fake.hangMatching(null);
+      fake.cancelled.length = 0;
+      await fake.exec(`DELETE FROM "fc"."leads"`);
     }
   });
 

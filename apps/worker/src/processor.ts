@@ -85,11 +85,13 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
 
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    // Stop (cancelling BigQuery jobs in flight) when shutting down (BullMQ's signal) or when the target is no longer ours.
+    const stop = signal ? AbortSignal.any([signal, held.lost]) : held.lost;
     const kind = job.name === TRAIN_JOB_NAME ? 'train' : 'refresh';
     const train = async (): Promise<TrainJobResult> => {
       if (!options.train) throw new UnrecoverableError('this worker was started without a train function; funnelcast-worker has one');
       logger.info({ attempt: job.attemptsMade + 1 }, 'train started');
-      const summary = await options.train(config, { target: data.target, now });
+      const summary = await options.train(config, { target: data.target, now, signal: stop });
       metrics?.recordJob(data.target, 'completed', seconds());
       const models = summary.models.map((m) => m.modelName);
       logger.info({ trainId: summary.trainId, models, skipped: summary.skipped, seconds: seconds() }, 'train completed');
@@ -107,8 +109,7 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
         onProgress: (event: ProgressEvent) => {
           void job.updateProgress({ phase: event.phase, done: event.done, total: event.total }).catch((error: unknown) => logger.warn({ err: error }, 'progress not saved'));
         },
-        // Stop before publishing when shutting down (BullMQ's signal) or when the target is no longer ours.
-        signal: signal ? AbortSignal.any([signal, held.lost]) : held.lost,
+        signal: stop,
         now,
       });
       metrics?.recordJob(data.target, 'completed', seconds());

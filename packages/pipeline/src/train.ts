@@ -27,6 +27,8 @@ export interface TrainOptions {
   readonly now?: () => Date;
   /** An open warehouse to use instead of opening the target's (tests). */
   readonly warehouse?: Warehouse;
+  /** Cancels the BigQuery job in flight (a CREATE MODEL included) when it aborts: Ctrl-C, a worker shutting down. */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link train} did. */
@@ -74,7 +76,7 @@ export async function train(config: FunnelcastConfig, options: TrainOptions = {}
     };
   }
   const now = (options.now ?? (() => new Date()))();
-  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'existing');
+  const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'existing', options.signal);
   const warehouse = options.warehouse ?? opened!.warehouse;
   try {
     let asOf = todayUtc(now);

@@ -30,6 +30,7 @@ export const trainCommand: CommandModule<GlobalOptions, TrainArgs> = {
       ...(args.target !== undefined ? { target: args.target } : {}),
       ...(args.stage !== undefined ? { stage: args.stage } : {}),
       dryRun: args['dry-run'],
+      ...(args.signal ? { signal: args.signal } : {}),
     });
     emit(args, summary, () => renderTrainSummary(summary));
   },
