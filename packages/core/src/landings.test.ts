@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProductionRows, type AssemblyInput } from './assembly.js';
 import { countBounds } from './count-distribution.js';
 import { landings, periodLabel, periodStart } from './landings.js';
-import { combinationKey } from './vocabulary.js';
+import { combinationKey, MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const web = { channel: 'Web', source: 'organic' };
 const email = { channel: 'Email', source: 'apollo' };
@@ -30,7 +30,7 @@ const input: AssemblyInput = {
     sqos: [],
   },
   rates: new Map([[webKey, 0.25], [emailKey, 0.1]]),
-  models: { mqls: 'mstl-ets', sqls: 'poisson-ridge' },
+  models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
 };
 const rows = assembleProductionRows(input);
 

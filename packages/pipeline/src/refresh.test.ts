@@ -74,7 +74,7 @@ describe('refresh chooses each stage by its own history', () => {
 describe('refresh guardrails', () => {
   it('replaces a forecast forced to explode by the robust model, and the published run says so', async () => {
     const w = await warehouseWith(FUNNEL);
-    const naive = createForecaster('seasonal-naive');
+    const naive = createForecaster(SEASONAL_NAIVE);
     const exploding: Forecaster = {
       name: 'exploding',
       forecast: async (request) => (await naive.forecast(request)).map((s) => ({ ...s, mean: s.mean.map((m) => m * 100 + 50), method: 'exploding' })),
