@@ -27,3 +27,7 @@ export * from './data-end.js';
 export * from './guardrails.js';
 export * from './model-selection.js';
 export * from './run-warnings.js';
+export * from './seeded-rng.js';
+export * from './sample-poisson.js';
+export * from './sample-binomial.js';
+export * from './log-factorial.js';

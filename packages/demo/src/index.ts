@@ -14,5 +14,3 @@ export * from './draw-futures.js';
 export * from './poisson-quantile.js';
 export * from './to-csv.js';
 export { NO_DAY } from './simulate-leads.js';
-export { createRng, mixSeed, type Rng } from './rng.js';
-export { samplePoisson } from './sample-poisson.js';
