@@ -2,7 +2,7 @@
 // Fails when packages/core/src (tests aside) reaches outside pure calculation: imports other than relative paths
 // and the allowed packages (zod and pure maths), any clock, environment, randomness, global or network access, or a
 // dependency in core's package.json that is not allowed. Core's purity is a lint error, not a
-// hope (conventions.md, "A pure core, an I/O shell").
+// hope (docs/architecture.md, "The rules `npm run lint` checks").
 //
 // Usage: node scripts/check-core-purity.mjs [directory]   (default: packages/core/src; the package.json beside the
 // directory, if any, is checked too)
