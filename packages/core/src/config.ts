@@ -194,8 +194,6 @@ export const configSchema = z
 
 /** A validated configuration with every default filled in. */
 export type FunnelcastConfig = z.output<typeof configSchema>;
-/** What a user may write: every key optional. */
-export type FunnelcastConfigInput = z.input<typeof configSchema>;
 /** One warehouse target. */
 export type TargetConfig = z.output<typeof targetSchema>;
 
