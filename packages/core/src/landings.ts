@@ -10,7 +10,9 @@ export type LandingPeriod = (typeof LANDING_PERIODS)[number];
 
 /**
  * Where one stage lands over one period: the actual count so far plus the forecast of the rest, with the intervals of
- * that total. What the refresh summary, `funnelcast forecast` and the LookML landing measures all report.
+ * that total. The one type of a landing: the refresh summary's landings, `funnelcast forecast`'s rows (a landing with
+ * its period's label and combination) and the report's table are all made by {@link landings}; the LookML landing
+ * measures compute the same mean and variance in SQL (README, "What the views offer").
  */
 export interface Landing {
   readonly stage: Stage;
@@ -18,10 +20,10 @@ export interface Landing {
   /** First day of the period (weeks start on Monday). */
   readonly periodStart: IsoDate;
   /** Actual count in the period before the as-of date. */
-  readonly actualToDate: number;
+  readonly actual: number;
   /** Expected count for the period's forecast days. */
   readonly forecast: number;
-  /** `actualToDate + forecast`. */
+  /** `actual + forecast`. */
   readonly landing: number;
   readonly lower50: number;
   readonly upper50: number;
@@ -100,7 +102,7 @@ export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Lan
         stage: group.stage,
         period: by,
         periodStart: group.start,
-        actualToDate: actual,
+        actual,
         forecast: total.mean,
         landing: actual + total.mean,
         lower50: actual + total.lower50,
