@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { todayUtc } from '@funnelcast/core';
+import { todayUtc } from '@funnelcast/core/terms';
 import type { DemoSeedOptions } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
