@@ -9,7 +9,7 @@ import {
   type MappingRow,
   type ProductionRow,
   type Stage,
-} from '@funnelcast/core';
+} from '@funnelcast/core/terms';
 
 /**
  * One row of `funnelcast forecast`, the same in the table, `--csv` and `--json` (there with snake_case keys): core's

@@ -62,6 +62,14 @@ function periodEnd(start: IsoDate, by: LandingPeriod): IsoDate {
   return by === 'month' ? nextMonth : startOfNextMonth(startOfNextMonth(nextMonth));
 }
 
+/** The row columns a landing sums, per stage in {@link STAGES} order. */
+const STAGE_COLUMNS = STAGES.map((stage) => ({
+  actual: `${stage}_actual`,
+  forecast: `${stage}_forecast`,
+  ownVariance: `${stage}_own_var`,
+  sharedSd: `${stage}_shared_sd`,
+} as const satisfies Record<string, keyof ProductionRow>));
+
 interface Group {
   readonly start: IsoDate;
   readonly stage: Stage;
@@ -77,22 +85,31 @@ interface Group {
  * `{stage}_shared_sd`, so the same rows give the same landings wherever they are read. Sorted by period, then stage.
  */
 export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Landing[] {
-  const groups = new Map<string, Group>();
+  // Rows repeat each date once per combination: a date's period is worked out once, and each period holds its
+  // stages' groups in an array, so the loop builds no text per row.
+  const startOf = new Map<IsoDate, IsoDate>();
+  const byStart = new Map<IsoDate, Group[]>();
+  const groups: Group[] = [];
   let lastForecastDay: IsoDate | undefined;
   for (const row of rows) {
-    const start = periodStart(row.date_day, by);
+    let start = startOf.get(row.date_day);
+    if (start === undefined) startOf.set(row.date_day, (start = periodStart(row.date_day, by)));
     if (row.data_type === 'FORECAST' && (lastForecastDay === undefined || row.date_day > lastForecastDay)) lastForecastDay = row.date_day;
-    for (const stage of STAGES) {
-      const key = `${start}|${stage}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { start, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }));
-      group.actual += row[`${stage}_actual`] ?? 0;
-      group.mean += row[`${stage}_forecast`] ?? 0;
-      group.ownVariance += row[`${stage}_own_var`] ?? 0;
-      group.sharedSd += row[`${stage}_shared_sd`] ?? 0;
+    let stages = byStart.get(start);
+    if (!stages) {
+      const at = start;
+      byStart.set(start, (stages = STAGES.map((stage) => ({ start: at, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }))));
+      groups.push(...stages);
     }
+    STAGE_COLUMNS.forEach((columns, i) => {
+      const group = stages[i]!;
+      group.actual += row[columns.actual] ?? 0;
+      group.mean += row[columns.forecast] ?? 0;
+      group.ownVariance += row[columns.ownVariance] ?? 0;
+      group.sharedSd += row[columns.sharedSd] ?? 0;
+    });
   }
-  return [...groups.values()]
+  return groups
     .sort((a, b) => (a.start === b.start ? STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) : a.start < b.start ? -1 : 1))
     .map((group) => {
       const moments: TotalMoments = { mean: group.mean, ownVariance: group.ownVariance, sharedSd: group.sharedSd };

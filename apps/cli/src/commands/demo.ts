@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { asOfOrToday } from '@funnelcast/core';
+import { asOfOrToday } from '@funnelcast/core/terms';
 import type { DemoSeedOptions } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
