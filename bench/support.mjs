@@ -46,3 +46,12 @@ export function percentile(values, p) {
   if (values.length === 0) return null;
   return quantileOfSorted([...values].sort((a, b) => a - b), p);
 }
+
+/**
+ * Splits each source into `factor` sub-sources (stable per lead), multiplying the Channel × Source combinations: the
+ * wide case of the speed and messy benchmarks.
+ */
+export function widen(leads, factor) {
+  if (factor === 1) return leads;
+  return leads.map((lead, index) => ({ ...lead, original_source: `${lead.original_source}_${(index * 2654435761) % factor}` }));
+}

@@ -33,7 +33,7 @@
     height: 4
   - name: mqls_forecast_vs_actual_by_month
     title: "MQLs by month: actual, forecast and 50% / 95% bands"
-    note_text: "Bands of monthly totals: a normal approximation over independent days and combinations (see the field descriptions)."
+    note_text: "Bands of monthly totals by the one rule for totals: a normal approximation whose variance adds each cell's own noise and one level error the cells share (see the field descriptions)."
     note_display: hover
     model: funnelcast
     explore: funnel_forecast
@@ -47,7 +47,7 @@
     height: 8
   - name: sqls_forecast_vs_actual_by_month
     title: "SQLs by month: actual, forecast and 50% / 95% bands"
-    note_text: "Bands of monthly totals: a normal approximation over independent days and combinations (see the field descriptions)."
+    note_text: "Bands of monthly totals by the one rule for totals: a normal approximation whose variance adds each cell's own noise and one level error the cells share (see the field descriptions)."
     note_display: hover
     model: funnelcast
     explore: funnel_forecast
@@ -61,7 +61,7 @@
     height: 8
   - name: sqos_forecast_vs_actual_by_month
     title: "SQOs by month: actual, forecast and 50% / 95% bands"
-    note_text: "Bands of monthly totals: a normal approximation over independent days and combinations (see the field descriptions)."
+    note_text: "Bands of monthly totals by the one rule for totals: a normal approximation whose variance adds each cell's own noise and one level error the cells share (see the field descriptions)."
     note_display: hover
     model: funnelcast
     explore: funnel_forecast

@@ -1,4 +1,4 @@
-import { ARIMA_PLUS, MQL_MODELS, parseConfig, SQL_MODELS, V31_BQML } from '@funnelcast/core';
+import { ARIMA_PLUS, MAX_HORIZON, MQL_MODELS, parseConfig, SQL_MODELS, V31_BQML } from '@funnelcast/core';
 import { stringify } from 'yaml';
 
 /**
@@ -12,7 +12,7 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<string, string>> = {
   'targets.local.type': 'duckdb or bigquery',
   'targets.local.path': 'the DuckDB file (--db overrides it)',
   defaultTarget: 'the target used when --target names none',
-  horizon: 'days forecast from the as-of date, 1–1000',
+  horizon: `days forecast from the as-of date, 1–${MAX_HORIZON}`,
   runLeaseSeconds: 'a running refresh renews its lease every third of this; a run not renewed for longer is stored abandoned',
   historyDays: 'days of history the models see',
   superSegments: "the super-segments the SQL model forecasts, as your leads name them; leads in any other are refused",

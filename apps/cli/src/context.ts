@@ -1,4 +1,4 @@
-import { resolveTarget, type FunnelcastConfig } from '@funnelcast/core';
+import type { FunnelcastConfig } from '@funnelcast/core';
 import { note } from './output.js';
 
 /** Options every command accepts. */
@@ -30,6 +30,7 @@ export async function loadConfig(options: GlobalOptions): Promise<FunnelcastConf
  * did, so a mistyped path shows up at once — even when the command then fails.
  */
 export async function creatingDatabase<T>(config: FunnelcastConfig, targetName: string | undefined, work: () => Promise<T>): Promise<T> {
+  const { resolveTarget } = await import('@funnelcast/core');
   const { target } = resolveTarget(config, targetName);
   if (target.type !== 'duckdb') return work();
   const { databaseExists } = await import('@funnelcast/pipeline');

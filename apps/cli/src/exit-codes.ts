@@ -1,4 +1,4 @@
-import { ConfigError, FunnelcastError, InputError, InvariantViolationError, NotFoundError } from '@funnelcast/core';
+import { ConfigError, FunnelcastError, InputError, InvariantViolationError, NotFoundError } from '@funnelcast/core/terms';
 import { snakeCaseKeys } from './json-keys.js';
 
 /**

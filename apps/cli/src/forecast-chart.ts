@@ -1,4 +1,4 @@
-import { landings, STAGE_LABELS, STAGES, type Landing, type ProductionRow } from '@funnelcast/core';
+import { landings, STAGE_LABELS, STAGES, type Landing, type ProductionRow } from '@funnelcast/core/terms';
 import { formatNumber } from './output.js';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';

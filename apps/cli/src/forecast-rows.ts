@@ -4,54 +4,31 @@ import {
   NotFoundError,
   periodLabel,
   type Combination,
-  type IsoDate,
   type Landing,
   type LandingPeriod,
   type MappingRow,
   type ProductionRow,
   type Stage,
-} from '@funnelcast/core';
+} from '@funnelcast/core/terms';
 
 /**
- * One row of `funnelcast forecast`, the same in the table, `--csv` and `--json` (there with snake_case keys): where one
- * stage of one Channel × Source lands over one period, actual to date plus forecast, with the intervals of that total.
+ * One row of `funnelcast forecast`, the same in the table, `--csv` and `--json` (there with snake_case keys): core's
+ * {@link Landing} of one stage of one Channel × Source (or of their total) over one period, its period named by its
+ * label.
  */
-export interface ForecastRow {
+export interface ForecastRow extends Omit<Landing, 'period'> {
   /** `2026-10-05`, `2026-W41`, `2026-10` or `2026-Q4`. */
   readonly period: string;
-  readonly periodStart: IsoDate;
-  /** The forecast horizon ends before the period does: its last days are not counted. */
-  readonly partial: boolean;
   /** Null on a row summed over every selected combination (`--total`, the refresh summary). */
   readonly channel: string | null;
   readonly source: string | null;
-  readonly stage: Stage;
-  readonly actual: number;
-  readonly forecast: number;
-  readonly landing: number;
-  readonly lower50: number;
-  readonly upper50: number;
-  readonly lower95: number;
-  readonly upper95: number;
 }
 
 /** A landing as a {@link ForecastRow}: of one combination, or of a total when `combination` is null. */
 export function landingRow(landing: Landing, combination: Combination | null): ForecastRow {
-  return {
-    period: periodLabel(landing.periodStart, landing.period),
-    periodStart: landing.periodStart,
-    partial: landing.partial,
-    channel: combination?.channel ?? null,
-    source: combination?.source ?? null,
-    stage: landing.stage,
-    actual: landing.actualToDate,
-    forecast: landing.forecast,
-    landing: landing.landing,
-    lower50: landing.lower50,
-    upper50: landing.upper50,
-    lower95: landing.lower95,
-    upper95: landing.upper95,
-  };
+  const { period, periodStart, partial, stage, ...figures } = landing;
+  // Keys in the order JSON and CSV print them: what the row is, then its figures.
+  return { period: periodLabel(periodStart, period), periodStart, partial, channel: combination?.channel ?? null, source: combination?.source ?? null, stage, ...figures };
 }
 
 /** What `funnelcast forecast` selects; every filter narrows the one before (segment, then channel, then source). */

@@ -1,4 +1,4 @@
-import { ARIMA_PLUS, ENSEMBLE, FUNNEL_COHORT, MSTL_ETS, SEASONAL_NAIVE, STAGE_LABELS, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE, type SelectionGroup } from '@funnelcast/core';
+import { ARIMA_PLUS, ENSEMBLE, FUNNEL_COHORT, MSTL_ETS, SEASONAL_NAIVE, STAGE_LABELS, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE, type SelectionGroup } from '@funnelcast/core/terms';
 import type { RefreshSummary } from '@funnelcast/pipeline';
 import { landingRow } from './forecast-rows.js';
 import { formatNumber, formatTimings, table, totalSeconds } from './output.js';

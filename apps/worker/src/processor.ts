@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { todayUtc, type FunnelcastConfig } from '@funnelcast/core';
+import { asOfOrToday, type FunnelcastConfig } from '@funnelcast/core';
 import type { ProgressEvent, RefreshOptions, RefreshSummary, TrainOptions, TrainSummary } from '@funnelcast/pipeline';
 import type { Logger } from 'pino';
 import { DEFAULT_LOCK_RETRY_MS } from './defaults.js';
@@ -101,7 +101,7 @@ export function createRefreshProcessor(options: RefreshProcessorOptions): Refres
       logger.info({ asOf: data.asOf ?? null, horizon: data.horizon ?? null, dryRun: data.dryRun ?? false, attempt: job.attemptsMade + 1 }, 'refresh started');
       const summary = await options.refresh(config, {
         target: data.target,
-        asOf: data.asOf ?? todayUtc(now()),
+        asOf: asOfOrToday(data.asOf, now()),
         ...(data.horizon !== undefined ? { horizon: data.horizon } : {}),
         dryRun: data.dryRun ?? false,
         // A job run again (after a stall, a retry or a Redis freeze) is the same request: it publishes at most once.

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { todayUtc, type FunnelcastConfig, type IsoDate } from '@funnelcast/core';
+import { asOfOrToday, type FunnelcastConfig, type IsoDate } from '@funnelcast/core';
 import { parseRefreshJobData, type RefreshJobData } from './job-data.js';
 
 /** The name of every refresh job (queued or scheduled). */
@@ -84,7 +84,7 @@ export async function enqueueRefresh(queue: RefreshQueue, config: FunnelcastConf
   const data = parseRefreshJobData(
     {
       target: request.target ?? config.defaultTarget,
-      asOf: request.asOf ?? todayUtc(now),
+      asOf: asOfOrToday(request.asOf, now),
       horizon: request.horizon ?? config.horizon,
       ...(request.dryRun !== undefined ? { dryRun: request.dryRun } : {}),
     },

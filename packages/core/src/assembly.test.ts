@@ -3,7 +3,7 @@ import { assembleProductionRows, productionRowValues, type AssemblyInput } from 
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
 import { InputError } from './errors.js';
 import type { DailyCounts } from './ports.js';
-import { combinationKey } from './vocabulary.js';
+import { combinationKey, MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const web = { channel: 'Web', source: 'organic' };
 const email = { channel: 'Email', source: 'apollo' };
@@ -23,7 +23,7 @@ const input: AssemblyInput = {
   daily: [sqls('2025-04-29', 'Outbound', 1), sqls('2025-04-29', 'Other', 2), sqls('2025-05-01', 'Outbound', 2), sqls('2025-05-02', 'Outbound', 50)],
   forecasts: { mqls: [], sqls: [{ key: webKey, mean: [1, 0.5], variance: [1, 0.5], method: 'm' }], sqos: [] },
   rates: new Map([[webKey, 0.25], [emailKey, 0.1]]),
-  models: { mqls: 'mstl-ets', sqls: 'poisson-ridge' },
+  models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
 };
 
 describe('assembleProductionRows', () => {
@@ -83,7 +83,7 @@ describe('assembleProductionRows', () => {
 
   it('carries calendar parts, the rate, the models and the run', () => {
     expect(webRows[2]).toMatchObject({
-      quarter: 2, month: 5, year: 2025, sql_to_sqo_rate: 0.25, mql_model: 'mstl-ets', sql_model: 'poisson-ridge',
+      quarter: 2, month: 5, year: 2025, sql_to_sqo_rate: 0.25, mql_model: MSTL_ETS, sql_model: V3_RIDGE,
       run_id: 'run-7', as_of: '2025-05-02', generated_at: '2025-05-02T06:00:00.000Z',
     });
   });

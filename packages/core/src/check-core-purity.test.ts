@@ -43,14 +43,27 @@ describe('scripts/check-core-purity.mjs', () => {
         "export const r = fetch('https://example.com');", // 11
         "export const lazy = import('pino');", // 12
         "export const fixed = new Date('2025-01-01');", // 13: allowed, not the clock
+        "import gammaln from '@stdlib/math-base-special-gammaln';", // 14: allowed, pure maths
+        "import poisson from '@stdlib/random-base-poisson';", // 15: not on the allow-list
       ].join('\n'),
     );
     writeFileSync(join(dir, 'bad.test.ts'), 'export const t = Date.now();\n');
     const result = run(dir);
     expect(result.status).toBe(1);
     const lines = [...result.stderr.matchAll(/bad\.ts:(\d+):/g)].map((m) => Number(m[1]));
-    expect(lines).toEqual([1, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(lines).toEqual([1, 5, 6, 7, 8, 9, 10, 11, 12, 15]);
     expect(result.stderr).toContain('imports "node:fs"');
     expect(result.stderr).not.toContain('bad.test.ts');
+  });
+
+  it("fails on a dependency of the package beside the directory that is not on the allow-list", () => {
+    dir = mkdtempSync(join(tmpdir(), 'core-purity-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'ok.ts'), "import { z } from 'zod';\nexport const s = z.string();\n");
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { zod: '4.6.7', '@stdlib/math-base-special-gammaln': '0.3.1', pino: '9.0.0' } }));
+    const result = run(join(dir, 'src'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('package.json: depends on "pino"');
+    expect(result.stderr).not.toContain('zod"');
   });
 });

@@ -306,9 +306,6 @@ export type ModelSelectionRow = RowOf<typeof MODEL_SELECTION>;
  */
 export type RunStatus = 'running' | 'published' | 'failed' | 'abandoned';
 
-/** Every {@link RunStatus}. */
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'published', 'failed', 'abandoned'];
-
 /** `forecast_runs`: one row per run, the bookkeeping behind atomic publish. */
 export const FORECAST_RUNS = {
   name: 'forecast_runs',

@@ -10,6 +10,9 @@ import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIV
 /** The longest forecast, in days: every stage, model and command accepts up to this. */
 export const MAX_HORIZON = 1000;
 
+/** The forecast days of a refresh that names none. */
+export const DEFAULT_HORIZON = 90;
+
 /** A name BigQuery and LookML both accept: letters, digits and underscores, not starting with a digit. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -98,7 +101,7 @@ export const configSchema = z
     /** The target used when none is named. @defaultValue `local` */
     defaultTarget: identifier.default('local'),
     /** Forecast days from the as-of date. @defaultValue 90 */
-    horizon: z.number().int().min(1).max(MAX_HORIZON).default(90),
+    horizon: z.number().int().min(1).max(MAX_HORIZON).default(DEFAULT_HORIZON),
     /**
      * Seconds a running refresh holds its run's lease without renewing it (it renews every third); a run not renewed
      * for longer is stored as `abandoned`. @defaultValue 120
@@ -227,8 +230,6 @@ export const configSchema = z
 
 /** A validated configuration with every default filled in. */
 export type FunnelcastConfig = z.output<typeof configSchema>;
-/** What a user may write: every key optional. */
-export type FunnelcastConfigInput = z.input<typeof configSchema>;
 /** One warehouse target. */
 export type TargetConfig = z.output<typeof targetSchema>;
 

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countBounds, countQuantile, countQuantiles, logGamma, normalQuantile } from './count-distribution.js';
+import { countBounds, countQuantile, countQuantiles } from './count-distribution.js';
+import { sampleBinomial } from './sample-binomial.js';
+import { samplePoisson } from './sample-poisson.js';
+import { createRng } from './seeded-rng.js';
 import { BOUND_PROBABILITIES } from './vocabulary.js';
 
 const quantiles = (mean: number, variance: number) => BOUND_PROBABILITIES.map((p) => countQuantile(mean, variance, p));
@@ -102,34 +105,9 @@ describe('countBounds', () => {
   });
 });
 
-describe('numerical helpers', () => {
-  it('logGamma matches factorials and Γ(1/2)', () => {
-    expect(logGamma(1)).toBeCloseTo(0, 12);
-    expect(logGamma(11)).toBeCloseTo(Math.log(3_628_800), 10);
-    expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 12);
-  });
-
-  it('normalQuantile matches the standard normal table', () => {
-    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
-    expect(normalQuantile(0.25)).toBeCloseTo(-0.6744898, 5);
-    expect(normalQuantile(0.5)).toBeCloseTo(0, 8);
-  });
-});
-
-// A small seeded PRNG (mulberry32) and samplers, so the recovery test is reproducible without Math.random.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
+// Seeded samplers, so the recovery test is reproducible without Math.random.
 function sampler(seed: number) {
-  const uniform = mulberry32(seed);
+  const uniform = createRng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   // Marsaglia–Tsang for shape ≥ 1.
   const gamma = (shape: number, scale: number): number => {
@@ -142,17 +120,8 @@ function sampler(seed: number) {
       if (Math.log(1 - uniform()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v * scale;
     }
   };
-  const poisson = (lambda: number): number => {
-    const limit = Math.exp(-lambda);
-    let k = 0;
-    for (let p = uniform(); p > limit; p *= uniform()) k++;
-    return k;
-  };
-  const binomial = (n: number, f: number): number => {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (uniform() < f) k++;
-    return k;
-  };
+  const poisson = (lambda: number): number => samplePoisson(uniform, lambda);
+  const binomial = (n: number, f: number): number => sampleBinomial(uniform, n, f);
   return { gamma, poisson, binomial };
 }
 

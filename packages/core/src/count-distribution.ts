@@ -1,3 +1,5 @@
+import logGamma from '@stdlib/math-base-special-gammaln';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { BOUND_PROBABILITIES } from './vocabulary.js';
 
 /**
@@ -33,41 +35,6 @@ const APPROXIMATE_BELOW_SKEWNESS = 0.05;
 
 // Terms below this fraction of the running mass cannot change a quantile at the published probabilities.
 const NEGLIGIBLE = 1e-17;
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error about 1e-15). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0] as number;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
-export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const poly = (k: readonly number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
-  if (p < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return poly(c, q) / (poly(d, q) * q + 1);
-  }
-  if (p > 1 - 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -poly(c, q) / (poly(d, q) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
 
 /**
  * A count distribution as the quantile walk needs it: its mode, the log-pmf there, and what {@link ratio} needs.
@@ -197,7 +164,7 @@ function quantilesOf(mean: number, variance: number, ascending: readonly number[
   const skewness = ((2 * effectiveVariance - mean) * sd) / (effectiveVariance * mean);
   if (mean > APPROXIMATE_ABOVE_MEAN && skewness < APPROXIMATE_BELOW_SKEWNESS) {
     ascending.forEach((p, i) => {
-      const z = normalQuantile(p);
+      const z = normalQuantile(p, 0, 1);
       const w = z + ((z * z - 1) * skewness) / 6;
       out[i] = Math.max(0, Math.ceil(mean + sd * w - 0.5));
     });

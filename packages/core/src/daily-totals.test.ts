@@ -3,7 +3,7 @@ import { assembleProductionRows, type AssemblyInput } from './assembly.js';
 import { countBounds } from './count-distribution.js';
 import { dailyTotals } from './daily-totals.js';
 import { landings } from './landings.js';
-import { combinationKey } from './vocabulary.js';
+import { combinationKey, MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const web = { channel: 'Web', source: 'organic' };
 const email = { channel: 'Email', source: 'apollo' };
@@ -29,7 +29,7 @@ const input: AssemblyInput = {
     sqos: [],
   },
   rates: new Map([[combinationKey(web), 0.25], [combinationKey(email), 0.1]]),
-  models: { mqls: 'mstl-ets', sqls: 'poisson-ridge' },
+  models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
 };
 const rows = assembleProductionRows(input);
 

@@ -28,7 +28,7 @@ export function dailyTotals(rows: readonly ProductionRow[]): DailyTotal[] {
   const forecastDays = new Set(rows.filter((row) => row.data_type === 'FORECAST').map((row) => row.date_day));
   return landings(rows, 'day').map((day): DailyTotal => {
     const { periodStart: date, stage } = day;
-    if (!forecastDays.has(date)) return { date, stage, actual: day.actualToDate, forecast: null, lower50: null, upper50: null, lower95: null, upper95: null };
+    if (!forecastDays.has(date)) return { date, stage, actual: day.actual, forecast: null, lower50: null, upper50: null, lower95: null, upper95: null };
     return { date, stage, actual: null, forecast: day.forecast, lower50: day.lower50, upper50: day.upper50, lower95: day.lower95, upper95: day.upper95 };
   });
 }

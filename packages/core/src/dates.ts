@@ -31,6 +31,11 @@ export function todayUtc(now: Date): IsoDate {
   return now.toISOString().slice(0, 10);
 }
 
+/** The as-of date of a request: the one it names, else today (UTC) by the edge's clock. */
+export function asOfOrToday(asOf: IsoDate | undefined, now: Date): IsoDate {
+  return asOf ?? todayUtc(now);
+}
+
 /** The ISO date of a day number (inverse of {@link toDayNumber}). */
 export function fromDayNumber(day: number): IsoDate {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);

@@ -2,28 +2,164 @@
  * @funnelcast/core — the pure domain of funnelcast. No I/O, no clock, no environment: the as-of date, seeds and
  * data all come in as arguments, so every function here is a plain calculation that tests can pin exactly.
  */
-export * from './vocabulary.js';
-export * from './dates.js';
-export * from './columns.js';
-export * from './errors.js';
-export * from './config.js';
-export * from './ports.js';
-export * from './mapping.js';
-export * from './count-distribution.js';
-export * from './total-distribution.js';
-export * from './distribution.js';
-export * from './hybrid-rates.js';
-export * from './spread-by-lag.js';
-export * from './conversion-history.js';
-export * from './sqo-forecast.js';
-export * from './assembly.js';
-export * from './landings.js';
-export * from './daily-totals.js';
-export * from './invariants.js';
-export * from './metrics.js';
-export * from './published-run.js';
-export * from './run-lease.js';
-export * from './data-end.js';
-export * from './guardrails.js';
-export * from './model-selection.js';
-export * from './run-warnings.js';
+export {
+  ARIMA_PLUS,
+  AUTO_MODEL,
+  combinationKey,
+  combinationLabel,
+  DEFAULT_SUPER_SEGMENTS,
+  FUNNEL_COHORT,
+  MSTL_ETS,
+  parseCombinationKey,
+  parseSegmentCombinationKey,
+  SEASONAL_NAIVE,
+  segmentCombinationKey,
+  STAGE_LABELS,
+  STAGES,
+  V1_AUTO_ARIMA,
+  V3_RIDGE,
+  V31_BQML,
+  type Combination,
+  type IntervalLevel,
+  type IsoDate,
+  type Stage,
+  type WeightMethod,
+} from './vocabulary.js';
+export {
+  addDays,
+  asOfOrToday,
+  calendarParts,
+  compareDates,
+  dateRange,
+  daysBetween,
+  fromDayNumber,
+  isIsoDate,
+  startOfMonth,
+  startOfNextMonth,
+  startOfPreviousQuarter,
+  startOfQuarter,
+  toDayNumber,
+  todayUtc,
+} from './dates.js';
+export {
+  BACKING_TABLES,
+  BACKTEST_RESULTS,
+  BACKTEST_RUNS,
+  COLUMN_TYPES,
+  FORECAST_RUNS,
+  FORECAST_VS_ACTUAL,
+  MODEL_EVALUATIONS,
+  MODEL_SELECTION,
+  PRODUCTION_FORECAST,
+  PUBLISHED_VIEWS,
+  RELATIONS,
+  SEGMENT_MAPPING,
+  type BacktestResultRow,
+  type BacktestRunRecord,
+  type ColumnDeclaration,
+  type ColumnType,
+  type ForecastVsActualRow,
+  type MappingRow,
+  type ModelEvaluationRow,
+  type ModelSelectionRow,
+  type ProductionRow,
+  type RelationDeclaration,
+  type RowOf,
+  type RunRecord,
+} from './columns.js';
+export {
+  ConfigError,
+  EnvironmentError,
+  FunnelcastError,
+  InputError,
+  InvariantViolationError,
+  NotFoundError,
+  TransientError,
+  type Problem,
+  type RuleCount,
+  type Violation,
+} from './errors.js';
+export {
+  AUTO_CANDIDATES,
+  configSchema,
+  DEFAULT_HORIZON,
+  forecastSettings,
+  IDENTIFIER,
+  IN_WAREHOUSE_MODELS,
+  MAX_HORIZON,
+  MQL_MODELS,
+  parseConfig,
+  resolveTarget,
+  SQL_MODELS,
+  stableHash,
+  superSegmentsLine,
+  zodProblems,
+  type FunnelcastConfig,
+  type TargetConfig,
+} from './config.js';
+export type {
+  CombinationSpan,
+  ConversionCohort,
+  DailyCounts,
+  DailySeries,
+  DataSummary,
+  Forecaster,
+  ForecasterUse,
+  ForecastRequest,
+  FunnelHistory,
+  HistoryRequest,
+  MqlAgeCohort,
+  MqlToSqlHistory,
+  OpenSqls,
+  PredictiveSeries,
+  ProductionRun,
+  PublishedFilter,
+  RunRows,
+  StoredBacktest,
+  TrainedModel,
+  TrainingSettings,
+  TrainRequest,
+  TrainResult,
+  Warehouse,
+} from './ports.js';
+export {
+  activeCombinations,
+  compareCombinations,
+  computeMapping,
+  toMappingRows,
+  withForecastProportions,
+  type MappingWeight,
+  type SegmentMapping,
+} from './mapping.js';
+export { countBounds, type ForecastBounds } from './count-distribution.js';
+export { cellTotalMoments, sumTotalMoments, totalDistribution, type TotalMoments } from './total-distribution.js';
+export { distributeForecast } from './distribution.js';
+export { conversionCohortsFromDaily, credibilityRate, hybridRates } from './hybrid-rates.js';
+export { lagDistribution, spreadByLag } from './spread-by-lag.js';
+export { conversionHistory } from './conversion-history.js';
+export { forecastSqos } from './sqo-forecast.js';
+export { assembleProductionRows, productionRowValues, type AssemblyInput } from './assembly.js';
+export { LANDING_PERIODS, landings, periodLabel, periodStart, type Landing, type LandingPeriod } from './landings.js';
+export { dailyTotals, type DailyTotal } from './daily-totals.js';
+export { checkInvariants } from './invariants.js';
+export { captureRate, coverage, mase, meanPinball, signedPctError, wape } from './metrics.js';
+export { publishedRunRecord } from './published-run.js';
+export { duplicateRequestError, expiredLeaseError, leaseCutoff, leaseExpiry } from './run-lease.js';
+export { detectDataEnd, effectiveAsOf, type DataEnd } from './data-end.js';
+export { checkPlausible, TOTAL_GUARDRAIL, type Implausibility } from './guardrails.js';
+export {
+  blendSeries,
+  ENSEMBLE,
+  selectCandidates,
+  SPLIT_STAGE,
+  toSelectionRows,
+  type CandidateScore,
+  type SelectionGroup,
+  type SelectionOrigin,
+  type SelectionRule,
+} from './model-selection.js';
+export { runTimings, runWarnings, warningsJson } from './run-warnings.js';
+export { createRng, mixSeed, type Rng } from './seeded-rng.js';
+export { samplePoisson, samplePoissonByInversion } from './sample-poisson.js';
+export { sampleBinomial } from './sample-binomial.js';
+export { logFactorial } from './log-factorial.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProductionRows } from './assembly.js';
 import type { ProductionRow } from './columns.js';
 import { checkInvariants } from './invariants.js';
-import { combinationKey } from './vocabulary.js';
+import { combinationKey, MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const combination = { channel: 'Paid Search', source: 'google' };
 const key = combinationKey(combination);
@@ -23,7 +23,7 @@ function goodRows(): ProductionRow[] {
     ],
     forecasts: { mqls: [], sqls: [{ key, mean: [2.1, 1, 0.5], variance: [2.1, 1, 0.5], method: 'm' }], sqos: [] },
     rates: new Map([[key, 0.3]]),
-    models: { mqls: 'mstl-ets', sqls: 'poisson-ridge' },
+    models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProductionRows, type AssemblyInput } from './assembly.js';
 import { countBounds } from './count-distribution.js';
 import { landings, periodLabel, periodStart } from './landings.js';
-import { combinationKey } from './vocabulary.js';
+import { combinationKey, MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const web = { channel: 'Web', source: 'organic' };
 const email = { channel: 'Email', source: 'apollo' };
@@ -30,7 +30,7 @@ const input: AssemblyInput = {
     sqos: [],
   },
   rates: new Map([[webKey, 0.25], [emailKey, 0.1]]),
-  models: { mqls: 'mstl-ets', sqls: 'poisson-ridge' },
+  models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
 };
 const rows = assembleProductionRows(input);
 
@@ -40,7 +40,7 @@ describe('landings', () => {
     // Forecast 5.5; excesses 4, 0, 16, 0, a quarter shared: own 5.5 + 3 + 12, shared sd 1 + 2, so 20.5 + 3².
     const bounds = countBounds(5.5, 20.5 + 9);
     expect(may).toEqual({
-      stage: 'sqls', period: 'month', periodStart: '2025-05-01', actualToDate: 2, forecast: 5.5, landing: 7.5,
+      stage: 'sqls', period: 'month', periodStart: '2025-05-01', actual: 2, forecast: 5.5, landing: 7.5,
       lower50: 2 + bounds.lower50, upper50: 2 + bounds.upper50, lower95: 2 + bounds.lower95, upper95: 2 + bounds.upper95,
       partial: true,
     });
@@ -50,7 +50,7 @@ describe('landings', () => {
 
   it('counts a period of actual days exactly and marks only periods the horizon does not reach as partial', () => {
     const april = landings(rows, 'month').filter((l) => l.periodStart === '2025-04-01');
-    expect(april.map((l) => [l.stage, l.actualToDate, l.forecast, l.lower95, l.upper95, l.partial])).toEqual([
+    expect(april.map((l) => [l.stage, l.actual, l.forecast, l.lower95, l.upper95, l.partial])).toEqual([
       ['mqls', 4, 0, 4, 4, false],
       ['sqls', 3, 0, 3, 3, false],
       ['sqos', 0, 0, 0, 0, false],

@@ -10,7 +10,9 @@ export type LandingPeriod = (typeof LANDING_PERIODS)[number];
 
 /**
  * Where one stage lands over one period: the actual count so far plus the forecast of the rest, with the intervals of
- * that total. What the refresh summary, `funnelcast forecast` and the LookML landing measures all report.
+ * that total. The one type of a landing: the refresh summary's landings, `funnelcast forecast`'s rows (a landing with
+ * its period's label and combination) and the report's table are all made by {@link landings}; the LookML landing
+ * measures compute the same mean and variance in SQL (README, "What the views offer").
  */
 export interface Landing {
   readonly stage: Stage;
@@ -18,10 +20,10 @@ export interface Landing {
   /** First day of the period (weeks start on Monday). */
   readonly periodStart: IsoDate;
   /** Actual count in the period before the as-of date. */
-  readonly actualToDate: number;
+  readonly actual: number;
   /** Expected count for the period's forecast days. */
   readonly forecast: number;
-  /** `actualToDate + forecast`. */
+  /** `actual + forecast`. */
   readonly landing: number;
   readonly lower50: number;
   readonly upper50: number;
@@ -60,6 +62,14 @@ function periodEnd(start: IsoDate, by: LandingPeriod): IsoDate {
   return by === 'month' ? nextMonth : startOfNextMonth(startOfNextMonth(nextMonth));
 }
 
+/** The row columns a landing sums, per stage in {@link STAGES} order. */
+const STAGE_COLUMNS = STAGES.map((stage) => ({
+  actual: `${stage}_actual`,
+  forecast: `${stage}_forecast`,
+  ownVariance: `${stage}_own_var`,
+  sharedSd: `${stage}_shared_sd`,
+} as const satisfies Record<string, keyof ProductionRow>));
+
 interface Group {
   readonly start: IsoDate;
   readonly stage: Stage;
@@ -75,22 +85,31 @@ interface Group {
  * `{stage}_shared_sd`, so the same rows give the same landings wherever they are read. Sorted by period, then stage.
  */
 export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Landing[] {
-  const groups = new Map<string, Group>();
+  // Rows repeat each date once per combination: a date's period is worked out once, and each period holds its
+  // stages' groups in an array, so the loop builds no text per row.
+  const startOf = new Map<IsoDate, IsoDate>();
+  const byStart = new Map<IsoDate, Group[]>();
+  const groups: Group[] = [];
   let lastForecastDay: IsoDate | undefined;
   for (const row of rows) {
-    const start = periodStart(row.date_day, by);
+    let start = startOf.get(row.date_day);
+    if (start === undefined) startOf.set(row.date_day, (start = periodStart(row.date_day, by)));
     if (row.data_type === 'FORECAST' && (lastForecastDay === undefined || row.date_day > lastForecastDay)) lastForecastDay = row.date_day;
-    for (const stage of STAGES) {
-      const key = `${start}|${stage}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { start, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }));
-      group.actual += row[`${stage}_actual`] ?? 0;
-      group.mean += row[`${stage}_forecast`] ?? 0;
-      group.ownVariance += row[`${stage}_own_var`] ?? 0;
-      group.sharedSd += row[`${stage}_shared_sd`] ?? 0;
+    let stages = byStart.get(start);
+    if (!stages) {
+      const at = start;
+      byStart.set(start, (stages = STAGES.map((stage) => ({ start: at, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }))));
+      groups.push(...stages);
     }
+    STAGE_COLUMNS.forEach((columns, i) => {
+      const group = stages[i]!;
+      group.actual += row[columns.actual] ?? 0;
+      group.mean += row[columns.forecast] ?? 0;
+      group.ownVariance += row[columns.ownVariance] ?? 0;
+      group.sharedSd += row[columns.sharedSd] ?? 0;
+    });
   }
-  return [...groups.values()]
+  return groups
     .sort((a, b) => (a.start === b.start ? STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) : a.start < b.start ? -1 : 1))
     .map((group) => {
       const moments: TotalMoments = { mean: group.mean, ownVariance: group.ownVariance, sharedSd: group.sharedSd };
@@ -100,7 +119,7 @@ export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Lan
         stage: group.stage,
         period: by,
         periodStart: group.start,
-        actualToDate: actual,
+        actual,
         forecast: total.mean,
         landing: actual + total.mean,
         lower50: actual + total.lower50,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from './columns.js';
 import { publishedRunRecord } from './published-run.js';
+import { MSTL_ETS, V3_RIDGE } from './vocabulary.js';
 
 const RUNNING: RunRecord = {
   run_id: 'fc_20251001_abc',
@@ -8,8 +9,8 @@ const RUNNING: RunRecord = {
   status: 'running',
   config_hash: 'abc',
   horizon: 90,
-  mql_model: 'mstl-ets',
-  sql_model: 'v3-ridge',
+  mql_model: MSTL_ETS,
+  sql_model: V3_RIDGE,
   started_at: '2025-10-01T06:00:00.000Z',
   finished_at: null,
   published_at: null,

@@ -28,15 +28,10 @@ export const BOUND_PROBABILITIES = [0.025, 0.25, 0.75, 0.975] as const;
  * How a mapping row's weight was obtained (design.md, "Mapping and distribution"):
  * - `historical`: the Gross–Sohl proportion of historical averages over the window;
  * - `exposure_adjusted`: the combination started inside the window, so its count was scaled to the full window;
- * - `equal_fallback`: the segment had no SQLs in the window and splits equally.
+ * - `equal_fallback`: the segment had no SQLs in the window and splits equally;
+ * - `forecast_proportions`: the split the funnel-aware forecasts of the combinations give (chosen by backtest).
  */
 export type WeightMethod = 'historical' | 'exposure_adjusted' | 'equal_fallback' | 'forecast_proportions';
-
-/** All weight methods, for validation messages. */
-export const WEIGHT_METHODS: readonly WeightMethod[] = ['historical', 'exposure_adjusted', 'equal_fallback', 'forecast_proportions'];
-
-/** Whether a production row holds what happened or what is expected. */
-export type DataType = 'ACTUAL' | 'FORECAST';
 
 /** A calendar day as an ISO `YYYY-MM-DD` string (no time, no zone). */
 export type IsoDate = string;

@@ -1,5 +1,5 @@
+import { createRng, mixSeed } from '@funnelcast/core';
 import { DEMO_HISTORY_DAYS, type DemoProfile } from './demo-options.js';
-import { createRng, mixSeed } from './rng.js';
 
 /** A super-segment a combination's leads fall into, and the share of its leads that do. */
 export interface DemoSegmentShare {
@@ -116,7 +116,7 @@ function sparseSpecs(): Spec[] {
   return SPARSE_CHANNELS.flatMap(([channel, segments, stems], c) =>
     Array.from({ length: SPARSE_SOURCES }, (_, k): Spec => {
       const rng = createRng(mixSeed(SPARSE_LAYOUT_SEED, c, k));
-      const u = () => rng.next();
+      const u = rng;
       const stem = stems[k % stems.length] ?? channel;
       const source = k < stems.length ? stem : `${stem}_c${String(k).padStart(2, '0')}`;
       const common = {

@@ -1,10 +1,7 @@
-import { ConfigError, fromDayNumber, toDayNumber, type IsoDate } from '@funnelcast/core';
+import { ConfigError, createRng, fromDayNumber, mixSeed, sampleBinomial, samplePoisson, toDayNumber, type IsoDate, type Rng } from '@funnelcast/core';
 import type { CountGrid } from './count-grid.js';
 import { resolveDemoOptions, resolveWindow, type DemoOptions } from './demo-options.js';
 import { demoProcess, type DemoProcess } from './demo-process.js';
-import { createRng, mixSeed, type Rng } from './rng.js';
-import { sampleBinomial } from './sample-binomial.js';
-import { samplePoisson } from './sample-poisson.js';
 import { NO_DAY, simulateLeads } from './simulate-leads.js';
 
 /**

@@ -1,4 +1,4 @@
-import { logFactorial } from './log-factorial.js';
+import { logFactorial } from '@funnelcast/core';
 
 /**
  * Analytic helpers for the unconditional demo process, whose daily counts are Poisson (see

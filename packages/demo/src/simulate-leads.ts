@@ -1,6 +1,5 @@
+import { createRng, mixSeed, samplePoisson } from '@funnelcast/core';
 import type { DemoProcess } from './demo-process.js';
-import { createRng, mixSeed } from './rng.js';
-import { samplePoisson } from './sample-poisson.js';
 
 /** Marks a stage a lead has not reached (never, or not before the snapshot). */
 export const NO_DAY = -2147483648;
@@ -67,16 +66,16 @@ export function simulateLeads(
       for (let serial = 0; serial < count; serial++) {
         let cell = cells[0] ?? 0;
         if (cells.length > 1) {
-          const u = rng.next();
+          const u = rng();
           let pick = 0;
           while (pick < cells.length - 1 && u >= (bounds[pick] ?? 1)) pick++;
           cell = cells[pick] ?? cell;
         }
         let sqlDay = NO_DAY;
         let sqoDay = NO_DAY;
-        if (rng.next() < sqlRate) {
-          sqlDay = day + sampleLag(sqlCdf, rng.next());
-          if (rng.next() < sqoRate) sqoDay = sqlDay + sampleLag(sqoCdf, rng.next());
+        if (rng() < sqlRate) {
+          sqlDay = day + sampleLag(sqlCdf, rng());
+          if (rng() < sqoRate) sqoDay = sqlDay + sampleLag(sqoCdf, rng());
         }
         if (sqlDay >= visibleBefore) sqlDay = NO_DAY;
         if (sqoDay >= visibleBefore) sqoDay = NO_DAY;

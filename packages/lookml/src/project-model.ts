@@ -109,7 +109,7 @@ export function buildProjectModel(views: ReadonlyMap<string, LookmlView>): Proje
   const bandChart = (stage: (typeof STAGES)[number], row: number): DashboardElement => ({
     name: `${stage}_forecast_vs_actual_by_month`,
     title: `${GROUP_LABELS[stage]} by month: actual, forecast and 50% / 95% bands`,
-    note: 'Bands of monthly totals: a normal approximation over independent days and combinations (see the field descriptions).',
+    note: 'Bands of monthly totals by the one rule for totals: a normal approximation whose variance adds each cell\'s own noise and one level error the cells share (see the field descriptions).',
     explore: 'funnel_forecast',
     type: 'looker_line',
     fields: [

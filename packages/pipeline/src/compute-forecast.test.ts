@@ -1,4 +1,4 @@
-import { addDays, parseConfig, type DailyCounts, type FunnelHistory, type ProductionRow, type Warehouse } from '@funnelcast/core';
+import { addDays, parseConfig, SEASONAL_NAIVE, type DailyCounts, type FunnelHistory, type ProductionRow, type Warehouse } from '@funnelcast/core';
 import { createForecaster } from '@funnelcast/models';
 import { describe, expect, it } from 'vitest';
 import { computeForecast } from './compute-forecast.js';
@@ -30,7 +30,7 @@ describe('computeForecast', () => {
       },
     };
     const config = parseConfig({ superSegments: ['Outbound'], mapping: { windowDays: 30 }, conversion: { maturityDays: 60 } });
-    const naive = createForecaster('seasonal-naive');
+    const naive = createForecaster(SEASONAL_NAIVE);
     const computed = await computeForecast(history, {
       config,
       asOf: AS_OF,

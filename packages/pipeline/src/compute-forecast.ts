@@ -5,12 +5,8 @@ import {
   checkInvariants,
   combinationKey,
   computeMapping,
-  conversionCohortsFromDaily,
-  distributeForecast,
   forecastSqos,
-  hybridRates,
   InputError,
-  lagDistribution,
   startOfPreviousQuarter,
   superSegmentsLine,
   toMappingRows,
@@ -30,6 +26,7 @@ import {
   type Stage,
   type Violation,
 } from '@funnelcast/core';
+import { distributeSegmentSqls, refuseUndistributable, segmentSqlTotals, sqoConversion } from './distribute.js';
 import { sortCombinations } from './history-series.js';
 import type { ProgressListener } from './progress.js';
 import { forecastStages, type StageForecasters } from './selection/forecast-stages.js';
@@ -193,20 +190,10 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
 
   const [distributed, distributeMs] = timed(() => {
     onProgress?.({ phase: 'distribute', done: 0, total: 1 });
-    const unmapped = new Set(mapping.unmappedSegments);
-    const lost = segments.filter((s) => unmapped.has(s.key) && s.mean.some((m) => m > 0));
-    if (lost.length > 0) {
-      throw new InputError(lost.map((s) => ({ where: `super_segment ${s.key}`, message: 'has a non-zero SQL forecast but no Channel × Source to distribute it to' })));
-    }
-    // A combination no segment maps to has no SQL series (zero SQLs); forecastSqos still converts its open SQLs.
-    const sqls = distributeForecast(segments.filter((s) => !unmapped.has(s.key)), mapping);
-    const cohorts = history.conversion?.cohorts ??
-      conversionCohortsFromDaily(history.daily, addDays(asOf, -config.conversion.maturityDays - config.conversion.windowDays), addDays(asOf, -config.conversion.maturityDays));
-    const rates = hybridRates({ cohorts, combinations, credibility: config.conversion.credibility });
-    const rateByKey = new Map([...rates].map(([key, rate]) => [key, rate.rate]));
-    // Daily-count sources carry no lags: SQOs then follow their SQLs on the same day (the seed's rule).
-    const lagPmf = history.conversion ? lagDistribution(history.conversion.lagCounts) : [1];
-    const sqos = forecastSqos({ horizon, sqls, rates: rateByKey, lagPmf, openSqls: history.conversion?.openSqls ?? [] });
+    refuseUndistributable(segments, mapping);
+    const sqls = distributeSegmentSqls(segments, mapping);
+    const { rates, lagPmf } = sqoConversion(config, history, asOf, combinations);
+    const sqos = forecastSqos({ horizon, sqls, rates, lagPmf, openSqls: history.conversion?.openSqls ?? [] });
     const rows = assembleProductionRows({
       asOf,
       horizon,
@@ -216,27 +203,16 @@ export async function computeForecast(history: FunnelHistory, context: ForecastC
       combinations,
       daily: history.daily,
       forecasts: { mqls, sqls, sqos },
-      rates: rateByKey,
+      rates,
       models,
     });
     onProgress?.({ phase: 'distribute', done: 1, total: 1 });
     return { sqls, sqos, rows };
   });
 
-  const [violations, validateMs] = timed(() => {
-    const segmentSqlTotals = new Map<IsoDate, number>();
-    const unmapped = new Set(mapping.unmappedSegments);
-    // One date per horizon day, not one per segment and day: addDays parses and formats a date on every call.
-    const dates: IsoDate[] = [];
-    for (const segment of segments) {
-      if (unmapped.has(segment.key)) continue;
-      segment.mean.forEach((mean, day) => {
-        const date = (dates[day] ??= addDays(asOf, day));
-        segmentSqlTotals.set(date, (segmentSqlTotals.get(date) ?? 0) + mean);
-      });
-    }
-    return checkInvariants({ rows: distributed.rows, asOf, horizon, activeCombinations: active, segmentSqlTotals });
-  });
+  const [violations, validateMs] = timed(() =>
+    checkInvariants({ rows: distributed.rows, asOf, horizon, activeCombinations: active, segmentSqlTotals: segmentSqlTotals(segments, mapping, asOf) }),
+  );
 
   return {
     rows: distributed.rows,

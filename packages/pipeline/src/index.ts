@@ -2,18 +2,21 @@
  * @funnelcast/pipeline — composes a warehouse, the models and core into the jobs users run: refresh, import,
  * demo and backtest. The pipeline never knows which warehouse it has.
  */
-export * from './progress.js';
-export * from './refresh-types.js';
-export { refresh, runIdFor } from './refresh.js';
-export { doctor, type DoctorReport } from './doctor.js';
-export { dryRunPlan, planRefreshCost, type CostPlan, type CostPlanOptions, type DryRunWarehouse, type PricedPlan, type PricedStatement } from './cost-plan.js';
+export type { ProgressEvent } from './progress.js';
+export type { RefreshOptions, RefreshSummary } from './refresh-types.js';
+export { refresh } from './refresh.js';
+export { doctor } from './doctor.js';
+export { dryRunPlan, planRefreshCost, type PricedPlan } from './cost-plan.js';
+export { planBacktestCost } from './backtest/backtest-cost.js';
 export { reapAbandonedRuns } from './refresh-leases.js';
-export { computeForecast, historyRequest, validateHistory, type ComputedForecast, type ForecastContext, type StageForecasters } from './compute-forecast.js';
-export { resolveForecasters } from './forecasters.js';
-export { train, TRAINED_STAGES, type TrainOptions, type TrainSummary } from './train.js';
-export { loadConfigFile, withDatabasePath, DEFAULT_CONFIG_FILES, type LoadedConfig } from './load-config.js';
-export { databaseExists, openWarehouse, withWarehouse, type OpenedWarehouse, type OpenMode } from './open-warehouse.js';
-export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
-export * from './backtest/index.js';
-export { buildReport, readReportData, type RenderedReport, type ReportRequest } from './report.js';
-export { referenceDocs, type ReferenceDoc } from './reference-docs.js';
+export { historyRequest } from './compute-forecast.js';
+export { loadConfigFile, withDatabasePath } from './load-config.js';
+export { databaseExists, withWarehouse } from './open-warehouse.js';
+export { train, type TrainOptions, type TrainSummary } from './train.js';
+export { importLeadsFile, seedDemo, type DemoSeedOptions } from './leads.js';
+export { backtestMarkdown, backtestTables, type BacktestTable } from './backtest/backtest-tables.js';
+export type { BacktestReport } from './backtest/backtest-types.js';
+export { backtest } from './backtest/backtest.js';
+export { monthStart, periodsBetween } from './backtest/origins.js';
+export { buildReport, readReportData } from './report.js';
+export { referenceDocs } from './reference-docs.js';

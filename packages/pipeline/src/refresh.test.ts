@@ -74,7 +74,7 @@ describe('refresh chooses each stage by its own history', () => {
 describe('refresh guardrails', () => {
   it('replaces a forecast forced to explode by the robust model, and the published run says so', async () => {
     const w = await warehouseWith(FUNNEL);
-    const naive = createForecaster('seasonal-naive');
+    const naive = createForecaster(SEASONAL_NAIVE);
     const exploding: Forecaster = {
       name: 'exploding',
       forecast: async (request) => (await naive.forecast(request)).map((s) => ({ ...s, mean: s.mean.map((m) => m * 100 + 50), method: 'exploding' })),
@@ -184,6 +184,38 @@ describe('refresh runs', () => {
     });
     expect(runs.find((r) => r.run_id === finished.runId)).toMatchObject({ status: 'published', owner: 'alive:2' });
     expect(runs.find((r) => r.run_id === next.runId)?.status).toBe('published');
+  });
+
+  it('fails the run on an error, with its message, and leaves production on the last good run', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const good = await refresh(config, { ...options(w), forecasters: cheap() });
+    const broken: Forecaster = { name: 'broken', forecast: async () => { throw new Error('model exploded'); } };
+    await expect(refresh(config, { ...options(w), forecasters: { mqls: [broken], sqls: [broken], robust: broken, funnelSqls: false } })).rejects.toThrow('model exploded');
+    const runs = await w.listRuns();
+    expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'published']);
+    expect(runs.find((r) => r.status === 'failed')).toMatchObject({ error: 'model exploded', published_at: null });
+    expect(await w.productionRun()).toMatchObject({ runId: good.runId });
+    expect(new Set((await w.readPublished()).map((r) => r.run_id))).toEqual(new Set([good.runId]));
+  });
+
+  it('never demotes the published run of a newer as-of date, nor replaces it with a failed or dry run', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const june = await refresh(config, { ...options(w), forecasters: cheap() });
+    const dry = await refresh(config, { ...options(w), dryRun: true, forecasters: cheap() });
+    const april = await refresh(config, { ...options(w), asOf: '2026-04-01', forecasters: cheap() });
+    expect(dry).toMatchObject({ published: false, production: false, productionRun: { runId: june.runId } });
+    expect(april).toMatchObject({ published: true, production: false, productionRun: { runId: june.runId } });
+    expect(await w.productionRun()).toMatchObject({ runId: june.runId, asOf: AS_OF });
+  });
+
+  it('a dry run computes and validates everything but records no run and publishes nothing', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const summary = await refresh(config, { ...options(w), dryRun: true, forecasters: cheap() });
+    expect(summary).toMatchObject({ published: false, production: false, productionRun: null, asOf: AS_OF, horizon: 28 });
+    expect(summary.rows).toBeGreaterThan(0);
+    expect(summary.landings.map((l) => `${l.period} ${l.stage}`)).toEqual(['month mqls', 'month sqls', 'month sqos', 'quarter mqls', 'quarter sqls', 'quarter sqos']);
+    expect(await w.listRuns()).toEqual([]);
+    expect(await w.readPublished()).toEqual([]);
   });
 
   it('publishes one run, once, for concurrent executions of one request', async () => {

@@ -13,7 +13,7 @@ import {
   resolveTarget,
   runWarnings,
   stableHash,
-  todayUtc,
+  asOfOrToday,
   SPLIT_STAGE,
   toSelectionRows,
   warningsJson,
@@ -110,7 +110,7 @@ function validateOptions(asOf: string, horizon: number): void {
  */
 export async function refresh(config: FunnelcastConfig, options: RefreshOptions = {}): Promise<RefreshSummary> {
   const now = options.now ?? (() => new Date());
-  const requestedAsOf = options.asOf ?? todayUtc(now());
+  const requestedAsOf = asOfOrToday(options.asOf, now());
   const requestedHorizon = options.horizon ?? config.horizon;
   validateOptions(requestedAsOf, requestedHorizon);
   const { name: target, target: targetConfig } = resolveTarget(config, options.target);

@@ -1,5 +1,5 @@
 import { NotFoundError, type Warehouse } from '@funnelcast/core';
-import { renderReport, type ReportData, type ReportGrouping } from '@funnelcast/report';
+import type { ReportData, ReportGrouping } from '@funnelcast/report';
 
 /** What `funnelcast report` and the worker's `/report` ask for. */
 export interface ReportRequest {
@@ -46,6 +46,8 @@ export async function readReportData(warehouse: Warehouse, runId?: string): Prom
 export async function buildReport(warehouse: Warehouse, request: ReportRequest = {}): Promise<RenderedReport | null> {
   const data = await readReportData(warehouse, request.runId);
   if (!data) return null;
+  // The renderer (and its chart library) loads for a report only, not with every import of the pipeline.
+  const { renderReport } = await import('@funnelcast/report');
   const html = renderReport(data, {
     ...(request.by ? { by: request.by } : {}),
     ...(request.top === undefined ? {} : { top: request.top }),

@@ -13,7 +13,7 @@ export function currentLandings(rows: readonly ProductionRow[], asOf: IsoDate): 
 
 function cells(landing: Landing | undefined): SafeHtml {
   if (!landing) return html`<td></td><td></td><td></td><td></td>`;
-  return html`<td class="num">${formatCount(landing.actualToDate)}</td><td class="num strong">${formatCount(landing.landing)}${landing.partial ? ' *' : ''}</td><td class="num">${formatInterval(landing.lower50, landing.upper50)}</td><td class="num">${formatInterval(landing.lower95, landing.upper95)}</td>`;
+  return html`<td class="num">${formatCount(landing.actual)}</td><td class="num strong">${formatCount(landing.landing)}${landing.partial ? ' *' : ''}</td><td class="num">${formatInterval(landing.lower50, landing.upper50)}</td><td class="num">${formatInterval(landing.lower95, landing.upper95)}</td>`;
 }
 
 /** The landing table. */

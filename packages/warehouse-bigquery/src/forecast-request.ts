@@ -1,13 +1,13 @@
-import { daysBetween, InputError, type ForecastRequest } from '@funnelcast/core';
+import { daysBetween, InputError, MAX_HORIZON, type ForecastRequest } from '@funnelcast/core';
 
 /** What both in-warehouse forecasters share: how a request is checked and stopped. */
 
 /** Checks a request: horizon in range, each series ending the day before the as-of date, unique keys. */
 export function checkRequest(request: ForecastRequest): void {
   const problems = [
-    ...(Number.isInteger(request.horizon) && request.horizon >= 1 && request.horizon <= 1000
+    ...(Number.isInteger(request.horizon) && request.horizon >= 1 && request.horizon <= MAX_HORIZON
       ? []
-      : [{ where: 'horizon', message: `must be an integer from 1 to 1000, got ${request.horizon}` }]),
+      : [{ where: 'horizon', message: `must be an integer from 1 to ${MAX_HORIZON}, got ${request.horizon}` }]),
     ...request.series.flatMap((s, i) =>
       daysBetween(s.start, request.asOf) === s.values.length
         ? []

@@ -2,7 +2,6 @@
  * @funnelcast/warehouse-duckdb — the embedded warehouse: leads import with every problem reported, aggregation in
  * SQL, the schema derived from core's declarations, and atomic publish.
  */
-export { createDuckDbWarehouse, type DuckDbWarehouse, type DuckDbWarehouseOptions, type FileLoadOptions } from './duckdb-warehouse.js';
+export { createDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 export type { ImportPhase, ImportSummary } from './import-leads.js';
-export { leadRuleCatalog, LEADS } from './lead-rules.js';
-export type { LeadRecord } from './lead-rules.js';
+export { leadRuleCatalog, LEADS, type LeadRecord } from './lead-rules.js';

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { MSTL_ETS, resolveTarget, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core';
+import { resolveTarget } from '@funnelcast/core';
+import { MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core/terms';
 import type { Argv, CommandModule } from 'yargs';
 import type { BacktestReport, BacktestTable } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { todayUtc } from '@funnelcast/core';
+import { asOfOrToday } from '@funnelcast/core/terms';
 import type { DemoSeedOptions } from '@funnelcast/pipeline';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
@@ -42,7 +42,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
   handler: async (args) => {
     const config = await loadConfig(args);
     const { refresh, seedDemo } = await import('@funnelcast/pipeline');
-    const asOf = args.asOf ?? todayUtc(new Date());
+    const asOf = asOfOrToday(args.asOf, new Date());
     const target = args.target ? { target: args.target } : {};
     const progress = createProgressDisplay(process.stderr);
     try {

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { LANDING_PERIODS, periodStart, STAGE_LABELS, STAGES, type LandingPeriod, type Stage } from '@funnelcast/core';
+import { LANDING_PERIODS, periodStart, STAGE_LABELS, STAGES, type LandingPeriod, type Stage } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode, UsageError } from '../exit-codes.js';

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { configTemplate } from '../config-template.js';
 import type { GlobalOptions } from '../context.js';
 import { CommandFailure, ExitCode } from '../exit-codes.js';
 import { emit } from '../output.js';
@@ -22,6 +21,8 @@ export const initCommand: CommandModule<GlobalOptions, InitArgs> = {
       .example('$0 init', 'Write funnelcast.config.yaml in the working directory')
       .example('$0 init prod.yaml --force', 'Write (or overwrite) another file') as unknown as Argv<InitArgs>,
   handler: async (args) => {
+    // The template renders YAML from the config schema: both load only when init runs.
+    const { configTemplate } = await import('../config-template.js');
     try {
       // `wx` refuses an existing file in the same call that creates it, so nothing is overwritten by a race either.
       await writeFile(args.file, configTemplate(), { flag: args.force ? 'w' : 'wx' });

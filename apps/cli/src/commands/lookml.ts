@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError } from '@funnelcast/core';
+import { ConfigError } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { NotFoundError } from '@funnelcast/core';
+import { NotFoundError } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CommandFailure, ExitCode } from '../exit-codes.js';

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { TransientError, type FunnelcastConfig } from '@funnelcast/core';
+import type { FunnelcastConfig } from '@funnelcast/core';
+import { TransientError } from '@funnelcast/core/terms';
 import type { RefreshQueue } from '@funnelcast/worker';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';

@@ -1,4 +1,4 @@
-import { resolveTarget } from '@funnelcast/core';
+import { DEFAULT_HORIZON, MAX_HORIZON, resolveTarget } from '@funnelcast/core';
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
@@ -18,7 +18,7 @@ export interface RefreshArgs extends GlobalOptions {
 export function refreshOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it, or on the day after the last day of data that stopped before it (stale data)', defaultDescription: 'today (UTC)' })
-    .option('horizon', { type: 'number', describe: 'Days to forecast, 1–1000', defaultDescription: 'config horizon, 90' })
+    .option('horizon', { type: 'number', describe: `Days to forecast, 1–${MAX_HORIZON}`, defaultDescription: `config horizon, ${DEFAULT_HORIZON}` })
     .option('dry-run', {
       type: 'boolean',
       default: false,

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { runTimings, runWarnings, type RunRecord } from '@funnelcast/core';
+import type { RunRecord } from '@funnelcast/core';
 import type { GlobalOptions } from '../context.js';
 import { loadConfig } from '../context.js';
 import { emit, formatTimings, table, totalSeconds } from '../output.js';
@@ -19,7 +19,9 @@ export type RunListing = Omit<RunRecord, 'warnings_json' | 'timings_json'> & {
   readonly production: boolean;
 };
 
-function listing({ warnings_json, timings_json, ...run }: RunRecord, productionRunId: string | undefined): RunListing {
+async function listing({ warnings_json, timings_json, ...run }: RunRecord, productionRunId: string | undefined): Promise<RunListing> {
+  // The JSON columns are parsed by core's zod schemas, loaded only when a command runs (not for --help).
+  const { runTimings, runWarnings } = await import('@funnelcast/core');
   return { ...run, warnings: runWarnings({ warnings_json }), timings: runTimings({ timings_json }), production: run.run_id === productionRunId };
 }
 
@@ -42,7 +44,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
     await reapAbandonedRuns(config, args.target);
     const runs = await withWarehouse(config, args.target, async (warehouse) => {
       const production = await warehouse.productionRun();
-      return (await warehouse.listRuns(args.limit)).map((run) => listing(run, production?.runId));
+      return Promise.all((await warehouse.listRuns(args.limit)).map((run) => listing(run, production?.runId)));
     });
     emit(args, runs, () => {
       if (runs.length === 0) return 'No runs yet: run `funnelcast refresh` (or `funnelcast demo`).';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STAGES } from '@funnelcast/core';
+import { STAGES } from '@funnelcast/core/terms';
 
 const level = z.enum(['total', 'super_segment', 'channel_source']);
 const stage = z.enum(STAGES as ['mqls', 'sqls', 'sqos']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STAGES } from '@funnelcast/core';
+import { STAGES } from '@funnelcast/core/terms';
 
 const count = (what: string) => z.number().describe(what);
 

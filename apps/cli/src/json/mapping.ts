@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEGMENT_MAPPING } from '@funnelcast/core';
+import { SEGMENT_MAPPING } from '@funnelcast/core/terms';
 import { relationRowSchema } from './relation-row.js';
 
 /** `funnelcast mapping --json`: rows of the published mapping view, under its column names. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_SELECTION } from '@funnelcast/core';
+import { MODEL_SELECTION } from '@funnelcast/core/terms';
 import { relationRowSchema } from './relation-row.js';
 
 /** `funnelcast models --json`: rows of the published model-selection view, under its column names. */

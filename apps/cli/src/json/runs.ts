@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORECAST_RUNS } from '@funnelcast/core';
+import { FORECAST_RUNS } from '@funnelcast/core/terms';
 import { relationRowSchema } from './relation-row.js';
 
 /** `funnelcast runs --json`: the forecast_runs rows, newest first, their JSON text columns as JSON values. */

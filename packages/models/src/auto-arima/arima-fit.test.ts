@@ -1,6 +1,6 @@
+import { createRng } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, simulateArma } from '../testing/simulate-arima.js';
-import { seededRandom } from '../testing/synthetic.js';
 import { difference, fitArima } from './arima-fit.js';
 import type { ArimaOrder } from './arima-order.js';
 
@@ -8,7 +8,7 @@ const order = (p: number, d: number, q: number): ArimaOrder => ({ p, d, q });
 
 describe('fitArima (conditional sum of squares)', () => {
   it('recovers an AR(1) with φ = 0.6, its mean and its noise variance', () => {
-    const values = simulateArma(seededRandom(11), { ar: [0.6], mean: 10, sigma: 2 }, 2000);
+    const values = simulateArma(createRng(11), { ar: [0.6], mean: 10, sigma: 2 }, 2000);
     const fit = fitArima(values, order(1, 0, 0));
     expect(Math.abs((fit.phi[0] ?? 0) - 0.6)).toBeLessThan(0.04);
     expect(Math.abs(fit.mean - 10)).toBeLessThan(0.25);
@@ -17,28 +17,28 @@ describe('fitArima (conditional sum of squares)', () => {
   });
 
   it('recovers an MA(1) with θ = 0.5', () => {
-    const values = simulateArma(seededRandom(12), { ma: [0.5], mean: 3 }, 2000);
+    const values = simulateArma(createRng(12), { ma: [0.5], mean: 3 }, 2000);
     const fit = fitArima(values, order(0, 0, 1));
     expect(Math.abs((fit.theta[0] ?? 0) - 0.5)).toBeLessThan(0.05);
     expect(Math.abs(fit.sigma2 - 1)).toBeLessThan(0.07);
   });
 
   it('searches the whole invertible region: an MA(2) with θ = (−0.6, 0.5), outside the AR stationarity triangle', () => {
-    const values = simulateArma(seededRandom(15), { ma: [-0.6, 0.5] }, 2000);
+    const values = simulateArma(createRng(15), { ma: [-0.6, 0.5] }, 2000);
     const fit = fitArima(values, order(0, 0, 2));
     expect(Math.abs((fit.theta[0] ?? 0) + 0.6)).toBeLessThan(0.05);
     expect(Math.abs((fit.theta[1] ?? 0) - 0.5)).toBeLessThan(0.05);
   });
 
   it('differences a random walk into its steps and fits no constant to them', () => {
-    const values = randomWalk(seededRandom(13), 1500, 40, 0.5);
+    const values = randomWalk(createRng(13), 1500, 40, 0.5);
     const fit = fitArima(values, order(0, 1, 0));
     expect(fit.mean).toBe(0);
     expect(Math.abs(fit.sigma2 / 0.25 - 1)).toBeLessThan(0.08);
   });
 
   it('scores a nested model no better than the order that generated the data, on the same days', () => {
-    const values = simulateArma(seededRandom(14), { ar: [0.5, -0.3] }, 1000);
+    const values = simulateArma(createRng(14), { ar: [0.5, -0.3] }, 1000);
     const truth = fitArima(values, order(2, 0, 0), { conditioning: 2 });
     const smaller = fitArima(values, order(1, 0, 0), { conditioning: 2 });
     expect(truth.aicc).toBeLessThan(smaller.aicc - 20);

@@ -1,6 +1,6 @@
+import { createRng } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, simulateArma } from '../testing/simulate-arima.js';
-import { seededRandom } from '../testing/synthetic.js';
 import { fitArima } from './arima-fit.js';
 import { forecastArima } from './arima-forecast.js';
 import type { ArimaOrder } from './arima-order.js';
@@ -9,7 +9,7 @@ const order = (p: number, d: number, q: number): ArimaOrder => ({ p, d, q });
 
 describe('forecastArima', () => {
   it('reverts an AR(1) to its mean geometrically, with the AR(1) error variance', () => {
-    const values = simulateArma(seededRandom(21), { ar: [0.6], mean: 20 }, 600);
+    const values = simulateArma(createRng(21), { ar: [0.6], mean: 20 }, 600);
     // End far above the mean, so the reversion is visible.
     values.push(30);
     const fit = fitArima(values, order(1, 0, 0));
@@ -22,7 +22,7 @@ describe('forecastArima', () => {
   });
 
   it('holds a random walk at its last value with a variance growing linearly in the horizon', () => {
-    const values = randomWalk(seededRandom(22), 400, 100, 2);
+    const values = randomWalk(createRng(22), 400, 100, 2);
     const fit = fitArima(values, order(0, 1, 0));
     const { point, variance } = forecastArima(fit, values, 30);
     expect(point.every((m) => m === values.at(-1))).toBe(true);
@@ -41,7 +41,7 @@ describe('forecastArima', () => {
   });
 
   it('feeds the last residuals through the MA terms for the first days only', () => {
-    const values = simulateArma(seededRandom(24), { ma: [0.7], mean: 5 }, 500);
+    const values = simulateArma(createRng(24), { ma: [0.7], mean: 5 }, 500);
     const fit = fitArima(values, order(0, 0, 1));
     const theta = fit.theta[0] ?? 0;
     const { point, variance } = forecastArima(fit, values, 3);

@@ -25,12 +25,20 @@ export function differencingPolynomial(d: number): number[] {
  * invertible MA polynomial. A zero appended to the reals leaves the earlier coefficients unchanged.
  */
 export function stationaryCoefficients(raw: readonly number[]): number[] {
-  const phi = raw.map(Math.tanh);
-  const work = phi.slice();
-  for (let j = 1; j < phi.length; j++) {
-    const partial = phi[j] ?? 0;
-    for (let k = 0; k < j; k++) work[k] = (phi[k] ?? 0) - partial * (phi[j - k - 1] ?? 0);
-    for (let k = 0; k < j; k++) phi[k] = work[k] ?? 0;
+  const phi = new Float64Array(raw.length);
+  stationaryCoefficientsInto(raw, 0, raw.length, phi, new Float64Array(raw.length));
+  return Array.from(phi);
+}
+
+/**
+ * {@link stationaryCoefficients} of `raw[from … from + count)` written into `phi` (and `work`, scratch of the same
+ * length), so an optimiser's objective can map thousands of trial points without allocating.
+ */
+export function stationaryCoefficientsInto(raw: readonly number[], from: number, count: number, phi: Float64Array, work: Float64Array): void {
+  for (let i = 0; i < count; i++) work[i] = phi[i] = Math.tanh(raw[from + i]!);
+  for (let j = 1; j < count; j++) {
+    const partial = phi[j]!;
+    for (let k = 0; k < j; k++) work[k] = phi[k]! - partial * phi[j - k - 1]!;
+    for (let k = 0; k < j; k++) phi[k] = work[k]!;
   }
-  return phi;
 }

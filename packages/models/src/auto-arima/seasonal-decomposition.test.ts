@@ -1,6 +1,6 @@
+import { createRng, samplePoissonByInversion } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, simulateArma } from '../testing/simulate-arima.js';
-import { poisson, seededRandom } from '../testing/synthetic.js';
 import { CHI_SQUARED_6_AT_1_PERCENT, seasonalEffectStatistic, seasonalFactors, seasonallyAdjust } from './seasonal-decomposition.js';
 
 /** A B2B week by position from the first day: quiet weekends, busy mid-week; mean 1. */
@@ -8,15 +8,15 @@ const WEEK = [0.3, 1.2, 1.3, 1.25, 1.2, 1.15, 0.6];
 
 /** Poisson counts around `rate` times the week, over a level that grows by half over the series. */
 function weeklyCounts(seed: number, rate: number, days: number): number[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: days }, (_, t) => poisson(random, rate * (1 + (0.5 * t) / days) * (WEEK[t % 7] ?? 1)));
+  const random = createRng(seed);
+  return Array.from({ length: days }, (_, t) => samplePoissonByInversion(random, rate * (1 + (0.5 * t) / days) * (WEEK[t % 7] ?? 1)));
 }
 
 describe('seasonal decomposition', () => {
   it('finds a weekday pattern in counts of two a day, and none in noise or in a random walk', () => {
     expect(seasonalEffectStatistic(weeklyCounts(61, 2, 365), 7)).toBeGreaterThan(5 * CHI_SQUARED_6_AT_1_PERCENT);
-    expect(seasonalEffectStatistic(simulateArma(seededRandom(62), { ar: [0.6] }, 730), 7)).toBeLessThan(CHI_SQUARED_6_AT_1_PERCENT);
-    expect(seasonalEffectStatistic(randomWalk(seededRandom(63), 730), 7)).toBeLessThan(CHI_SQUARED_6_AT_1_PERCENT);
+    expect(seasonalEffectStatistic(simulateArma(createRng(62), { ar: [0.6] }, 730), 7)).toBeLessThan(CHI_SQUARED_6_AT_1_PERCENT);
+    expect(seasonalEffectStatistic(randomWalk(createRng(63), 730), 7)).toBeLessThan(CHI_SQUARED_6_AT_1_PERCENT);
     expect(seasonalEffectStatistic([1, 2, 3], 7)).toBe(0);
     expect(seasonalEffectStatistic(new Array<number>(60).fill(3), 7)).toBe(0);
     expect(seasonalEffectStatistic(Array.from({ length: 28 }, (_, t) => (t % 7 === 0 ? 0 : 3)), 7)).toBe(Number.POSITIVE_INFINITY);

@@ -1,7 +1,7 @@
-import { toDayNumber } from '@funnelcast/core';
+import { createRng, samplePoissonByInversion, toDayNumber } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { YEAR_DAYS } from './pooled-calendar.js';
-import { poisson, seededRandom, weekday } from '../testing/synthetic.js';
+import { weekday } from '../testing/synthetic.js';
 import { yearAgoFactor } from './year-ago-factor.js';
 
 const WEEK = [0.3, 1.3, 1.4, 1.3, 1.2, 1.0, 0.5];
@@ -24,8 +24,8 @@ const rate = (level: number, withSeason: boolean, growth = GROWTH_PER_DAY) => (d
   level * Math.exp(growth * (day - FIRST)) * (WEEK[weekday(day)] ?? 1) * (withSeason ? season(day) : 1);
 
 function draw(seed: number, rateAt: (day: number) => number, days = DAYS): { startDay: number; values: number[] } {
-  const random = seededRandom(seed);
-  return { startDay: END - days, values: Array.from({ length: days }, (_, t) => poisson(random, rateAt(END - days + t))) };
+  const random = createRng(seed);
+  return { startDay: END - days, values: Array.from({ length: days }, (_, t) => samplePoissonByInversion(random, rateAt(END - days + t))) };
 }
 
 /** The same ratio from the rates themselves: target weeks over the 16 weeks before, a year earlier, trend removed. */

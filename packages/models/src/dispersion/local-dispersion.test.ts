@@ -1,10 +1,11 @@
+import { createRng } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { localDispersion } from './local-dispersion.js';
-import { negativeBinomial, seededRandom } from '../testing/synthetic.js';
+import { negativeBinomial } from '../testing/synthetic.js';
 
 describe('localDispersion', () => {
   it('recovers the overdispersion of negative-binomial counts and finds none in Poisson counts', () => {
-    const random = seededRandom(31);
+    const random = createRng(31);
     const week = [2, 12, 14, 12, 11, 10, 3];
     const draw = (phi: number): number[] =>
       Array.from({ length: 364 }, (_, t) => negativeBinomial(random, week[t % 7] ?? 0, phi));

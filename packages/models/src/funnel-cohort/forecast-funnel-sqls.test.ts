@@ -1,6 +1,5 @@
-import { combinationKey, FUNNEL_COHORT, segmentCombinationKey, type MqlAgeCohort, type MqlToSqlHistory, type PredictiveSeries } from '@funnelcast/core';
+import { combinationKey, createRng, FUNNEL_COHORT, samplePoissonByInversion, segmentCombinationKey, type MqlAgeCohort, type MqlToSqlHistory, type PredictiveSeries } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
-import { poisson, seededRandom } from '../testing/synthetic.js';
 import { forecastFunnelSqls, funnelSqlsBySegment } from './forecast-funnel-sqls.js';
 import { mqlConversionRates } from './mql-conversion-rates.js';
 
@@ -27,10 +26,10 @@ interface Lead {
  * an SQL with probability `conversion(day)` after a lag drawn from {@link TRUE_PMF} (later ones 61–120 days).
  */
 function simulate(seed: number, from: number, to: number, rate: (day: number) => number, conversion: (day: number) => number): Lead[] {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const leads: Lead[] = [];
   for (let day = from; day < to; day++) {
-    for (let n = poisson(random, rate(day)); n > 0; n--) {
+    for (let n = samplePoissonByInversion(random, rate(day)); n > 0; n--) {
       if (random() >= conversion(day)) {
         leads.push({ mqlDay: day, sqlDay: null });
         continue;

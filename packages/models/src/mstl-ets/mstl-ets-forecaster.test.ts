@@ -1,8 +1,8 @@
-import { addDays, ConfigError, MSTL_ETS, toDayNumber } from '@funnelcast/core';
+import { addDays, ConfigError, createRng, MSTL_ETS, toDayNumber } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { createMstlEtsForecaster } from './mstl-ets-forecaster.js';
 import { catchError } from '../testing/catch-error.js';
-import { countInterval, drawSeries, negativeBinomial, seededRandom, weekday } from '../testing/synthetic.js';
+import { countInterval, drawSeries, negativeBinomial, weekday } from '../testing/synthetic.js';
 import { ALL_ZERO_METHOD, INTERMITTENT_METHOD } from '../series/with-fallback.js';
 
 const AS_OF = '2025-07-01';
@@ -14,7 +14,7 @@ describe('createMstlEtsForecaster', () => {
     { noise: 'Poisson', phi: 0 },
     { noise: 'overdispersed (negative binomial, φ = 0.2)', phi: 0.2 },
   ])('recovers a weekly-seasonal $noise series: the mean within a few %, 95% bands covering simulated futures', async ({ phi }) => {
-    const random = seededRandom(11);
+    const random = createRng(11);
     const rate = (day: number): number => 10 * (WEEK[weekday(day)] ?? 1);
     const start = addDays(AS_OF, -364);
     const values = Array.from({ length: 364 }, (_, t) => negativeBinomial(random, rate(toDayNumber(start) + t), phi));
@@ -48,7 +48,7 @@ describe('createMstlEtsForecaster', () => {
     const trueRate = 0.4;
     const series = Array.from({ length: 8 }, (_, k) => ({
       key: `sparse-${k}`,
-      ...drawSeries(seededRandom(100 + k), AS_OF, 365, () => trueRate),
+      ...drawSeries(createRng(100 + k), AS_OF, 365, () => trueRate),
     }));
     const horizon = 30;
     const forecasts = await createMstlEtsForecaster().forecast({ asOf: AS_OF, horizon, series });
@@ -67,8 +67,8 @@ describe('createMstlEtsForecaster', () => {
 
   it('gives a sparse series the week its busy siblings show', async () => {
     const rate = (scale: number) => (day: number): number => scale * (WEEK[weekday(day)] ?? 1);
-    const busy = Array.from({ length: 6 }, (_, k) => ({ key: `busy-${k}`, ...drawSeries(seededRandom(300 + k), AS_OF, 364, rate(8)) }));
-    const sparse = { key: 'sparse', ...drawSeries(seededRandom(400), AS_OF, 364, rate(0.1)) };
+    const busy = Array.from({ length: 6 }, (_, k) => ({ key: `busy-${k}`, ...drawSeries(createRng(300 + k), AS_OF, 364, rate(8)) }));
+    const sparse = { key: 'sparse', ...drawSeries(createRng(400), AS_OF, 364, rate(0.1)) };
     const forecasts = await createMstlEtsForecaster().forecast({ asOf: AS_OF, horizon: 14, series: [...busy, sparse] });
     const forecast = forecasts.find((f) => f.key === 'sparse');
     expect(forecast?.method).toBe(INTERMITTENT_METHOD);
@@ -79,7 +79,7 @@ describe('createMstlEtsForecaster', () => {
   });
 
   it('fits ETS to a sparse series when the intermittency rule is relaxed', async () => {
-    const { start, values } = drawSeries(seededRandom(4), AS_OF, 365, () => 0.6);
+    const { start, values } = drawSeries(createRng(4), AS_OF, 365, () => 0.6);
     const forecaster = createMstlEtsForecaster({ minMeanPerDay: 0, maxZeroShare: 1 });
     const [forecast] = await forecaster.forecast({ asOf: AS_OF, horizon: 14, series: [{ key: 'sparse', start, values }] });
     expect(forecast?.method).toBe(MSTL_ETS);
@@ -89,7 +89,7 @@ describe('createMstlEtsForecaster', () => {
   });
 
   it('forecasts a history too short for ETS at its recent rate', async () => {
-    const { start, values } = drawSeries(seededRandom(3), AS_OF, 30, () => 20);
+    const { start, values } = drawSeries(createRng(3), AS_OF, 30, () => 20);
     const [forecast] = await createMstlEtsForecaster().forecast({ asOf: AS_OF, horizon: 7, series: [{ key: 'new', start, values }] });
     expect(forecast?.method).toBe(INTERMITTENT_METHOD);
     expect(forecast?.mean[0]).toBeGreaterThan(15);
@@ -105,7 +105,7 @@ describe('createMstlEtsForecaster', () => {
       return inYear >= 250 && inYear < 350 ? 0.6 : 1;
     };
     const rate = (k: number) => (day: number): number => (2 + k) * (WEEK[weekday(day)] ?? 1) * summer(day);
-    const series = Array.from({ length: 10 }, (_, k) => ({ key: `c${k}`, ...drawSeries(seededRandom(200 + k), asOf, 728, rate(k)) }));
+    const series = Array.from({ length: 10 }, (_, k) => ({ key: `c${k}`, ...drawSeries(createRng(200 + k), asOf, 728, rate(k)) }));
     const horizon = 28;
     const forecasts = await createMstlEtsForecaster().forecast({ asOf, horizon, series });
     const total = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);

@@ -59,31 +59,41 @@ export function minimiseNelderMead(
   }
   const values = points.map(evaluate);
   const order = points.map((_, i) => i);
-  const at = (i: number): number[] => points[order[i] ?? 0] ?? [];
-  const valueAt = (i: number): number => values[order[i] ?? 0] ?? Number.POSITIVE_INFINITY;
+  const byValue = (a: number, b: number): number => values[a]! - values[b]!;
+  const at = (i: number): number[] => points[order[i]!]!;
+  const valueAt = (i: number): number => values[order[i]!]!;
+  // The objective is cheap next to the bookkeeping for the few dimensions an ARIMA has: plain loops, and one
+  // centroid reused, rather than a new array per step.
+  const centroid = new Array<number>(n).fill(0);
   /** `centroid + t·(centroid − worst)`: t = 1 reflects, 2 expands, 0.5 contracts outside, −0.5 inside. */
-  const along = (centroid: readonly number[], worst: readonly number[], t: number): number[] =>
-    centroid.map((c, j) => c + t * (c - (worst[j] ?? 0)));
+  const along = (worst: readonly number[], t: number): number[] => {
+    const x = new Array<number>(n);
+    for (let j = 0; j < n; j++) x[j] = centroid[j]! + t * (centroid[j]! - worst[j]!);
+    return x;
+  };
   const replaceWorst = (x: number[], value: number): void => {
-    const worst = order[n] ?? 0;
+    const worst = order[n]!;
     points[worst] = x;
     values[worst] = value;
   };
 
   for (;;) {
-    order.sort((a, b) => (values[a] ?? 0) - (values[b] ?? 0));
+    order.sort(byValue);
     const best = valueAt(0);
     const worstValue = valueAt(n);
     const converged = Number.isFinite(worstValue) && worstValue - best <= tolerance * (Math.abs(best) + tolerance);
     if (n === 0 || converged || evaluations >= maxEvaluations) break;
 
-    const centroid = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) at(i).forEach((v, j) => (centroid[j] = (centroid[j] ?? 0) + v / n));
+    centroid.fill(0);
+    for (let i = 0; i < n; i++) {
+      const vertex = at(i);
+      for (let j = 0; j < n; j++) centroid[j] = centroid[j]! + vertex[j]! / n;
+    }
     const worst = at(n);
-    const reflected = along(centroid, worst, REFLECT);
+    const reflected = along(worst, REFLECT);
     const reflectedValue = evaluate(reflected);
     if (reflectedValue < best) {
-      const expanded = along(centroid, worst, EXPAND);
+      const expanded = along(worst, EXPAND);
       const expandedValue = evaluate(expanded);
       if (expandedValue < reflectedValue) replaceWorst(expanded, expandedValue);
       else replaceWorst(reflected, reflectedValue);
@@ -94,7 +104,7 @@ export function minimiseNelderMead(
       continue;
     }
     const outside = reflectedValue < worstValue;
-    const contracted = along(centroid, worst, outside ? CONTRACT : -CONTRACT);
+    const contracted = along(worst, outside ? CONTRACT : -CONTRACT);
     const contractedValue = evaluate(contracted);
     if (contractedValue < (outside ? reflectedValue : worstValue)) {
       replaceWorst(contracted, contractedValue);
@@ -103,8 +113,10 @@ export function minimiseNelderMead(
     // Nothing along the line through the worst point helps: pull every vertex halfway to the best one.
     const bestPoint = at(0);
     for (let i = 1; i <= n; i++) {
-      const index = order[i] ?? 0;
-      const shrunk = (points[index] ?? []).map((v, j) => (bestPoint[j] ?? 0) + SHRINK * (v - (bestPoint[j] ?? 0)));
+      const index = order[i]!;
+      const vertex = points[index]!;
+      const shrunk = new Array<number>(n);
+      for (let j = 0; j < n; j++) shrunk[j] = bestPoint[j]! + SHRINK * (vertex[j]! - bestPoint[j]!);
       points[index] = shrunk;
       values[index] = evaluate(shrunk);
     }

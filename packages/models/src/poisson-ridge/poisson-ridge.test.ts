@@ -1,9 +1,9 @@
+import { createRng, samplePoissonByInversion } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { fitPoissonRidge } from './poisson-ridge.js';
-import { poisson, seededRandom } from '../testing/synthetic.js';
 
 function simulate(rows: number, beta: readonly number[], seed: number): { x: Float64Array; y: Float64Array } {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const cols = beta.length;
   const x = new Float64Array(rows * cols);
   const y = new Float64Array(rows);
@@ -14,7 +14,7 @@ function simulate(rows: number, beta: readonly number[], seed: number): { x: Flo
       x[i * cols + j] = v;
       eta += v * (beta[j] ?? 0);
     }
-    y[i] = poisson(random, Math.exp(eta));
+    y[i] = samplePoissonByInversion(random, Math.exp(eta));
   }
   return { x, y };
 }

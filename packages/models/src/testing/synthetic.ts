@@ -1,38 +1,11 @@
-import { addDays, toDayNumber } from '@funnelcast/core';
+import { addDays, samplePoissonByInversion, toDayNumber } from '@funnelcast/core';
 
 /**
  * Seeded synthetic data for recovery tests: a known rate per day, Poisson counts drawn from it, and the count
  * interval a moment-matched predictive distribution gives, so coverage can be checked against the truth.
  */
 
-/** mulberry32: a small, fast, seeded uniform PRNG on [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A Poisson draw (inversion by sequential search; fine for the small rates tests use). */
-export function poisson(random: () => number, rate: number): number {
-  if (rate <= 0) return 0;
-  let k = 0;
-  let p = Math.exp(-rate);
-  let cdf = p;
-  const u = random();
-  while (u > cdf && k < 10_000) {
-    k += 1;
-    p *= rate / k;
-    cdf += p;
-  }
-  return k;
-}
-
-/** A standard-normal draw (Box–Muller) from a uniform generator such as `seededRandom`. */
+/** A standard-normal draw (Box–Muller) from a uniform generator such as core's `createRng`. */
 export function standardNormal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
@@ -51,7 +24,7 @@ function gamma(random: () => number, shape: number): number {
 
 /** A negative-binomial draw with mean `rate` and variance `rate + phi·rate²` (Poisson when `phi` is 0). */
 export function negativeBinomial(random: () => number, rate: number, phi: number): number {
-  return phi > 0 ? poisson(random, rate * phi * gamma(random, 1 / phi)) : poisson(random, rate);
+  return phi > 0 ? samplePoissonByInversion(random, rate * phi * gamma(random, 1 / phi)) : samplePoissonByInversion(random, rate);
 }
 
 /** A series of `days` counts drawn at `rate(dayNumber)`, starting `days` days before `asOf`. */
@@ -63,7 +36,7 @@ export function drawSeries(
 ): { start: string; values: number[] } {
   const start = addDays(asOf, -days);
   const first = toDayNumber(start);
-  return { start, values: Array.from({ length: days }, (_, t) => poisson(random, rate(first + t))) };
+  return { start, values: Array.from({ length: days }, (_, t) => samplePoissonByInversion(random, rate(first + t))) };
 }
 
 /**

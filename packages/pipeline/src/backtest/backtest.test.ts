@@ -1,7 +1,9 @@
 import {
   combinationKey,
+  createRng,
   dateRange,
   parseConfig,
+  samplePoisson,
   toDayNumber,
   type BacktestResultRow,
   type BacktestRunRecord,
@@ -19,26 +21,6 @@ import { describe, expect, it } from 'vitest';
 import { refresh } from '../refresh.js';
 import { backtest } from './backtest.js';
 import type { BacktestReport, BacktestSummaryRow } from './backtest-types.js';
-
-/** mulberry32: a small seeded PRNG, so every synthetic history is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A Poisson draw by inversion (rates here are small). */
-function poisson(rate: number, random: () => number): number {
-  const limit = Math.exp(-rate);
-  let k = 0;
-  for (let p = random(); p > limit; p *= random()) k++;
-  return k;
-}
 
 /** Day 0 of the growth curve. */
 const DAY0 = toDayNumber('2024-01-01');
@@ -66,7 +48,7 @@ interface SegmentProcess {
  * share), MQLs Poisson with three times that rate, and each SQL becomes an SQO the same day with probability 0.4.
  */
 function simulate(segments: readonly SegmentProcess[], from: string, to: string, seed: number, shiftOn?: string): DailyCounts[] {
-  const random = prng(seed);
+  const random = createRng(seed);
   const out: DailyCounts[] = [];
   for (const date of dateRange(from, to)) {
     const weekday = WEEKDAY[(toDayNumber(date) + 4) % 7]!;
@@ -76,8 +58,8 @@ function simulate(segments: readonly SegmentProcess[], from: string, to: string,
         const day = toDayNumber(date);
         const level = segment.yearly === undefined ? 1 : (1 + segment.yearly * Math.sin((2 * Math.PI * day) / 365.25 + s)) * 1.25 ** ((day - DAY0) / 365.25);
         const rate = segment.rate * level * weekday * share;
-        const sqls = poisson(rate, random);
-        const mqls = sqls + poisson(2 * rate, random);
+        const sqls = samplePoisson(random, rate);
+        const mqls = sqls + samplePoisson(random, 2 * rate);
         let sqos = 0;
         for (let i = 0; i < sqls; i++) if (random() < 0.4) sqos++;
         if (mqls > 0) out.push({ date, superSegment: segment.name, channel: `Channel ${s}`, source: `source ${c}`, mqls, sqls, sqos });

@@ -42,7 +42,18 @@ export interface StageForecasters {
  * month-ahead Channel × Source (or super-segment) totals dashboards read. Daily or weekly errors of a few leads
  * would be mostly Poisson noise, and absolute errors of noise favour whichever model forecasts low.
  */
-export const SELECTION = { origins: 6, stepDays: 28, scoredDays: 28, minHistoryDays: 56 } as const;
+export const SELECTION = { origins: 6, stepDays: 28, scoredDays: 28, minHistoryDays: 56, seriesOrigins: 1500, minOrigins: 2 } as const;
+
+/**
+ * How many selection origins a refresh of `series` Channel × Source series scores: all six up to 250 series, then
+ * fewer, keeping series × origins within {@link SELECTION}'s `seriesOrigins` (but never under two origins). Each
+ * origin fits every candidate to every series, which is what made a thousand-combination refresh take half a
+ * minute; by then one origin already holds hundreds of series' evidence for the one stage-wide MQL choice.
+ */
+export function selectionOriginCount(series: number): number {
+  const affordable = Math.floor(SELECTION.seriesOrigins / Math.max(1, series));
+  return Math.max(SELECTION.minOrigins, Math.min(SELECTION.origins, affordable));
+}
 const RULE: SelectionRule = { bucketDays: SELECTION.scoredDays, margin: 0.05, blend: true };
 
 /** Which series a stage forecasts, cut from a history. */
@@ -136,16 +147,19 @@ function alternativesOf(
     });
 }
 
-/** Every origin the selection backtest of `asOf` may use, oldest first: each a full scored span before the as-of date. */
-export function selectionOriginDates(asOf: IsoDate): IsoDate[] {
-  return Array.from({ length: SELECTION.origins }, (_, i) => addDays(asOf, -(SELECTION.origins - i) * SELECTION.stepDays));
+/**
+ * The latest `count` origins the selection backtest of `asOf` may use, oldest first: each a full scored span before
+ * the as-of date.
+ */
+export function selectionOriginDates(asOf: IsoDate, count: number = SELECTION.origins): IsoDate[] {
+  return Array.from({ length: count }, (_, i) => addDays(asOf, -(count - i) * SELECTION.stepDays));
 }
 
-/** Origins of the selection backtest with enough history before them. */
-function selectionOrigins(history: FunnelHistory): IsoDate[] {
+/** The latest `count` origins of the selection backtest with enough history before them. */
+function selectionOrigins(history: FunnelHistory, count: number): IsoDate[] {
   const first = history.daily[0]?.date;
   if (first === undefined) return [];
-  return selectionOriginDates(history.asOf).filter((origin) => addDays(first, SELECTION.minHistoryDays) <= origin);
+  return selectionOriginDates(history.asOf, count).filter((origin) => addDays(first, SELECTION.minHistoryDays) <= origin);
 }
 
 /**
@@ -175,8 +189,11 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
   const sqlGrain: StageGrain = { stage: 'sqls', keys: input.superSegments, keyOf: bySegment, groupOf: (key) => key, label: (key) => `super-segment ${key}` };
 
   const selecting = forecasters.mqls.length > 1 || forecasters.sqls.length > 1 || forecasters.funnelSqls;
-  const origins = selecting && input.historyAt ? selectionOrigins(history) : [];
+  const origins = selecting && input.historyAt ? selectionOrigins(history, selectionOriginCount(input.combinationKeys.length)) : [];
   // Read once, before either stage: both score at the same origins, and SQL candidates read the MQL forecasts there.
+  // The reads are part of the MQL stage's selection backtest and are timed with it (on ten million leads they take
+  // longer than the fits).
+  let started = performance.now();
   const pastHistories: FunnelHistory[] = [];
   for (const origin of origins) pastHistories.push(await input.historyAt!(origin));
 
@@ -224,7 +241,6 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
     return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: scoredOrigins.map((o) => o.input), finalInput: final };
   };
 
-  let started = performance.now();
   // A model trained beforehand cannot forecast from the past selection origins: the robust model stands in there.
   const pastOrigins = { standIn: forecasters.robust, before: history.asOf };
   const mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain), pastOrigins)), 'fit_mqls');

@@ -1,5 +1,4 @@
-import { addDays, type IsoDate } from '@funnelcast/core';
-import { createRng, samplePoisson } from '@funnelcast/demo';
+import { addDays, createRng, samplePoisson, type IsoDate } from '@funnelcast/core';
 import type { LeadRecord } from '@funnelcast/warehouse-duckdb';
 
 /** A one-combination funnel whose MQL rate and MQL→SQL conversion are functions of the day. */
@@ -27,8 +26,8 @@ export function simulateLeads(funnel: SimulatedFunnel, prefix = 'lead'): LeadRec
   for (let d = 0, date = funnel.start; date < funnel.end; d++, date = addDays(date, 1)) {
     const count = samplePoisson(rng, funnel.mqlsPerDay(d));
     for (let i = 0; i < count; i++) {
-      const converts = rng.next() < funnel.conversion(d);
-      const sqlDate = converts ? addDays(date, minLag + Math.floor(rng.next() * (maxLag - minLag + 1))) : null;
+      const converts = rng() < funnel.conversion(d);
+      const sqlDate = converts ? addDays(date, minLag + Math.floor(rng() * (maxLag - minLag + 1))) : null;
       leads.push({
         lead_id: `${prefix}-${leads.length}`,
         channel_grouping_name: funnel.channel,

@@ -1,4 +1,4 @@
-import { addDays, assembleProductionRows, combinationKey, type Combination, type MappingRow, type RunRecord } from '@funnelcast/core';
+import { addDays, assembleProductionRows, combinationKey, MSTL_ETS, V3_RIDGE, type Combination, type MappingRow, type RunRecord } from '@funnelcast/core';
 import type { ReportData } from '../report-data.js';
 
 /** Names that must stay text: quotes, a script tag, an ampersand and non-Latin letters. */
@@ -34,7 +34,7 @@ export function reportFixture(): ReportData {
     daily,
     forecasts: { mqls: series(4), sqls: series(1.5), sqos: [] },
     rates: new Map(combinations.map((c) => [combinationKey(c), 0.3])),
-    models: { mqls: 'mstl-ets', sqls: 'v3-ridge' },
+    models: { mqls: MSTL_ETS, sqls: V3_RIDGE },
   });
   const mapping: MappingRow[] = combinations.map((c, i) => ({
     super_segment: i === 0 ? 'Inbound_Marketing' : 'Outbound',
@@ -54,8 +54,8 @@ export function reportFixture(): ReportData {
     status: 'published',
     config_hash: 'h',
     horizon,
-    mql_model: 'mstl-ets',
-    sql_model: 'v3-ridge',
+    mql_model: MSTL_ETS,
+    sql_model: V3_RIDGE,
     started_at: '2025-05-15T06:00:00.000Z',
     finished_at: '2025-05-15T06:00:05.000Z',
     published_at: '2025-05-15T06:00:05.000Z',

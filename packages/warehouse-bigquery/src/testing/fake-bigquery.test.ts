@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v31ForecastScript } from '../bqml-sql.js';
 import type { FakeBigQuery } from './fake-bigquery.js';
+import { analysedStatements } from './googlesql-analyser.js';
 import { openFakeWarehouse, TEST_TOKEN } from './open-fake-warehouse.js';
 
 let fake: FakeBigQuery;
@@ -64,7 +66,7 @@ describe('the BigQuery test server refuses what GoogleSQL refuses, with its mess
     expect(await fake.exec('SELECT count(*) AS n FROM "fc"."leads"')).toEqual([{ n: 1n }]);
   });
 
-  it('parses a script with scripting statements whole (GoogleSQL analyses no script variables) and refuses its syntax errors', async () => {
+  it('refuses a script\'s syntax error before analysing any of it', async () => {
     expect(await insertJob('DECLARE n INT64 DEFAULT 0;\nSET n = n +;')).toMatchObject({ status: 400, reason: 'invalidQuery', message: expect.stringMatching(/^Syntax error: .*\[at 2:12\]/) });
   });
 
@@ -106,5 +108,51 @@ describe('BigQuery ML functions in the analyser catalog, with their documented o
     expect(await insertJob(`SELECT * FROM ML.FORECAST(MODEL ${model})`, [], true)).toMatchObject({ status: 404 });
     expect(await insertJob(create)).toMatchObject({ status: 200 });
     expect(await insertJob(`SELECT f.super_segment, f.channel_grouping_name, f.forecast_value FROM ML.FORECAST(MODEL ${model}) AS f`, [], true)).toMatchObject({ status: 200 });
+  });
+});
+
+describe('scripts are analysed statement by statement, with their variables and temporary tables', () => {
+  const LOOP = (body: string) => `DECLARE step INT64 DEFAULT 0;\nCREATE TEMP TABLE path AS SELECT lead_id, mql_date FROM ${LEADS};\nWHILE step < 3 DO\n${body}\n  SET step = step + 1;\nEND WHILE;`;
+  const asOf = dateParam('as_of', '2024-03-01');
+
+  it.each([
+    ['a loop body reading an undeclared variable', LOOP('  SELECT lead_id FROM path WHERE mql_date = DATE_ADD(@as_of, INTERVAL stp DAY);'), /^Unrecognized name: stp; Did you mean step\? \[at 4:71\]$/],
+    ['a STRING assigned to an INT64 variable', LOOP("  SET step = CONCAT('a', 'b');"), /^Query column 1 has type STRING which cannot be coerced to target type INT64 \[at 4:14\]$/],
+    ['a read of a column the temporary table lacks', LOOP('  SELECT super_segment FROM path;'), /^Unrecognized name: super_segment \[at 4:10\]$/],
+    ['an assignment to an undeclared variable', LOOP('  SET total = 1;'), /^Undeclared variable: total \[at 4:3\]$/],
+    ['a variable used after the block that declared it', 'BEGIN\n  DECLARE inner_day DATE;\nEND;\nSELECT inner_day;', /^Unrecognized name: inner_day \[at 4:8\]$/],
+    ['a DECLARE without a type, typed by its DEFAULT', "DECLARE day DEFAULT DATE '2024-03-01';\nSET day = 5;", /^Query column 1 has type INT64 which cannot be coerced to target type DATE \[at 2:11\]$/],
+    ['a loop condition that is not BOOL', 'DECLARE n INT64 DEFAULT 0;\nWHILE n DO\n  SET n = n + 1;\nEND WHILE;', /INT64 which cannot be coerced to target type BOOL \[at 2:7\]$/],
+  ])('refuses %s with GoogleSQL\'s message', async (_, script, message) => {
+    const refused = await insertJob(script, [asOf], true);
+    expect(refused).toMatchObject({ status: 400, reason: 'invalidQuery' });
+    expect(refused.message).toMatch(message);
+  });
+
+  it('accepts the loop and branches written right, and counts none of it parsed only', async () => {
+    const script = LOOP("  IF step = 0 THEN\n    INSERT INTO path SELECT lead_id, DATE_ADD(@as_of, INTERVAL step DAY) FROM path;\n  ELSEIF step > 1 THEN\n    BREAK;\n  END IF;");
+    expect(await insertJob(script, [asOf], true)).toMatchObject({ status: 200 });
+    expect(analysedStatements.analysed).toContain('INSERT INTO path SELECT lead_id, DATE_ADD(@as_of, INTERVAL step DAY) FROM path;');
+    expect(analysedStatements.parsedOnly).not.toContain(script.replace(/\s+/g, ' ').trim());
+  });
+
+  it('accepts the V3.1 recursive forecast script: its ML.PREDICT is analysed against the temporary table', async () => {
+    const history = {
+      name: 'history',
+      parameterType: {
+        type: 'ARRAY',
+        arrayType: { type: 'STRUCT', structTypes: [{ name: 'super_segment', type: { type: 'STRING' } }, { name: 'date_day', type: { type: 'DATE' } }, { name: 'sqls', type: { type: 'FLOAT64' } }] },
+      },
+      parameterValue: { arrayValues: [] },
+    };
+    const horizon = { name: 'horizon', parameterType: { type: 'INT64' }, parameterValue: { value: '3' } };
+    expect(await insertJob(v31ForecastScript(V31), [history, asOf, horizon], true)).toMatchObject({ status: 200 });
+    expect([...analysedStatements.analysed].filter((s) => /^INSERT INTO forecast_path .*ML\.PREDICT\(MODEL /.test(s))).toHaveLength(1);
+  });
+
+  it('counts a script with a construct it cannot follow (EXECUTE IMMEDIATE) as parsed only', async () => {
+    const script = "DECLARE n INT64 DEFAULT 0;\nEXECUTE IMMEDIATE 'SELECT 1';";
+    expect(await insertJob(script, [], true)).toMatchObject({ status: 200 });
+    expect(analysedStatements.parsedOnly).toContain(script.replace(/\s+/g, ' ').trim());
   });
 });

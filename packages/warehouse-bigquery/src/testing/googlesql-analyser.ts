@@ -2,14 +2,23 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { buildCatalog, declaredRelation, type CatalogColumn, type CatalogContents, type ModelSchema } from './googlesql-catalog.js';
-import { AnalyserRefusal, analyseNext, parseScript, type AnalyserParameter, type TypeProto } from './googlesql-client.js';
+import {
+  AnalyserRefusal,
+  analyseExpression,
+  analyseNext,
+  EXPRESSION_PREFIX,
+  parseScript,
+  type AnalyserParameter,
+  type TypeProto,
+} from './googlesql-client.js';
+import { scriptSteps, unsupportedStep, type ScriptStep, type Span } from './googlesql-script.js';
 import { LOG_DIR_VARIABLE } from './googlesql-server.js';
 
 /**
  * Analyses each job the test server receives the way BigQuery does before running it: statement by statement,
- * against the catalog of declared relations, with the job's parameters declared with their types. A script with
- * scripting statements (DECLARE, SET, loops) can only be parsed: GoogleSQL analyses one statement at a time and
- * does not know a script's variables, so such a script is parsed whole and counted as parsed only.
+ * against the catalog of declared relations, with the job's parameters declared with their types. GoogleSQL
+ * analyses one statement at a time and knows no script: a script's variables are declared to it as named
+ * constants of the catalog, its temporary tables added to the catalog, its conditions and assignments analysed as expressions.
  */
 
 /** A REST query parameter type. */
@@ -66,7 +75,6 @@ function record(outcome: keyof typeof analysedStatements, sql: string): void {
   if (dir) appendFileSync(join(dir, `${process.pid}-${threadId}.log`), `${label}\t${normalised}\n`);
 }
 
-const SCRIPTING = /(^|;)\s*(DECLARE|SET|IF|WHILE|LOOP|REPEAT|FOR|CALL|EXECUTE\s+IMMEDIATE|BEGIN(?!\s+TRANSACTION))\b/i;
 const MODEL_PATH = /\bMODEL\s+(`[^`]+`|[\w.-]+)/gi;
 const key = (path: readonly string[]) => path.join('.').toLowerCase();
 const pathOf = (written: string) => (written.startsWith('`') ? [written.slice(1, -1)] : written.split('.'));
@@ -100,7 +108,7 @@ function predictInputText(sql: string): string | undefined {
 async function withCatalog<T>(contents: Catalog, analyse: (catalog: CatalogContents) => Promise<T>): Promise<T> {
   for (;;) {
     // A snapshot: jobs analysed at the same time add to the same list.
-    const tables = [...contents.tables];
+    const tables = [...contents.temporary, ...contents.tables];
     try {
       return await analyse({ ...contents, tables });
     } catch (error) {
@@ -118,6 +126,8 @@ async function withCatalog<T>(contents: Catalog, analyse: (catalog: CatalogConte
 /** The relations and models of one job's catalog, grown as the analyser asks for relations. */
 interface Catalog extends CatalogContents {
   readonly tables: AnalysisState['tables'];
+  /** The temporary tables the job's script made so far, latest first: they shadow tables of the same name. */
+  readonly temporary: { path: readonly string[]; columns: readonly CatalogColumn[] }[];
   readonly state: AnalysisState;
 }
 
@@ -165,8 +175,130 @@ export interface JobEffects {
   readonly models: ReadonlyMap<string, ModelSchema>;
 }
 
+const TEMP_TABLE = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(`[^`]+`|[\w.-]+)/i;
+
+// The columns a CREATE TABLE statement defines (CREATE TEMP TABLE t AS SELECT …: the query's output columns).
+function definedColumns(node: unknown): CatalogColumn[] | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const list = (node as { columnDefinitionList?: { name: string; type: TypeProto }[] }).columnDefinitionList;
+  if (list?.length) return list.map((c) => ({ name: c.name, type: c.type }));
+  for (const value of Object.values(node)) {
+    const found = definedColumns(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One job's SQL being analysed: its catalog, parameters, and the models its CREATE MODEL statements make. */
+class JobAnalysis {
+  private readonly bytes: Buffer;
+  readonly models = new Map<string, ModelSchema>();
+
+  constructor(
+    private readonly sql: string,
+    private readonly contents: Catalog,
+    private readonly parameters: readonly AnalyserParameter[],
+  ) {
+    this.bytes = Buffer.from(sql, 'utf8');
+  }
+
+  private text(span: Span): string {
+    return this.bytes.subarray(span.start, span.end).toString('utf8');
+  }
+
+  /** Analyses a SQL statement of the script; a temporary table it makes joins the job's catalog. */
+  private async statement(span: Span, contents: Catalog): Promise<void> {
+    let analysed;
+    try {
+      const input = await predictInput(this.text(span), contents, this.parameters);
+      analysed = await withCatalog(contents, (catalog) => analyseNext(this.sql, span.start, buildCatalog({ ...catalog, predictInput: input }), this.parameters));
+    } catch (error) {
+      record('refused', this.text(span));
+      throw error;
+    }
+    const text = this.bytes.subarray(span.start, analysed.next).toString('utf8');
+    const created = createdModel(analysed.statement as unknown as Record<string, unknown>);
+    if (created) this.models.set(key(created.path), created.schema);
+    const temporary = TEMP_TABLE.exec(text)?.[1];
+    const columns = temporary ? definedColumns(analysed.statement) : undefined;
+    if (temporary && columns) this.contents.temporary.unshift({ path: pathOf(temporary), columns });
+    record('analysed', text);
+  }
+
+  /**
+   * Analyses a script's steps as BigQuery runs them (a plain statement list too): each DECLARE adds its variable (typed by its type or its
+   * DEFAULT) to what later statements see, each SET must assign a value of the variable's type, conditions must be
+   * BOOL, and a loop's or IF's body is analysed once, in its own scope.
+   */
+  async steps(steps: readonly ScriptStep[], variables: Map<string, CatalogColumn>): Promise<void> {
+    for (const step of steps) {
+      const scope: Catalog = { ...this.contents, variables: [...variables.values()] };
+      switch (step.kind) {
+        case 'statement':
+          await this.statement(step.span, scope);
+          break;
+        case 'declare': {
+          const declared = step.type && (await this.expression(step, step.type, scope, undefined, 'CAST(NULL AS ', ')'));
+          const type = step.value ? await this.expression(step, step.value, scope, declared) : declared;
+          for (const name of step.names) variables.set(name.toLowerCase(), { name, type: declared ?? type! });
+          record('analysed', this.text(step.span));
+          break;
+        }
+        case 'set': {
+          const variable = variables.get(step.name.toLowerCase());
+          if (!variable) {
+            record('refused', this.text(step.span));
+            throw new AnalyserRefusal(`Undeclared variable: ${step.name} [at ${position(this.bytes, step.span.start)}]`);
+          }
+          await this.expression(step, step.value, scope, variable.type);
+          record('analysed', this.text(step.span));
+          break;
+        }
+        case 'condition':
+          await this.expression({ span: step.value }, step.value, scope, { typeKind: 'TYPE_BOOL' });
+          break;
+        case 'block':
+          await this.steps(step.body, new Map(variables));
+          break;
+        case 'unsupported':
+          // analyseJob counts such a script parsed only and never gets here.
+          throw new Error(`a script with ${step.what} cannot be analysed`);
+      }
+    }
+  }
+
+  // The type of the expression at `span`, written between `before` and `after` (a type in a CAST), coerced to `target`.
+  private async expression(step: { span: Span }, span: Span, scope: Catalog, target?: TypeProto, before = '', after = ''): Promise<TypeProto> {
+    const expression = `${before}${this.text(span)}${after}`;
+    try {
+      return await withCatalog(scope, (catalog) => analyseExpression(expression, buildCatalog(catalog), this.parameters, target));
+    } catch (error) {
+      if (!(error instanceof AnalyserRefusal)) throw error;
+      record('refused', this.text(step.span));
+      throw new AnalyserRefusal(relocated(error.message, this.bytes, span.start, EXPRESSION_PREFIX.length + before.length));
+    }
+  }
+}
+
+// `line:column` of a byte offset, as the analyser counts them (from 1).
+function position(bytes: Buffer, at: number): string {
+  const before = bytes.subarray(0, at).toString('utf8');
+  const line = before.split('\n').length;
+  return `${line}:${before.length - before.lastIndexOf('\n')}`;
+}
+
+// The analyser placed an expression's error within `SELECT expression`: placed within the script instead.
+function relocated(message: string, bytes: Buffer, start: number, prefix: number): string {
+  const [line, column] = position(bytes, start).split(':').map(Number) as [number, number];
+  return message.replace(/\[at (\d+):(\d+)\]/g, (_, l: string, c: string) =>
+    Number(l) === 1 ? `[at ${line}:${column + Math.max(0, Number(c) - 1 - prefix)}]` : `[at ${line + Number(l) - 1}:${c}]`,
+  );
+}
+
 /**
- * Analyses a job's SQL, statement by statement, with its query parameters.
+ * Analyses a job's SQL, statement by statement, with its query parameters; a script's variables are declared to
+ * the analyser as it goes, its temporary tables added to its catalog. A script with a construct the analyser cannot
+ * follow (CALL, FOR … IN, EXECUTE IMMEDIATE …) is parsed whole and counted as parsed only.
  * @throws RefusedStatement with the analyser's message when GoogleSQL refuses a statement
  */
 export async function analyseJob(
@@ -174,44 +306,23 @@ export async function analyseJob(
   restParameters: readonly { name: string; parameterType: RestType }[],
   state: AnalysisState,
 ): Promise<JobEffects> {
-  const models = new Map<string, ModelSchema>();
   try {
-    if (SCRIPTING.test(sql)) {
-      await parseScript(sql).catch((error: unknown) => {
-        record('refused', sql);
-        throw error;
-      });
-      record('parsedOnly', sql);
-      return { models };
-    }
     const parameters = restParameters.map((p) => ({ name: p.name, type: parameterType(p.parameterType) }));
-    const bytes = Buffer.from(sql, 'utf8');
-    const rest = (at: number) => bytes.subarray(at).toString('utf8').replace(/[\s;]/g, '');
-
     const named = new Map([...sql.matchAll(MODEL_PATH)].map((m) => pathOf(m[1] ?? '')).map((path) => [key(path), path]));
     const used = [...named].flatMap(([name, path]) => {
       const schema = state.models.get(name);
       return schema ? [{ path, schema }] : [];
     });
-    const contents: Catalog = { tables: state.tables, models: used, state };
-    const input = await predictInput(sql, contents, parameters);
-
-    for (let at = 0; rest(at); ) {
-      const statementText = () => bytes.subarray(at).toString('utf8');
-      let analysed;
-      try {
-        const from = at;
-        analysed = await withCatalog(contents, (catalog) => analyseNext(sql, from, buildCatalog({ ...catalog, predictInput: input }), parameters));
-      } catch (error) {
-        record('refused', statementText());
+    const job = new JobAnalysis(sql, { tables: state.tables, temporary: [], models: used, state }, parameters);
+    const steps = scriptSteps(
+      await parseScript(sql).catch((error: unknown) => {
+        record('refused', sql);
         throw error;
-      }
-      const created = createdModel(analysed.statement as unknown as Record<string, unknown>);
-      if (created) models.set(key(created.path), created.schema);
-      record('analysed', bytes.subarray(at, analysed.next).toString('utf8'));
-      at = analysed.next;
-    }
-    return { models };
+      }),
+    );
+    if (unsupportedStep(steps)) record('parsedOnly', sql);
+    else await job.steps(steps, new Map());
+    return { models: job.models };
   } catch (error) {
     if (error instanceof AnalyserRefusal) throw refusal(error);
     throw error;

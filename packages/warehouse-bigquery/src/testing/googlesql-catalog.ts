@@ -144,6 +144,11 @@ export interface CatalogContents {
   readonly models: readonly { readonly path: readonly string[]; readonly schema: ModelSchema }[];
   /** The schema of the rows the statement's ML.PREDICT scores, if it has one. */
   readonly predictInput?: readonly CatalogColumn[];
+  /**
+   * The variables of the script the statement is in: named constants of the catalog, which unqualified names resolve
+   * to (after the columns in scope), as BigQuery resolves a script's variables.
+   */
+  readonly variables?: readonly CatalogColumn[];
 }
 
 // Paths nest as BigQuery's do when written in parts (dataset.table); a backquoted `project.dataset.table` is one name.
@@ -158,7 +163,7 @@ function place(root: SimpleCatalogProto, path: readonly string[]): SimpleCatalog
   return catalog;
 }
 
-/** The catalog of one statement: its relations and models where it names them, and the ML functions. */
+/** The catalog of one statement: its relations and models where it names them, the ML functions, the script's variables. */
 export function buildCatalog(contents: CatalogContents): SimpleCatalogProto {
   const root: SimpleCatalogProto = { name: '' };
   for (const { path, columns: cols } of contents.tables) {
@@ -172,5 +177,6 @@ export function buildCatalog(contents: CatalogContents): SimpleCatalogProto {
     (catalog.model ??= []).push({ name: path.at(-1) ?? '', id: i + 1 });
   });
   (root.catalog ??= []).push(mlFunctions(contents.models[0]?.schema, contents.predictInput ?? []));
+  if (contents.variables?.length) root.constant = contents.variables.map((v) => ({ namePath: [v.name], type: v.type }));
   return root;
 }

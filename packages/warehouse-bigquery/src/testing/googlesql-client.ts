@@ -122,11 +122,36 @@ export async function analyseNext(
 const analyses = new Map<string, Promise<Analysed>>();
 
 /**
+ * The type of an expression, analysed as `SELECT expression`; with `target`, coerced to it as an assignment is
+ * (an INT64 to a FLOAT64 variable, a literal string to a DATE one; never a STRING to an INT64).
+ * @throws AnalyserRefusal with the analyser's message, positions counted in `SELECT expression`
+ */
+export async function analyseExpression(
+  expression: string,
+  catalog: SimpleCatalogProto,
+  parameters: readonly AnalyserParameter[],
+  target?: TypeProto,
+): Promise<TypeProto> {
+  const options = { ...(await analyserOptions(parameters)), ...(target && { targetColumnTypes: [target] }) };
+  const registeredCatalogId = await catalogId(catalog);
+  const response = await refusing(() => client().analyze({ options, registeredCatalogId, sqlStatement: `${EXPRESSION_PREFIX}${expression}` }));
+  const query = response?.resolvedStatement?.resolvedQueryStmtNode;
+  const type = query?.outputColumnList[0]?.column?.type;
+  if (!type) throw new AnalyserRefusal('the analyser returned no type for the expression');
+  return type;
+}
+
+/** What {@link analyseExpression} writes before the expression. */
+export const EXPRESSION_PREFIX = 'SELECT ';
+
+/**
  * Parses a whole script, scripting statements (DECLARE, SET, loops) included.
+ * @returns the parse tree (`ASTScriptProto`), which googlesql-script.ts reads into steps
  * @throws AnalyserRefusal with the parser's message
  */
-export async function parseScript(script: string): Promise<void> {
+export async function parseScript(script: string): Promise<unknown> {
   const options = await connect();
   const api = ZetaSQLClient.API;
-  await refusing(() => client().promisify({ sqlStatement: script, options, allowScript: true }, api.parse.bind(api)));
+  const response = await refusing(() => client().promisify({ sqlStatement: script, options, allowScript: true }, api.parse.bind(api)));
+  return (response as { parsedScript?: unknown } | undefined)?.parsedScript;
 }

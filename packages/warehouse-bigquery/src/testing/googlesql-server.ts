@@ -96,7 +96,7 @@ export async function setup(): Promise<() => Promise<void>> {
     const totals = statementTotals(logDir);
     rmSync(logDir, { recursive: true, force: true });
     process.stdout.write(
-      `GoogleSQL analysed ${totals.analysed} distinct statements over this run (${totals.parsedOnly} parsed only: scripting), ` +
+      `GoogleSQL analysed ${totals.analysed} distinct statements over this run (${totals.parsedOnly} parsed only: scripts with a construct the analyser cannot follow), ` +
         `${totals.refused} refused (each a deliberate refusal test or a failed test)\n`,
     );
   };

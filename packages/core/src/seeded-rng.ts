@@ -1,14 +1,15 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) and a seed mixer. Every random stream of the demo is derived
+ * The one seeded pseudo-random generator of funnelcast (mulberry32) and a seed mixer: the demo and every test that
+ * draws data use it. Pure: the seed is an argument, so core may hold it. Every random stream of the demo is derived
  * from the caller's seed plus coordinates (combination, day, draw), so any slice of days can be regenerated on its
  * own and reproduces exactly what a full generation would have produced.
  */
 
-/** A stream of uniform numbers in `[0, 1)`. */
-export interface Rng {
-  /** The next uniform number in `[0, 1)`. */
-  next(): number;
-}
+/**
+ * A stream of uniform numbers in `[0, 1)`: each call returns the next. A plain function, so it can be the `prng` of
+ * an `@stdlib/random-base-*` factory.
+ */
+export type Rng = () => number;
 
 // murmur3's finaliser: a bijective 32-bit avalanche, so nearby coordinates give unrelated seeds.
 function fmix32(value: number): number {
@@ -31,13 +32,11 @@ export function mixSeed(seed: number, ...coordinates: readonly number[]): number
 /** A mulberry32 generator seeded with a 32-bit integer (period 2³², plenty for one stream). */
 export function createRng(seed: number): Rng {
   let state = seed >>> 0;
-  return {
-    next(): number {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
