@@ -5,6 +5,7 @@
 export * from './vocabulary.js';
 export * from './dates.js';
 export * from './columns.js';
+export * from './leads-contract.js';
 export * from './errors.js';
 export * from './config.js';
 export * from './ports.js';

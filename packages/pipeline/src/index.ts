@@ -13,4 +13,4 @@ export { databaseExists, openWarehouse, withWarehouse, type OpenedWarehouse, typ
 export { importLeadsFile, seedDemo, type ImportOptions, type DemoSeedOptions, type DemoSeedSummary } from './leads.js';
 export * from './backtest/index.js';
 export { buildReport, readReportData, type RenderedReport, type ReportRequest } from './report.js';
-export { referenceDocs, type ReferenceDoc } from './reference-docs.js';
+export { leadsContractTables, LEADS_CONTRACT_MARKERS, referenceDocs, type ReferenceDoc } from './reference-docs.js';

@@ -7,4 +7,4 @@ export { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouse
 export { V31_FEATURES } from './v31-bqml-forecaster.js';
 export type { BigQueryTarget } from './leads-source.js';
 export type { QueryInput, RetryPolicy } from './job-runner.js';
-export { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE } from './lead-checks.js';
+export { bigQueryLeadRules } from './lead-checks.js';

@@ -14,5 +14,4 @@ export {
   SIMULATED_LEADS,
   SIMULATED_REQUEST,
   sortHistory,
-  type ConformanceLead,
 } from './fixtures.js';

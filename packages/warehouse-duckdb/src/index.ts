@@ -4,5 +4,4 @@
  */
 export { createDuckDbWarehouse, type DuckDbWarehouse, type DuckDbWarehouseOptions, type FileLoadOptions } from './duckdb-warehouse.js';
 export type { ImportPhase, ImportSummary } from './import-leads.js';
-export { leadRuleCatalog, LEADS } from './lead-rules.js';
-export type { LeadRecord } from './lead-rules.js';
+export type { LoadMode } from './lead-rules.js';
