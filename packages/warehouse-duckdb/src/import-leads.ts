@@ -7,8 +7,10 @@ import {
   checkStagedLeads,
   dropStaging,
   EXAMPLES_SHOWN,
+  leadsKeepContract,
   STAGED_TABLE,
   stagedColumns,
+  typedColumns,
   type LoadMode,
   type SourceColumn,
   type StagedSource,
@@ -101,6 +103,37 @@ async function loadStaged(db: Db, source: StagedSource, options: LoadOptions, ea
   }
 }
 
+/**
+ * A bulk load (into an empty `leads`, or replacing it) written straight from `select` and checked where it landed:
+ * one read of the file and no copy. Whatever stops it (an empty key against NOT NULL, a date that does not parse, a
+ * malformed line, a broken rule) rolls it back and gives `undefined`: the staged way then reads the file again and
+ * names every problem (or meets the same fault and reports it).
+ */
+async function loadDirect(db: Db, name: string, select: string, rejects: boolean, options: LoadOptions): Promise<ImportSummary | undefined> {
+  const mode = loadMode(options);
+  if (mode === 'upsert') return undefined;
+  const [existing] = await db.all<{ n: number }>('SELECT CAST(count(*) AS DOUBLE) AS n FROM leads');
+  if (mode === 'append' && (existing?.n ?? 0) > 0) return undefined;
+  const today = options.today ?? todayUtc(new Date());
+  try {
+    return await db.transaction(async () => {
+      if (mode === 'replace') await db.run('DELETE FROM leads');
+      const rows = await db.run(`INSERT INTO leads ${select}`);
+      const [rejected] = rejects ? await db.all<{ n: number }>('SELECT CAST(count(*) AS DOUBLE) AS n FROM reject_errors') : [];
+      options.onPhase?.('check', rows);
+      if (rows === 0 || (rejected?.n ?? 0) > 0 || !(await leadsKeepContract(db, { superSegments: options.superSegments, today }))) {
+        throw new RolledBack();
+      }
+      options.onPhase?.('write', rows);
+      return { source: name, mode, imported: rows, added: rows, updated: 0, unchanged: 0, totalLeads: rows };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+class RolledBack extends Error {}
+
 type Written = Pick<ImportSummary, 'added' | 'updated' | 'unchanged'>;
 
 const INSERT_STAGED = `INSERT INTO leads SELECT ${LEAD_COLUMNS.join(', ')} FROM ${STAGED_TABLE} s`;
@@ -145,6 +178,8 @@ export async function insertLeads(db: Db, rows: readonly LeadRow[], options: Loa
   try {
     // The appender keeps a million rows fast.
     await appendRows(db, ROWS_TABLE, LEADS.columns.map((c) => ({ ...c, type: 'STRING', nullable: true })), rows);
+    const direct = await loadDirect(db, 'rows', `SELECT ${typedColumns(AS_TEXT, options.dateFormat)} FROM ${ROWS_TABLE}`, false, options);
+    if (direct) return direct;
     await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_TABLE} AS SELECT ${stagedColumns(AS_TEXT, options.dateFormat)} FROM ${ROWS_TABLE}`);
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`);
@@ -184,6 +219,11 @@ export async function importLeads(db: Db, file: string, options: LoadOptions = {
 
   // Parquet's typed columns (a DATE, a TIMESTAMP) are taken as they are; text is trimmed and parsed, once.
   const columns = LEAD_COLUMNS.map((c): SourceColumn => ({ name: c, type: types.get(c) ?? 'VARCHAR' }));
+  if (problems.length === 0) {
+    const direct = await loadDirect(db, name, `SELECT ${typedColumns(columns, options.dateFormat)} FROM ${reader.sql}`, reader.rejects, options);
+    if (direct) return direct;
+    if (reader.rejects) await dropRejects(db);
+  }
   await unreadable(name, db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_TABLE} AS SELECT ${stagedColumns(columns, options.dateFormat)} FROM ${reader.sql}`));
   const rejects = reader.rejects ? await csvRejects(db, name) : NO_REJECTS;
   // A CSV's header is line 1, so data row n is line n + 1; Parquet has no lines, only rows.
@@ -220,8 +260,7 @@ const CSV_DIALECT = `auto_detect = false, header = true, delim = ',', quote = '"
 async function csvReader(db: Db, file: string): Promise<{ sql: string; rejects: boolean }> {
   const header = parseCsvLine(await firstLine(file));
   const columns = header.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ');
-  await db.run('DROP TABLE IF EXISTS reject_errors');
-  await db.run('DROP TABLE IF EXISTS reject_scans');
+  await dropRejects(db);
   return { sql: `read_csv(${sqlString(file)}, ${CSV_DIALECT}, columns = {${columns}}, store_rejects = true)`, rejects: true };
 }
 
@@ -232,14 +271,19 @@ async function csvRejects(db: Db, name: string): Promise<Rejects> {
     SELECT CAST(line AS DOUBLE) AS line, arg_min(lower(error_type) || ': ' || error_message, column_idx) AS message,
       CAST(count(*) OVER () AS DOUBLE) AS total
     FROM reject_errors GROUP BY line ORDER BY line LIMIT ${EXAMPLES_SHOWN}`);
-  await db.run('DROP TABLE IF EXISTS reject_errors');
-  await db.run('DROP TABLE IF EXISTS reject_scans');
+  await dropRejects(db);
   const rows = rejects[0]?.total ?? 0;
   return {
     problems: rejects.map((r) => ({ where: `${name} line ${r.line}`, message: `malformed CSV line (${r.message})` })),
     counts: rows > 0 ? [{ rule: 'every line must be a well-formed CSV record of the header\'s columns', rows }] : [],
     rows,
   };
+}
+
+// The tables `store_rejects` fills; a scan adds to them, so each read starts without them.
+async function dropRejects(db: Db): Promise<void> {
+  await db.run('DROP TABLE IF EXISTS reject_errors');
+  await db.run('DROP TABLE IF EXISTS reject_scans');
 }
 
 async function firstLine(file: string): Promise<string> {

@@ -18,9 +18,12 @@ import type { Db, SqlParams } from './connection.js';
 import { sqlIdentifier, sqlString } from './sql-text.js';
 
 /**
- * core's leads contract compiled to DuckDB SQL. A load reads its source once into {@link STAGED_TABLE} (keys trimmed,
- * dates typed, the text of a date kept only where it does not parse), counts every rule's broken rows in one
- * aggregate scan, and only when a rule is broken looks for the rows to show.
+ * core's leads contract compiled to DuckDB SQL, for the two ways a load is checked. A bulk load (into an empty table,
+ * or replacing it) is written straight into `leads` from one read of its source and checked where it landed with one
+ * aggregate ({@link leadsKeepContract}); any broken rule rolls it back. Other loads, and a bulk load that was rolled
+ * back, read their source once into {@link STAGED_TABLE} (keys trimmed, dates typed, the text of a date kept only
+ * where it does not parse), count every rule's broken rows in one aggregate scan, and only when a rule is broken look
+ * for the rows to show ({@link checkStagedLeads}).
  */
 
 /** The typed rows of one load, checked before they reach `leads`; `rowid + 1` is the source's data-row number. */
@@ -53,15 +56,40 @@ function parsedDate(text: string, dateFormat: string | undefined): string {
 export function stagedColumns(source: readonly SourceColumn[], dateFormat: string | undefined): string {
   return source
     .flatMap(({ name, type }) => {
-      const id = sqlIdentifier(name);
-      const text = `NULLIF(trim(CAST(${id} AS VARCHAR)), '')`;
-      if (!isDate(name)) return [`${text} AS ${id}`];
-      if (type === 'DATE') return [`${id} AS ${id}`, `NULL::VARCHAR AS ${unparsedColumn(name)}`];
-      if (type.startsWith('TIMESTAMP')) return [`CAST(${id} AS DATE) AS ${id}`, `NULL::VARCHAR AS ${unparsedColumn(name)}`];
-      const parsed = parsedDate(text, dateFormat);
-      return [`${parsed} AS ${id}`, `CASE WHEN ${parsed} IS NULL THEN ${text} END AS ${unparsedColumn(name)}`];
+      const date = dateOf(name, type, dateFormat);
+      if (!date) return [`${textOf(name)} AS ${sqlIdentifier(name)}`];
+      const unparsed = date.text ? `CASE WHEN ${date.parsed} IS NULL THEN ${date.text} END` : 'NULL::VARCHAR';
+      return [`${date.parsed} AS ${sqlIdentifier(name)}`, `${unparsed} AS ${unparsedColumn(name)}`];
     })
     .join(', ');
+}
+
+/**
+ * The SELECT list that turns a source's columns into `leads`' for a bulk load written straight into it: the values
+ * {@link stagedColumns} gives, except that a date that does not parse fails the statement (the load then goes the
+ * staged way, which names the row).
+ */
+export function typedColumns(source: readonly SourceColumn[], dateFormat: string | undefined): string {
+  return source
+    .map(({ name, type }) => {
+      const date = dateOf(name, type, dateFormat);
+      if (!date) return `${textOf(name)} AS ${sqlIdentifier(name)}`;
+      const checked = date.text ? `coalesce(${date.parsed}, CASE WHEN ${date.text} IS NOT NULL THEN error('unparsed date') END)` : date.parsed;
+      return `${checked} AS ${sqlIdentifier(name)}`;
+    })
+    .join(', ');
+}
+
+const textOf = (name: LeadColumn) => `NULLIF(trim(CAST(${sqlIdentifier(name)} AS VARCHAR)), '')`;
+
+// A date column's DATE, and its text when it is parsed from text (nothing to report for a DATE or a TIMESTAMP).
+function dateOf(name: LeadColumn, type: string, dateFormat: string | undefined): { parsed: string; text?: string } | undefined {
+  if (!isDate(name)) return undefined;
+  const id = sqlIdentifier(name);
+  if (type === 'DATE') return { parsed: id };
+  if (type.startsWith('TIMESTAMP')) return { parsed: `CAST(${id} AS DATE)` };
+  const text = textOf(name);
+  return { parsed: parsedDate(text, dateFormat), text };
 }
 
 /**
@@ -90,36 +118,71 @@ export interface StagedSource {
   readonly locate: (row: string) => string;
 }
 
-/** A rule compiled: `offending` selects the staged rows that break it; `broken` counts them in an aggregate. */
+/** A rule compiled: `offending` selects the rows that break it; `broken` counts them in an aggregate. */
 interface CompiledRule {
   readonly rule: LeadRule;
   readonly offending: string;
   readonly broken: string;
 }
 
-// A date column is given when it holds a date or text that is not one (the date rule reports that text).
-const given = (c: LeadColumn) => (isDate(c) ? `(${c} IS NOT NULL OR ${unparsedColumn(c)} IS NOT NULL)` : `${c} IS NOT NULL`);
+/** The rows a check reads: the staged ones (dates with their unparsed text, `row_no`) or `leads` itself. */
+type Checked = 'staged' | 'typed';
+
+// A date column is given when it holds a date or, staged, text that is not one (the date rule reports that text).
+const given = (c: LeadColumn, rows: Checked) =>
+  rows === 'staged' && isDate(c) ? `(${c} IS NOT NULL OR ${unparsedColumn(c)} IS NOT NULL)` : `${c} IS NOT NULL`;
 const countWhere = (offending: string) => `count(*) FILTER (WHERE ${offending})`;
 
-// Each kind of check in DuckDB's SQL over the staged rows; `$today` and `$segment_i` are bound, never SQL text.
-const OFFENDING: { readonly [K in LeadCheckKind]: (column: LeadColumn, check: LeadCheckOf<K>, segments: number) => string } = {
-  present: (column) => `NOT ${given(column)}`,
+type Offending<K extends LeadCheckKind> = (column: LeadColumn, check: LeadCheckOf<K>, rows: Checked, segments: number) => string;
+
+// Each kind of check in DuckDB's SQL; `$today` and `$segment_i` are bound, never SQL text.
+const OFFENDING: { readonly [K in LeadCheckKind]: Offending<K> } = {
+  present: (column, _, rows) => `NOT ${given(column, rows)}`,
   date: (column) => `${unparsedColumn(column)} IS NOT NULL`,
   'not-after-today': (column) => `${column} > $today`,
   'not-before': (column, { earlier }) => `${column} < ${earlier}`,
-  needs: (column, { earlier }) => `${given(column)} AND NOT ${given(earlier)}`,
+  needs: (column, { earlier }, rows) => `${given(column, rows)} AND NOT ${given(earlier, rows)}`,
   unique: (column) => `${column} IS NOT NULL AND row_no > first_row_of_id`,
   new: (column) => `${column} IN (SELECT ${column} FROM leads)`,
-  configured: (column, _, segments) =>
+  configured: (column, _, __, segments) =>
     `${column} IS NOT NULL AND ${column} NOT IN (${Array.from({ length: segments }, (_, i) => `$segment_${i}`).join(', ') || 'NULL'})`,
 };
 
-function compile(rule: LeadRule, segments: number): CompiledRule {
+function compile(rule: LeadRule, rows: Checked, segments: number): CompiledRule {
   // TypeScript cannot pair the table's entry with the check's kind by itself.
-  const offending = (OFFENDING[rule.check.kind] as (column: LeadColumn, check: LeadCheck, segments: number) => string)(rule.column, rule.check, segments);
+  const offending = (OFFENDING[rule.check.kind] as Offending<LeadCheckKind>)(rule.column, rule.check as never, rows, segments);
   // Counting repeats needs no window: every repeated id adds its count beyond the first.
   const broken = rule.check.kind === 'unique' ? `count(${rule.column}) - count(DISTINCT ${rule.column})` : countWhere(offending);
   return { rule, offending, broken };
+}
+
+// The rules of a load and the values they bind, compiled for `rows`.
+function compiledRules(options: LeadRuleOptions, rows: Checked): { rules: CompiledRule[]; bound: SqlParams } {
+  const segments = options.superSegments;
+  const rules = leadRulesFor({ text: rows === 'staged', adding: options.mode === 'append', configured: segments !== undefined })
+    .map((r) => compile(r, rows, segments?.length ?? 0));
+  const bound: SqlParams = { today: options.today, ...Object.fromEntries((segments ?? []).map((s, i) => [`segment_${i}`, s])) };
+  return { rules, bound };
+}
+
+// One scan of `table` counting the rows that break each rule.
+async function brokenCounts(db: Db, table: string, rules: readonly CompiledRule[], bound: SqlParams): Promise<number[]> {
+  const [counts] = await db.all<Record<string, number>>(
+    `SELECT ${rules.map((r, i) => `CAST(${r.broken} AS DOUBLE) AS rule_${i}`).join(', ')} FROM ${table}`,
+    used(bound, rules.map((r) => r.broken).join(' ')),
+  );
+  return rules.map((_, i) => counts?.[`rule_${i}`] ?? 0);
+}
+
+/**
+ * Whether every lead in `leads` keeps the rules a bulk load leaves to a check after writing (NOT NULL and the date
+ * parsing of {@link typedColumns} enforce the others as it writes), in one scan. Only for a load that replaced the
+ * table or filled an empty one: `leads` then holds exactly the load's rows.
+ */
+export async function leadsKeepContract(db: Db, options: Omit<LeadRuleOptions, 'mode'>): Promise<boolean> {
+  const { rules, bound } = compiledRules({ ...options, mode: 'replace' }, 'typed');
+  const afterWriting = rules.filter((r) => r.rule.check.kind !== 'present');
+  return (await brokenCounts(db, 'leads', afterWriting, bound)).every((n) => n === 0);
 }
 
 const acceptedDates = (dateFormat: string | undefined) =>
@@ -162,21 +225,16 @@ export interface LeadFindings {
  * does not hide another broken once. `room` is how many lines the hints and examples may take together.
  */
 export async function checkStagedLeads(db: Db, source: StagedSource, options: LeadRuleOptions, room = EXAMPLES_SHOWN): Promise<LeadFindings> {
-  const segments = options.superSegments;
-  const rules = leadRulesFor({ text: true, adding: options.mode === 'append', configured: segments !== undefined }).map((r) => compile(r, segments?.length ?? 0));
-  const bound: SqlParams = { today: options.today, ...Object.fromEntries((segments ?? []).map((s, i) => [`segment_${i}`, s])) };
-  const [counts] = await db.all<Record<string, number>>(
-    `SELECT ${rules.map((r, i) => `CAST(${r.broken} AS DOUBLE) AS rule_${i}`).join(', ')} FROM ${STAGED_TABLE}`,
-    used(bound, rules.map((r) => r.broken).join(' ')),
-  );
-  const broken = rules.map((compiled, i) => ({ compiled, rows: counts?.[`rule_${i}`] ?? 0 })).filter((b) => b.rows > 0);
+  const { rules, bound } = compiledRules(options, 'staged');
+  const counts = await brokenCounts(db, STAGED_TABLE, rules, bound);
+  const broken = rules.map((compiled, i) => ({ compiled, rows: counts[i] ?? 0 })).filter((b) => b.rows > 0);
   if (broken.length === 0) return { problems: [], hints: [], counts: [], rows: 0 };
 
   await db.run(`
     CREATE OR REPLACE TEMP TABLE ${CHECKED_TABLE} AS
     WITH t AS (SELECT rowid + 1 AS row_no, * FROM ${STAGED_TABLE})
     SELECT *, min(row_no) OVER (PARTITION BY lead_id) AS first_row_of_id, ${source.locate('first_row_of_id')} AS first_row_label FROM t`);
-  const withMessages: SqlParams = { ...bound, ...(segments ? { allowed: segments.join(', ') } : {}) };
+  const withMessages: SqlParams = { ...bound, ...(options.superSegments ? { allowed: options.superSegments.join(', ') } : {}) };
   const examples = [];
   for (const { compiled } of broken) {
     const sql = `
