@@ -80,7 +80,12 @@ export function typedColumns(source: readonly SourceColumn[], dateFormat: string
     .join(', ');
 }
 
-const textOf = (name: LeadColumn) => `NULLIF(trim(CAST(${sqlIdentifier(name)} AS VARCHAR)), '')`;
+// Text trimmed of spaces, NULL when empty. DuckDB's trim removes spaces only, so a value without one at either end
+// is its own trim: testing the ends first spares building a new string per cell (a third of a CSV read's time).
+function textOf(name: LeadColumn): string {
+  const text = `CAST(${sqlIdentifier(name)} AS VARCHAR)`;
+  return `NULLIF(CASE WHEN starts_with(${text}, ' ') OR ends_with(${text}, ' ') THEN trim(${text}) ELSE ${text} END, '')`;
+}
 
 // A date column's DATE, and its text when it is parsed from text (nothing to report for a DATE or a TIMESTAMP).
 function dateOf(name: LeadColumn, type: string, dateFormat: string | undefined): { parsed: string; text?: string } | undefined {
