@@ -1,5 +1,4 @@
 import {
-  LEAD_COLUMNS,
   LEAD_STAGE_DATES,
   leadRulesFor,
   messageParts,
@@ -34,7 +33,7 @@ const CHECKED_TABLE = 'leads_checked';
 const DATE_COLUMNS: readonly LeadColumn[] = LEAD_STAGE_DATES.map((d) => d.column);
 const isDate = (column: LeadColumn) => DATE_COLUMNS.includes(column);
 /** The staged column holding a date's text when it does not parse (NULL when it does or is empty). */
-export const unparsedColumn = (column: LeadColumn) => `${column}_unparsed`;
+const unparsedColumn = (column: LeadColumn) => `${column}_unparsed`;
 
 /** A column of the source a load reads, with DuckDB's type for it. */
 export interface SourceColumn {
@@ -286,9 +285,6 @@ async function segmentsHint(db: Db, withExisting: boolean): Promise<Problem> {
     message: `the leads name super-segments the config does not list: set superSegments in the config file (funnelcast.config.yaml or --config) to your leads' segments with this line:\n      ${superSegmentsLine(segments.map((r) => r.s))}`,
   };
 }
-
-/** The staged rows as `leads` has them, in the contract's column order. */
-export const STAGED_LEADS = `SELECT ${LEAD_COLUMNS.join(', ')} FROM ${STAGED_TABLE}`;
 
 /** Drops the staging relations (temp objects would otherwise live until the connection closes). */
 export async function dropStaging(db: Db): Promise<void> {
