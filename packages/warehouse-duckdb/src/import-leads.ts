@@ -132,6 +132,7 @@ async function loadDirect(db: Db, name: string, select: string, rejects: boolean
   }
 }
 
+// Thrown inside the transaction to roll it back when the written leads break a rule.
 class RolledBack extends Error {}
 
 type Written = Pick<ImportSummary, 'added' | 'updated' | 'unchanged'>;
