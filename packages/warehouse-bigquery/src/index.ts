@@ -4,4 +4,3 @@
  * retries of transient job errors.
  */
 export { createBigQueryWarehouse } from './bigquery-warehouse.js';
-export { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE } from './lead-checks.js';
