@@ -58,15 +58,25 @@ describe('import messages that name the fix', () => {
     ]);
   });
 
-  it('names --replace for a lead id already imported, and --replace then swaps the leads', async () => {
+  it('names --upsert and --replace for a lead id already imported; --upsert then updates it, --replace swaps the leads', async () => {
     const db = join(dir.path, 'replace.duckdb');
     const csv = await leads('first.csv', ['a1,Web,organic,Other,2024-01-02,,']);
     expect((await runCli(['import', csv, '--db', db])).code).toBe(0);
     const again = await runCli(['import', csv, '--db', db]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('lead_id "a1" is already in the warehouse (to swap every lead for this file, import it with --replace)');
+    expect(again.stderr).toContain(
+      'lead_id "a1" is already in the warehouse (to update the leads already there, import with --upsert; to swap every lead for this file, with --replace)',
+    );
+    const moved = await leads('moved.csv', ['a1,Web,organic,Other,2024-01-02,2024-01-05,', 'a2,Web,organic,Other,2024-01-03,,']);
+    const upserted = await runCli(['import', moved, '--db', db, '--upsert']);
+    expect(upserted.code, upserted.stderr).toBe(0);
+    expect(upserted.stdout).toContain('Upserted 2 leads from moved.csv (1 added, 1 updated, 0 unchanged); the warehouse now holds 2.');
+    const json = await runCliJson<Record<string, unknown>>(['import', moved, '--db', db, '--upsert']);
+    expect(json.json).toEqual({ source: 'moved.csv', mode: 'upsert', imported: 0, added: 0, updated: 0, unchanged: 2, total_leads: 2 });
+    expect((await runCli(['import', csv, '--db', db, '--upsert', '--replace'])).code).toBe(2);
     const replaced = await runCli(['import', csv, '--db', db, '--replace']);
     expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain('Imported 1 leads from first.csv (replacing the previous leads); the warehouse now holds 1.');
   });
 
   it('shows the superSegments line that accepts the file, and that line makes the import pass', async () => {

@@ -4,8 +4,9 @@
  * output along the way must parse with its command's schema (the zod schemas docs/json is generated from).
  *
  * How each runs:
- * - in a folder of its own holding a copy of the demo database at the default path, and `leads.csv`, `crm.csv` and
- *   `export.parquet` for the import examples; the lines of one README block share a folder and run in order;
+ * - in a folder of its own holding a copy of the demo database at the default path, and `leads.csv`, `crm.csv`,
+ *   `export.parquet` and `changed-today.csv` for the import examples; the lines of one README block share a folder
+ *   and run in order;
  * - `npx funnelcast` is the built CLI (a `funnelcast` on PATH that also keeps each call's output for the schema check);
  *   `/tmp/` paths become the folder's own, and a bracketed optional flag (`[--project P]`) is left out;
  * - `enqueue` and `queue` run against a test Redis (`@funnelcast/worker/testing`) with a `funnelcast-worker` on it, in
@@ -36,6 +37,8 @@ const LEADS_CSV = [
   'EX-2,Outbound,sales_prospecting,Outbound,2026-10-06,,',
   'EX-3,Partners,reseller,Partnerships_Referrals,2026-10-07,2026-10-08,2026-10-20',
 ];
+/** A daily load for `import changed-today.csv --upsert`: EX-2 moved on to an SQL, EX-4 is new. */
+const CHANGED_CSV = [LEADS_CSV[0], 'EX-2,Outbound,sales_prospecting,Outbound,2026-10-06,2026-10-12,', 'EX-4,Outbound,sales_prospecting,Outbound,2026-10-13,,'];
 /** The same leads as a CRM writes them, dates month first (`import crm.csv --date-format '%m/%d/%Y'`), ids of their own. */
 const CRM_CSV = LEADS_CSV.map((line, i) => (i === 0 ? line : `CRM-${line.replace(/(\d{4})-(\d{2})-(\d{2})/g, '$2/$3/$1')}`));
 
@@ -81,6 +84,7 @@ async function demoFolder(name: string): Promise<string> {
   await copyFile(join(root.path, 'leads.csv'), join(folder, 'leads.csv'));
   await copyFile(join(root.path, 'export.parquet'), join(folder, 'export.parquet'));
   await copyFile(join(root.path, 'crm.csv'), join(folder, 'crm.csv'));
+  await copyFile(join(root.path, 'changed-today.csv'), join(folder, 'changed-today.csv'));
   return folder;
 }
 
@@ -146,6 +150,7 @@ beforeAll(async () => {
   expect(demo.code, demo.stderr).toBe(0);
   await writeFile(join(root.path, 'leads.csv'), `${LEADS_CSV.join('\n')}\n`);
   await writeFile(join(root.path, 'crm.csv'), `${CRM_CSV.join('\n')}\n`);
+  await writeFile(join(root.path, 'changed-today.csv'), `${CHANGED_CSV.join('\n')}\n`);
   const instance = await DuckDBInstance.create(join(root.path, 'demo.duckdb'));
   const connection = await instance.connect();
   await connection.run(

@@ -68,6 +68,22 @@ export {
   type RunRecord,
 } from './columns.js';
 export {
+  LEAD_COLUMNS,
+  LEAD_RULES,
+  LEAD_STAGE_DATES,
+  LEADS,
+  leadRulesFor,
+  messageParts,
+  SEGMENT_RULE,
+  type LeadCheck,
+  type LeadCheckKind,
+  type LeadCheckOf,
+  type LeadColumn,
+  type LeadRow,
+  type LeadRule,
+  type LeadRuleScope,
+} from './leads-contract.js';
+export {
   ConfigError,
   EnvironmentError,
   FunnelcastError,

@@ -3,7 +3,8 @@ import { sumBySegment } from './count-grid.js';
 import { describe, expect, it } from 'vitest';
 import { demoProcess } from './demo-process.js';
 import { expectedDailyCounts } from './expected-daily-counts.js';
-import { generateLeadColumns, generateLeads, iterateLeads, leadAt, type LeadRecord } from './generate-leads.js';
+import { generateLeadColumns, generateLeads, iterateLeads, leadAt } from './generate-leads.js';
+import type { LeadRow } from '@funnelcast/core';
 
 const END = '2026-06-01';
 const SHORT = { end: END, start: '2026-02-01' } as const;
@@ -188,7 +189,7 @@ describe('generateLeads', () => {
 
   it('reads columns without building every record', () => {
     const columns = generateLeadColumns(SHORT);
-    const records: LeadRecord[] = [...iterateLeads(columns)];
+    const records: LeadRow[] = [...iterateLeads(columns)];
     expect(records).toEqual(generateLeads(SHORT));
     expect(leadAt(columns, 3)).toEqual(records[3]);
     expect(() => leadAt(columns, columns.length)).toThrow(RangeError);

@@ -1,18 +1,7 @@
-import { fromDayNumber, toDayNumber, type IsoDate } from '@funnelcast/core';
+import { fromDayNumber, toDayNumber, type IsoDate, type LeadRow } from '@funnelcast/core';
 import { demoProcess, type DemoCell } from './demo-process.js';
 import { resolveDemoOptions, type DemoOptions } from './demo-options.js';
 import { NO_DAY, simulateLeads } from './simulate-leads.js';
-
-/** One lead, in the leads contract of design.md ("Inputs"). */
-export interface LeadRecord {
-  readonly lead_id: string;
-  readonly channel_grouping_name: string;
-  readonly original_source: string;
-  readonly super_segment: string;
-  readonly mql_date: IsoDate;
-  readonly sql_date: IsoDate | null;
-  readonly sqo_date: IsoDate | null;
-}
 
 /**
  * Generated leads stored column-wise (a few typed arrays instead of a million objects), in MQL-date order. Read
@@ -97,7 +86,7 @@ function dateCache(): (day: number) => IsoDate {
   };
 }
 
-function recordReader(columns: LeadColumns): (index: number) => LeadRecord {
+function recordReader(columns: LeadColumns): (index: number) => LeadRow {
   const iso = dateCache();
   return (index) => {
     const cell = columns.cells[columns.cell[index] ?? 0];
@@ -119,12 +108,12 @@ function recordReader(columns: LeadColumns): (index: number) => LeadRecord {
 }
 
 /** The lead at `index` of generated columns. */
-export function leadAt(columns: LeadColumns, index: number): LeadRecord {
+export function leadAt(columns: LeadColumns, index: number): LeadRow {
   return recordReader(columns)(index);
 }
 
 /** Every lead of generated columns as a record, one at a time (no array of a million objects). */
-export function* iterateLeads(columns: LeadColumns): Generator<LeadRecord> {
+export function* iterateLeads(columns: LeadColumns): Generator<LeadRow> {
   const read = recordReader(columns);
   for (let index = 0; index < columns.length; index++) yield read(index);
 }
@@ -134,6 +123,6 @@ export function* iterateLeads(columns: LeadColumns): Generator<LeadRecord> {
  * small profile over the default two years; prefer {@link generateLeadColumns} with {@link iterateLeads} for
  * millions.
  */
-export function generateLeads(options: DemoOptions): LeadRecord[] {
+export function generateLeads(options: DemoOptions): LeadRow[] {
   return Array.from(iterateLeads(generateLeadColumns(options)));
 }

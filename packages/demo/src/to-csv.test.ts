@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateLeads, type LeadRecord } from './generate-leads.js';
-import { LEADS_CSV_HEADER, toCsv } from './to-csv.js';
+import { LEAD_COLUMNS, type LeadRow } from '@funnelcast/core';
+import { generateLeads } from './generate-leads.js';
+import { toCsv } from './to-csv.js';
 
 // A strict RFC 4180 reader, written independently of the writer so the round trip means something.
 function parseCsv(text: string): string[][] {
@@ -31,7 +32,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-function fromRow(row: readonly string[]): LeadRecord {
+function fromRow(row: readonly string[]): LeadRow {
   const [lead_id = '', channel = '', source = '', segment = '', mql = '', sql = '', sqo = ''] = row;
   return {
     lead_id,
@@ -48,14 +49,14 @@ describe('toCsv', () => {
   it('writes the contract header and leaves null stage dates empty', () => {
     const csv = toCsv(generateLeads({ end: '2026-01-01', start: '2025-12-01' }));
     const [header, ...rows] = parseCsv(csv);
-    expect(header).toEqual([...LEADS_CSV_HEADER]);
+    expect(header).toEqual([...LEAD_COLUMNS]);
     expect(header?.join(',')).toBe('lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date');
     expect(rows.some((row) => row[5] === '' && row[6] === '')).toBe(true);
     expect(csv.endsWith('\n')).toBe(true);
   });
 
   it('round-trips values holding commas, quotes and line breaks', () => {
-    const leads: LeadRecord[] = [
+    const leads: LeadRow[] = [
       {
         lead_id: 'a,1',
         channel_grouping_name: 'Paid "Search"',

@@ -1,15 +1,4 @@
-import type { LeadRecord } from './generate-leads.js';
-
-/** The leads CSV header, in contract order. */
-export const LEADS_CSV_HEADER = [
-  'lead_id',
-  'channel_grouping_name',
-  'original_source',
-  'super_segment',
-  'mql_date',
-  'sql_date',
-  'sqo_date',
-] as const satisfies readonly (keyof LeadRecord)[];
+import { LEAD_COLUMNS, type LeadRow } from '@funnelcast/core';
 
 // RFC 4180: quote a field holding a comma, quote or line break, doubling embedded quotes.
 function field(value: string | null): string {
@@ -18,13 +7,13 @@ function field(value: string | null): string {
 }
 
 /** One CSV line (without line break) of a lead; null stage dates are empty fields. */
-export function toCsvLine(lead: LeadRecord): string {
-  return LEADS_CSV_HEADER.map((column) => field(lead[column])).join(',');
+export function toCsvLine(lead: LeadRow): string {
+  return LEAD_COLUMNS.map((column) => field(lead[column])).join(',');
 }
 
 /** The leads as a CSV document: the contract header, then one line per lead, each ending in `\n`. */
-export function toCsv(leads: Iterable<LeadRecord>): string {
-  const lines = [LEADS_CSV_HEADER.join(',')];
+export function toCsv(leads: Iterable<LeadRow>): string {
+  const lines = [LEAD_COLUMNS.join(',')];
   for (const lead of leads) lines.push(toCsvLine(lead));
   return `${lines.join('\n')}\n`;
 }

@@ -19,4 +19,4 @@ export type { BacktestReport } from './backtest/backtest-types.js';
 export { backtest } from './backtest/backtest.js';
 export { monthStart, periodsBetween } from './backtest/origins.js';
 export { buildReport, readReportData } from './report.js';
-export { referenceDocs } from './reference-docs.js';
+export { leadsContractTables, LEADS_CONTRACT_MARKERS, referenceDocs } from './reference-docs.js';

@@ -26,6 +26,8 @@ export interface ImportOptions {
   readonly target?: string;
   /** Replace every lead instead of adding to them. @defaultValue false */
   readonly replace?: boolean;
+  /** Add new lead ids and overwrite the leads whose id is already there. @defaultValue false */
+  readonly upsert?: boolean;
   /** A strptime format (`%d/%m/%Y`) the file's dates may be written in besides ISO. */
   readonly dateFormat?: string;
   /** Told as the import reads, checks and writes the file (`done` is the rows so far). */
@@ -43,6 +45,7 @@ export async function importLeadsFile(config: FunnelcastConfig, file: string, op
   return withEmbedded(config, options.target, (warehouse) =>
     warehouse.importLeads(file, {
       replace: options.replace ?? false,
+      upsert: options.upsert ?? false,
       dateFormat: options.dateFormat,
       onPhase: onProgress && ((phase, rows) => onProgress({ phase: `import_${phase}`, done: IMPORT_STEPS[phase], total: 3, message: importMessage(phase, rows) })),
     }),

@@ -1,4 +1,13 @@
-import { BACKING_TABLES, PUBLISHED_VIEWS, RELATIONS, type ColumnDeclaration, type RelationDeclaration } from '@funnelcast/core';
+import {
+  BACKING_TABLES,
+  LEAD_RULES,
+  LEADS,
+  PUBLISHED_VIEWS,
+  RELATIONS,
+  type ColumnDeclaration,
+  type LeadRuleScope,
+  type RelationDeclaration,
+} from '@funnelcast/core';
 
 /**
  * The reference documents generated from the declarations: every relation's columns (core's columns.ts) and the
@@ -63,56 +72,85 @@ function columnsDoc(): string {
   ].join('\n');
 }
 
-async function leadsContractDoc(): Promise<string> {
-  // The warehouses and their drivers load for the docs only, not with every import of the pipeline (a refresh).
-  const [{ leadRuleCatalog, LEADS }, { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE }] = await Promise.all([
-    import('@funnelcast/warehouse-duckdb'),
-    import('@funnelcast/warehouse-bigquery'),
-  ]);
-  const rules = leadRuleCatalog();
+// Where each scope of rule is checked, in a reader's words.
+const CHECKED: Readonly<Record<LeadRuleScope, string>> = {
+  always: 'import and BigQuery',
+  text: 'import (BigQuery holds DATEs)',
+  adding: 'import without `--replace` or `--upsert`',
+  configured: 'import and BigQuery, when the config lists `superSegments`',
+};
+
+// `{sql_date}` in a message is the row's value: shown as a placeholder a reader recognises.
+const template = (message: string) => cell(message.replace(/\{([a-z_]+)\}/g, '‹$1›'));
+
+/**
+ * The leads contract's tables, generated from core's declaration: its columns, and every rule with where it is
+ * checked and what a row that breaks it is told. The README carries the same text between its
+ * {@link LEADS_CONTRACT_MARKERS}.
+ */
+export function leadsContractTables(): string {
   return [
-    GENERATED('the leads relation and rules in packages/warehouse-duckdb/src/lead-rules.ts and packages/warehouse-bigquery/src/lead-checks.ts'),
+    '| column | type | required | meaning |',
+    '|---|---|---|---|',
+    ...LEADS.columns.map((c) => `| \`${c.name}\` | ${c.type} | ${c.nullable ? 'no (empty: stage not reached)' : 'yes'} | ${cell(c.description)} |`),
+    '',
+    '| column | rule | checked by | message at import (BigQuery names the rule and an example lead) |',
+    '|---|---|---|---|',
+    ...LEAD_RULES.map((r) => `| \`${r.column}\` | ${cell(r.rule)} | ${CHECKED[r.scope]} | ${template(r.message)} |`),
+  ].join('\n');
+}
+
+/** The lines around the README's copy of {@link leadsContractTables}. */
+export const LEADS_CONTRACT_MARKERS = {
+  start: '<!-- leads-contract: generated from packages/core/src/leads-contract.ts (see docs/leads-contract.md); do not edit -->',
+  end: '<!-- /leads-contract -->',
+} as const;
+
+function leadsContractDoc(): string {
+  return [
+    GENERATED('packages/core/src/leads-contract.ts'),
     '',
     '# The leads contract',
     '',
     cell(LEADS.description),
     '',
-    '| column | type | required | meaning |',
-    '|---|---|---|---|',
-    ...LEADS.columns.map((c) => `| \`${c.name}\` | ${c.type} | ${c.nullable ? 'no (empty: stage not reached)' : 'yes'} | ${cell(c.description)} |`),
+    'Declared once in core: the DuckDB import and the BigQuery history read compile the same rules to their SQL, and',
+    'the demo and the test fixtures take their lead type from it. `‹name›` in a message is the row\'s value.',
+    '',
+    leadsContractTables(),
     '',
     '## Import (DuckDB): `funnelcast import FILE`',
     '',
     'A CSV (header line, comma-separated, `"` quoting) or Parquet file with exactly these columns. Dates are',
     '`YYYY-MM-DD`; a time after the date (`2026-10-01 00:00:00`, `2026-10-01T00:00:00Z`) is accepted and the date as',
-    "written is kept. Dates written another way are read with `--date-format` (a strptime format, e.g. `'%d/%m/%Y'`).",
-    'Text empty after trimming counts as empty. A file with any bad row imports nothing; the error counts the rows that',
-    'break the contract and the rows per rule, with up to twenty examples taking every broken rule in turn.',
+    "written is kept. Dates written another way are read with `--date-format` (a strptime format, e.g. `'%d/%m/%Y'`);",
+    'Parquet DATE and TIMESTAMP columns are taken as they are. Text empty after trimming counts as empty. A file with',
+    'any bad row imports nothing; the error counts the rows that break the contract and the rows per rule, with up to',
+    'twenty examples taking every broken rule in turn, each naming the file, line (Parquet: row) and column.',
     '',
-    '| column | rule |',
-    '|---|---|',
-    ...rules.map((r) => `| \`${r.column}\` | ${cell(r.rule)} |`),
+    'The file is read once. A load into an empty warehouse or with `--replace` is written straight into `leads` and',
+    'checked there with one aggregate scan, in one transaction that any broken rule rolls back; other loads (and a',
+    'rolled-back one, to name its rows) read the file into typed staging rows, count every rule\'s broken rows in one',
+    'scan, and search only the broken rules for examples.',
     '',
-    '`lead_id must not already be imported` applies when adding to the leads (without `--replace`);',
-    '`super_segment must be a configured super-segment` checks the config\'s `superSegments`, and its error shows the',
-    '`superSegments:` line that would accept the file. Malformed CSV lines (too few or too many fields) are refused too.',
+    'An import appends by default (a `lead_id` already there is refused); `--replace` swaps every lead for the file;',
+    '`--upsert` adds the new `lead_id`s and overwrites the leads whose id is already there, so a daily job loads only',
+    'what changed. The rules hold for the result: a lead updated into a broken state is refused and every lead stays',
+    "as it was. `super_segment must be a configured super-segment`'s error shows the `superSegments:` line that would",
+    'accept the file. Malformed CSV lines (too few or too many fields) are refused too.',
     '',
     '## BigQuery: checked at every history read',
     '',
     'BigQuery leads arrive by other pipelines, so each refresh checks them in SQL (leads with an MQL before the as-of',
     'date) and forecasts nothing from leads that break a rule; the error counts the leads per rule, with an example each.',
     '',
-    '| rule |',
-    '|---|',
-    ...[...LEAD_RULES.map((r) => r.rule), SEGMENT_RULE.rule, UNIQUE_RULE].map((rule) => `| ${cell(rule)} |`),
-    '',
   ].join('\n');
 }
 
 /** The generated reference documents, in a stable order. */
-export async function referenceDocs(): Promise<readonly ReferenceDoc[]> {
+export function referenceDocs(): readonly ReferenceDoc[] {
   return [
     { file: 'columns.md', content: columnsDoc() },
-    { file: 'leads-contract.md', content: await leadsContractDoc() },
+    { file: 'leads-contract.md', content: leadsContractDoc() },
   ];
 }

@@ -5,5 +5,4 @@
  */
 export { createBigQueryWarehouse } from './bigquery-warehouse.js';
 export type { DryRunLedger, StatementCost } from './job-runner.js';
-export { LEAD_RULES, SEGMENT_RULE, UNIQUE_RULE } from './lead-checks.js';
 export { preflight, type PreflightCheck } from './preflight.js';

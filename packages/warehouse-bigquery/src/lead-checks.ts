@@ -1,38 +1,54 @@
-import { InputError, superSegmentsLine, type Problem } from '@funnelcast/core';
+import {
+  InputError,
+  LEADS,
+  leadRulesFor,
+  SEGMENT_RULE,
+  superSegmentsLine,
+  type LeadCheck,
+  type LeadCheckKind,
+  type LeadCheckOf,
+  type LeadColumn,
+  type LeadRule,
+  type Problem,
+} from '@funnelcast/core';
 import type { LeadsSource } from './leads-source.js';
 import { decodeValue } from './row-values.js';
 
 /**
- * The leads contract checked where the leads live. The embedded warehouse refuses bad rows at import; BigQuery
- * leads arrive by other pipelines, so each history read checks them in SQL alongside its aggregates (one scan, counts
- * and an example per rule) and nothing is forecast — let alone published — from leads that break a rule.
+ * core's leads contract compiled to BigQuery SQL. The embedded warehouse refuses bad rows at import; BigQuery leads
+ * arrive by other pipelines, so each history read checks them in SQL alongside its aggregates (one scan, counts and
+ * an example per rule) and nothing is forecast — let alone published — from leads that break a rule.
  */
 
-/** Each rule with the SQL selecting the `lead_id`s that break it, among leads with no MQL or one before `@as_of`. */
-export const LEAD_RULES: readonly { readonly rule: string; readonly offending: string }[] = [
-  {
-    rule: 'lead_id, channel_grouping_name, original_source, super_segment and mql_date are required',
-    offending:
-      'lead_id IS NULL OR channel_grouping_name IS NULL OR original_source IS NULL OR super_segment IS NULL OR mql_date IS NULL',
-  },
-  { rule: 'sql_date must not be before mql_date', offending: 'sql_date < mql_date' },
-  { rule: 'sqo_date must not be before sql_date', offending: 'sqo_date < sql_date' },
-  { rule: 'an SQO must have an sql_date', offending: 'sqo_date IS NOT NULL AND sql_date IS NULL' },
-  // A date past today is a typo or a clock error; it would silently count as a future event forever.
-  { rule: 'no stage date may be after today', offending: 'mql_date > @today OR sql_date > @today OR sqo_date > @today' },
-];
+const isText = (column: LeadColumn) => LEADS.columns.find((c) => c.name === column)?.type === 'STRING';
 
-/** The rule checked when the configured super-segments are known (`@super_segments`). */
-export const SEGMENT_RULE = {
-  rule: 'super_segment must be a configured super-segment',
-  offending: 'super_segment NOT IN UNNEST(@super_segments)',
-} as const;
+// Each kind of check as BigQuery SQL selecting the leads that break it; `null` where BigQuery cannot hold such a
+// lead (a DATE column holds only dates) or the rule is about loading, which BigQuery leaves to other pipelines.
+// `unique` is a GROUP BY of its own in {@link leadChecksSql}.
+const OFFENDING: { readonly [K in LeadCheckKind]: ((column: LeadColumn, check: LeadCheckOf<K>) => string) | null } = {
+  present: (column) => (isText(column) ? `(${column} IS NULL OR TRIM(${column}) = '')` : `${column} IS NULL`),
+  date: null,
+  'not-after-today': (column) => `${column} > @today`,
+  'not-before': (column, { earlier }) => `${column} < ${earlier}`,
+  needs: (column, { earlier }) => `${column} IS NOT NULL AND ${earlier} IS NULL`,
+  unique: (column) => `${column} IS NOT NULL GROUP BY ${column} HAVING COUNT(*) > 1`,
+  new: null,
+  configured: (column) => `${column} NOT IN UNNEST(@super_segments)`,
+};
 
-/** The rule a lead id repeated in the leads breaks. */
-export const UNIQUE_RULE = 'lead_id must be unique';
+function offending(rule: LeadRule): string | null {
+  // TypeScript cannot pair the table's entry with the check's kind by itself.
+  const compile = OFFENDING[rule.check.kind] as ((column: LeadColumn, check: LeadCheck) => string) | null;
+  return compile && compile(rule.column, rule.check);
+}
 
-// The rules in the order their numbers appear in the check query's rows.
-const rulesChecked = (segments: boolean) => [...LEAD_RULES, ...(segments ? [SEGMENT_RULE] : [])];
+/** The rules BigQuery checks, each with the SQL selecting the leads that break it, in the order of the check's rows. */
+export function bigQueryLeadRules(segments: boolean): readonly { readonly rule: LeadRule; readonly offending: string }[] {
+  return leadRulesFor({ text: false, adding: false, configured: segments }).flatMap((rule) => {
+    const sql = offending(rule);
+    return sql === null ? [] : [{ rule, offending: sql }];
+  });
+}
 
 /** The row of {@link leadChecksSql} counting the leads that break any rule, each once. */
 const ANY_RULE = -1;
@@ -42,13 +58,11 @@ const ANY_RULE = -1;
  * how many leads break any; with `segments`, leads of a super-segment outside `@super_segments` are refused too.
  */
 export function leadChecksSql(leads: LeadsSource, segments: boolean): string {
-  const rules = rulesChecked(segments);
-  const branches = [
-    ...rules.map((r, i) => `SELECT ${i} AS rule_no, lead_id FROM scoped WHERE ${r.offending}`),
-    `SELECT ${rules.length} AS rule_no, lead_id FROM scoped WHERE lead_id IS NOT NULL GROUP BY lead_id HAVING COUNT(*) > 1`,
-  ];
-  // A lead with no id breaks rule 0 and cannot be told from another, so each such row counts as one lead. The
-  // example column's NULL is typed: BigQuery types a bare NULL INT64, which does not union with lead_id's STRING.
+  const rules = bigQueryLeadRules(segments);
+  const branches = rules.map((r, i) => `SELECT ${i} AS rule_no, lead_id FROM scoped WHERE ${r.offending}`);
+  // A lead with no id breaks the rule requiring one and cannot be told from another, so each such row counts once.
+  // The example column's NULL is typed: BigQuery types a bare NULL INT64, which does not union with lead_id's STRING.
+  const noId = rules.findIndex((r) => r.rule.check.kind === 'present' && r.rule.column === 'lead_id');
   return `${leads.with},
 scoped AS (SELECT * FROM leads WHERE mql_date IS NULL OR mql_date < @as_of),
 broken AS (
@@ -56,7 +70,7 @@ broken AS (
 )
 SELECT rule_no, COUNT(*) AS n, MIN(lead_id) AS example FROM broken GROUP BY rule_no
 UNION ALL
-SELECT ${ANY_RULE}, COUNT(DISTINCT lead_id) + COUNTIF(lead_id IS NULL AND rule_no = 0), CAST(NULL AS STRING) FROM broken HAVING COUNT(*) > 0
+SELECT ${ANY_RULE}, COUNT(DISTINCT lead_id) + COUNTIF(lead_id IS NULL AND rule_no = ${noId}), CAST(NULL AS STRING) FROM broken HAVING COUNT(*) > 0
 ORDER BY rule_no`;
 }
 
@@ -66,7 +80,7 @@ ORDER BY rule_no`;
  * segment rule is broken, the config line that would accept the leads' segments comes first.
  */
 export function throwIfBroken(rows: readonly Record<string, unknown>[], segments: boolean, segmentsFound: readonly string[] = []): void {
-  const rules = [...rulesChecked(segments).map((r) => r.rule), UNIQUE_RULE];
+  const rules = bigQueryLeadRules(segments).map((r) => r.rule.rule);
   const perRule = rows.filter((row) => Number(row.rule_no) !== ANY_RULE);
   if (perRule.length === 0) return;
   const leads = Number(rows.find((row) => Number(row.rule_no) === ANY_RULE)?.n ?? 0);

@@ -1,5 +1,6 @@
 import { BigQuery } from '@google-cloud/bigquery';
-import { ConfigError, FORECAST_RUNS, FunnelcastError } from '@funnelcast/core';
+import { ConfigError, FORECAST_RUNS, FunnelcastError, LEADS, type ColumnType } from '@funnelcast/core';
+import { BIGQUERY_TYPES } from './ddl.js';
 import { environmentFault, type FaultOrigin } from './job-errors.js';
 import type { BigQueryWarehouseOptions } from './bigquery-warehouse.js';
 import { createJobRunner } from './job-runner.js';
@@ -32,19 +33,20 @@ export interface PreflightOptions {
 export const TABLE_PERMISSIONS = ['bigquery.tables.get', 'bigquery.tables.getData', 'bigquery.tables.updateData', 'bigquery.tables.update'] as const;
 export const LEADS_PERMISSIONS = ['bigquery.tables.getData'] as const;
 
-// The columns history reads select, by source shape, with the BigQuery types (legacy and standard names) they accept.
-const STRING = ['STRING'];
-const DATE = ['DATE'];
-const INTEGER = ['INTEGER', 'INT64'];
-const LEAD_COLUMNS: Record<string, readonly string[]> = {
-  lead_id: STRING,
-  channel_grouping_name: STRING,
-  original_source: STRING,
-  super_segment: STRING,
-  mql_date: DATE,
-  sql_date: DATE,
-  sqo_date: DATE,
+// tables.get reports legacy type names where they differ from the standard ones.
+const LEGACY_TYPES: Readonly<Record<string, string>> = { INT64: 'INTEGER', FLOAT64: 'FLOAT', BOOL: 'BOOLEAN' };
+const accepting = (type: ColumnType): readonly string[] => {
+  const standard = BIGQUERY_TYPES[type];
+  return LEGACY_TYPES[standard] ? [standard, LEGACY_TYPES[standard]] : [standard];
 };
+
+/** The leads contract's columns, with the BigQuery types (standard and legacy names) each accepts. */
+const LEAD_COLUMN_TYPES: Record<string, readonly string[]> = Object.fromEntries(LEADS.columns.map((c) => [c.name, accepting(c.type)]));
+
+// The legacy daily-counts shape the history reads select from (leads-source.ts).
+const STRING = accepting('STRING');
+const DATE = accepting('DATE');
+const INTEGER = accepting('INT64');
 const DAILY_COUNT_COLUMNS: Record<string, readonly string[]> = {
   date_day: DATE,
   channel_grouping_name: STRING,
@@ -185,7 +187,7 @@ async function checkLeads(client: BigQuery, target: BigQueryTarget, dryRun: (sql
       return fail('leads', `the leads query fails: ${reason(error, origin)}`);
     }
   }
-  const [configured, wanted] = 'table' in leads ? [leads.table, LEAD_COLUMNS] : [leads.dailyCountsTable, DAILY_COUNT_COLUMNS];
+  const [configured, wanted] = 'table' in leads ? [leads.table, LEAD_COLUMN_TYPES] : [leads.dailyCountsTable, DAILY_COUNT_COLUMNS];
   const [projectId, datasetId, tableId] = configuredTablePath(configured, target.projectId, target.dataset, 'leads').replaceAll('`', '').split('.');
   const name = `${projectId}:${datasetId}.${tableId}`;
   try {

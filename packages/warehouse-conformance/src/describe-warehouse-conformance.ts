@@ -1,4 +1,4 @@
-import { FORECAST_RUNS, warningsJson, type ModelSelectionRow, type ProductionRow, type Warehouse } from '@funnelcast/core';
+import { FORECAST_RUNS, warningsJson, type LeadRow, type ModelSelectionRow, type ProductionRow, type Warehouse } from '@funnelcast/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   EXPECTED_HISTORY,
@@ -12,7 +12,6 @@ import {
   SIMULATED_LEADS,
   SIMULATED_REQUEST,
   sortHistory,
-  type ConformanceLead,
 } from './fixtures.js';
 
 /** How the suite gets a warehouse of the implementation under test. */
@@ -20,7 +19,7 @@ export interface WarehouseConformanceSetup {
   /** A fresh, empty warehouse for one test (a new file, dataset or fake endpoint state). */
   open(): Promise<Warehouse>;
   /** Loads leads into it, the way that implementation takes them. */
-  loadLeads(warehouse: Warehouse, leads: readonly ConformanceLead[]): Promise<void>;
+  loadLeads(warehouse: Warehouse, leads: readonly LeadRow[]): Promise<void>;
   /**
    * Drops a column behind the warehouse's back, leaving the table as an earlier version of funnelcast created it, and
    * returns the warehouse to go on with (reopened, if the implementation brings its schema up to date on open).

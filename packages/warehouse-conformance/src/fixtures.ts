@@ -7,25 +7,12 @@ import {
   type FunnelHistory,
   type MqlToSqlHistory,
   type HistoryRequest,
+  type LeadRow,
   type MappingRow,
   type ModelSelectionRow,
   type ProductionRow,
   type RunRecord,
 } from '@funnelcast/core';
-
-/**
- * One lead as the leads contract has it (design.md, "Inputs"): ISO dates, `null` for a stage not reached. Mirrors the
- * DuckDB adapter's `LeadRecord`; core has no lead type yet because lead rows never leave a warehouse.
- */
-export interface ConformanceLead {
-  readonly lead_id: string;
-  readonly channel_grouping_name: string;
-  readonly original_source: string;
-  readonly super_segment: string;
-  readonly mql_date: string;
-  readonly sql_date: string | null;
-  readonly sqo_date: string | null;
-}
 
 const lead = (
   id: string,
@@ -35,7 +22,7 @@ const lead = (
   mql: string,
   sql: string | null = null,
   sqo: string | null = null,
-): ConformanceLead => ({
+): LeadRow => ({
   lead_id: id,
   channel_grouping_name: channel,
   original_source: source,
@@ -46,7 +33,7 @@ const lead = (
 });
 
 /** Hand-made leads whose history at {@link HISTORY_REQUEST} is worked out by hand in {@link EXPECTED_HISTORY}. */
-export const LEADS: readonly ConformanceLead[] = [
+export const LEADS: readonly LeadRow[] = [
   lead('L1', 'Outbound', 'Paid Search', 'google', '2024-02-01', '2024-02-03', '2024-02-10'),
   // Open at the as-of date: SQL on 02-05, no SQO; age 25 days on 2024-03-01 (2024 is a leap year).
   lead('L2', 'Outbound', 'Paid Search', 'google', '2024-02-01', '2024-02-05'),
@@ -126,7 +113,7 @@ export const EXPECTED_HISTORY: FunnelHistory = {
  * the same leads): three combinations in two super-segments over 2024, about 60% becoming SQLs 0–90 days after their
  * MQL, some of them after {@link SIMULATED_REQUEST}'s as-of date. Their answer comes from {@link recountMqlToSql}.
  */
-export const SIMULATED_LEADS: readonly ConformanceLead[] = (() => {
+export const SIMULATED_LEADS: readonly LeadRow[] = (() => {
   let state = 20240601;
   const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const grains = [
@@ -155,7 +142,7 @@ export const SIMULATED_REQUEST: HistoryRequest = {
 };
 
 /** The MQL→SQL facts of `request`, recounted lead by lead: what every warehouse's SQL must agree with. */
-export function recountMqlToSql(leads: readonly ConformanceLead[], request: HistoryRequest): MqlToSqlHistory {
+export function recountMqlToSql(leads: readonly LeadRow[], request: HistoryRequest): MqlToSqlHistory {
   const { asOf } = request;
   const { cohortStart, cohortEnd, maxLagDays, lookBackDays } = request.conversion.mqlToSql;
   const lagCounts = Array.from({ length: maxLagDays + 1 }, () => 0);

@@ -4,6 +4,7 @@ import {
   BACKTEST_RUNS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
+  LEADS,
   MODEL_SELECTION,
   PRODUCTION_FORECAST,
   SEGMENT_MAPPING,
@@ -13,7 +14,6 @@ import {
   type RelationDeclaration,
 } from '@funnelcast/core';
 import { LEAD_EVENTS_SQL } from './history-sql.js';
-import { LEADS } from './lead-rules.js';
 import { sqlIdentifier } from './sql-text.js';
 
 /** How each warehouse-neutral column type is stored in DuckDB. */

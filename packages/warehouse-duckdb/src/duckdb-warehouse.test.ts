@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { TransientError, type ProductionRow } from '@funnelcast/core';
+import { TransientError, type LeadRow, type ProductionRow } from '@funnelcast/core';
 import { mappingRows, productionRows, runRecord } from '@funnelcast/warehouse-conformance';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDuckDbWarehouse, type DuckDbWarehouse, type LeadRecord } from './index.js';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from './index.js';
 
 let dir: string;
 let path: string;
@@ -25,7 +25,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const lead = (id: string, channel: string, source: string, mql: string, sql: string | null = null): LeadRecord => ({
+const lead = (id: string, channel: string, source: string, mql: string, sql: string | null = null): LeadRow => ({
   lead_id: id,
   channel_grouping_name: channel,
   original_source: source,

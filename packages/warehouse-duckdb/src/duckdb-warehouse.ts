@@ -4,6 +4,7 @@ import type {
   DataSummary,
   FunnelHistory,
   HistoryRequest,
+  LeadRow,
   PublishedFilter,
   RunRecord,
   RunRows,
@@ -13,7 +14,6 @@ import { openDatabase } from './connection.js';
 import { schemaStatements } from './ddl.js';
 import { readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary, type LoadOptions } from './import-leads.js';
-import type { LeadRecord } from './lead-rules.js';
 import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
 import {
   describeData,
@@ -38,22 +38,23 @@ export interface DuckDbWarehouseOptions {
   readonly now?: () => Date;
 }
 
-/** How a file is loaded: appended or replacing, in which date format, with whom told of its progress. */
-export type FileLoadOptions = Pick<LoadOptions, 'replace' | 'dateFormat' | 'onPhase'>;
+/** How a file is loaded: appended, replacing or upserting, in which date format, with whom told of its progress. */
+export type FileLoadOptions = Pick<LoadOptions, 'replace' | 'upsert' | 'dateFormat' | 'onPhase'>;
 
 /** The embedded warehouse: core's {@link Warehouse} plus loading leads. */
 export interface DuckDbWarehouse extends Warehouse {
   readonly kind: 'duckdb';
   /**
-   * Imports a `.csv` or `.parquet` file of leads, appending unless `replace` swaps the whole table.
+   * Imports a `.csv` or `.parquet` file of leads, appending unless `replace` swaps the whole table or `upsert` adds and
+   * updates leads by `lead_id`.
    * @throws InputError listing every problem (file, line or row, column, rule); nothing is imported then.
    */
   importLeads(file: string, options?: FileLoadOptions): Promise<ImportSummary>;
   /**
-   * Appends in-memory leads under the same rules as {@link DuckDbWarehouse.importLeads}.
+   * Loads in-memory leads under the same rules and modes as {@link DuckDbWarehouse.importLeads}.
    * @throws InputError listing every problem as `rows[i] column c`; nothing is written then.
    */
-  insertLeads(rows: readonly LeadRecord[], options?: { readonly replace?: boolean }): Promise<ImportSummary>;
+  insertLeads(rows: readonly LeadRow[], options?: Pick<LoadOptions, 'replace' | 'upsert'>): Promise<ImportSummary>;
 }
 
 /**

@@ -4,4 +4,3 @@
  */
 export { createDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 export type { ImportPhase, ImportSummary } from './import-leads.js';
-export { leadRuleCatalog, LEADS, type LeadRecord } from './lead-rules.js';

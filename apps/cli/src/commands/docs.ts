@@ -27,7 +27,7 @@ export const docsCommand: CommandModule<GlobalOptions, DocsArgs> = {
   handler: async (args) => {
     const { referenceDocs } = await import('@funnelcast/pipeline');
     const out = resolve(args.out);
-    const docs = await referenceDocs();
+    const docs = referenceDocs();
     const current = await Promise.all(docs.map((doc) => readFile(join(out, doc.file), 'utf8').catch(() => undefined)));
     const stale = docs.filter((doc, i) => current[i] !== doc.content).map((doc) => doc.file);
     const files = docs.map((doc) => doc.file);

@@ -1,5 +1,4 @@
-import { addDays, createRng, samplePoisson, type IsoDate } from '@funnelcast/core';
-import type { LeadRecord } from '@funnelcast/warehouse-duckdb';
+import { addDays, createRng, samplePoisson, type IsoDate, type LeadRow } from '@funnelcast/core';
 
 /** A one-combination funnel whose MQL rate and MQL→SQL conversion are functions of the day. */
 export interface SimulatedFunnel {
@@ -19,9 +18,9 @@ export interface SimulatedFunnel {
 }
 
 /** Leads of a simulated funnel, for tests whose right answer is known; ids prefixed to keep funnels apart. */
-export function simulateLeads(funnel: SimulatedFunnel, prefix = 'lead'): LeadRecord[] {
+export function simulateLeads(funnel: SimulatedFunnel, prefix = 'lead'): LeadRow[] {
   const rng = createRng(funnel.seed);
-  const leads: LeadRecord[] = [];
+  const leads: LeadRow[] = [];
   const [minLag, maxLag] = funnel.lag;
   for (let d = 0, date = funnel.start; date < funnel.end; d++, date = addDays(date, 1)) {
     const count = samplePoisson(rng, funnel.mqlsPerDay(d));
