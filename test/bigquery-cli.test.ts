@@ -182,3 +182,27 @@ describe('funnelcast on BigQuery', () => {
     expect(byContent.stderr).toContain(`Cannot read the key file ${notAKey} (not a Google credentials JSON file:`);
   });
 });
+
+describe('funnelcast doctor on DuckDB', () => {
+  it('names the missing file and the file that is not DuckDB (exit 3), and passes on an imported database (exit 0)', async () => {
+    const duck = await tempDir();
+    try {
+      const missing = await runCli(['doctor'], { cwd: duck.path });
+      expect(missing.code).toBe(3);
+      expect(missing.stdout).toContain('file  no database at .funnelcast/funnelcast.duckdb: `funnelcast import <leads file>` or `funnelcast demo` creates it');
+
+      await writeFile(join(duck.path, 'notes.duckdb'), 'not a database');
+      const notDuck = JSON_OUTPUTS.doctor.parse(JSON.parse((await runCli(['doctor', '--json', '--db', 'notes.duckdb'], { cwd: duck.path })).stdout));
+      expect(notDuck.checks.map((c) => [c.check, c.ok])).toEqual([['file', true], ['database', false]]);
+      expect(notDuck.checks[1]!.message).toContain('is not a DuckDB database');
+
+      await writeFile(join(duck.path, 'leads.csv'), 'lead_id,channel_grouping_name,original_source,super_segment,mql_date,sql_date,sqo_date\nL1,Outbound,sales,Outbound,2025-05-02,2025-05-09,\n');
+      expect((await runCli(['import', 'leads.csv'], { cwd: duck.path })).code).toBe(0);
+      const ready = await runCli(['doctor'], { cwd: duck.path });
+      expect(ready.code, ready.stdout).toBe(0);
+      expect(ready.stdout).toContain('leads     ok: 1 lead from 2025-05-02 to 2025-05-09');
+    } finally {
+      await duck.cleanup();
+    }
+  });
+});

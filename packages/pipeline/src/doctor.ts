@@ -53,7 +53,7 @@ async function duckDbChecks(config: FunnelcastConfig, path: string): Promise<Pre
     checks.push(
       data === null
         ? { check: 'leads', ok: false, message: 'no leads loaded: `funnelcast import <leads file>` loads them' }
-        : { check: 'leads', ok: true, message: `ok: ${data.leads.toLocaleString('en-US')} leads from ${data.firstDate} to ${data.lastDate}` },
+        : { check: 'leads', ok: true, message: `ok: ${data.leads.toLocaleString('en-US')} lead${data.leads === 1 ? '' : 's'} from ${data.firstDate} to ${data.lastDate}` },
     );
     return checks;
   } finally {
