@@ -25,6 +25,10 @@ describeWarehouseConformance('bigquery (local fake endpoint)', {
     await fake?.exec(`ALTER TABLE "fc"."${table}" DROP COLUMN "${column}"`);
     return warehouse;
   },
+  async runIdsIn(warehouse, table) {
+    const rows = (await fake?.exec(`SELECT DISTINCT run_id FROM "fc"."${table}" ORDER BY run_id`)) ?? [];
+    return { runIds: rows.map((r) => String(r.run_id)), warehouse };
+  },
   async cleanup() {
     await fake?.close();
     fake = undefined;

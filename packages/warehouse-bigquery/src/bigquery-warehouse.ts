@@ -2,11 +2,13 @@ import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { ARIMA_PLUS, todayUtc, V31_BQML, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
 import type { ModelRef } from './forecast-request.js';
+import { refreshDailyActuals, refreshDailyActualsSql } from './daily-actuals.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
 import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } from './history-sql.js';
 import { createJobRunner, type QueryInput, type RetryPolicy } from './job-runner.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
+import { deleteRunsBefore } from './retention.js';
 import {
   findPublishedRun,
   listRuns,
@@ -76,7 +78,8 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   );
   const ref: DatasetRef = { projectId: target.projectId, dataset: target.dataset };
   const leads = leadsSource(target);
-  const statements = schemaStatements(ref, leads);
+  const statements = schemaStatements(ref);
+  const recountActuals = refreshDailyActualsSql(ref, leads);
   const now = options.now ?? (() => new Date());
   const publisher = createPublisher(jobs, ref, now);
   const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
@@ -101,6 +104,8 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     findPublishedRun: (requestId) => findPublishedRun(jobs, ref, requestId),
     productionRun: () => productionRun(jobs, ref),
     failRun: publisher.failRun,
+    deleteRunsBefore: (cutoff) => deleteRunsBefore(jobs, ref, cutoff),
+    refreshDailyActuals: (window) => refreshDailyActuals(jobs, recountActuals, window),
     saveBacktest: publisher.saveBacktest,
     listRuns: (limit) => listRuns(jobs, ref, limit),
     readPublished: (filter) => readPublished(jobs, ref, filter),
