@@ -1,6 +1,7 @@
-import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
+import type { BigQueryOptions } from '@google-cloud/bigquery';
 import { ARIMA_PLUS, todayUtc, V31_BQML, type DataSummary, type IN_WAREHOUSE_MODELS, type Forecaster, type FunnelHistory, type HistoryRequest, type Warehouse } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
+import { bigQueryClient } from './bigquery-client.js';
 import type { ModelRef } from './forecast-request.js';
 import { refreshDailyActuals, refreshDailyActualsSql } from './daily-actuals.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
@@ -58,15 +59,7 @@ export interface BigQueryWarehouse extends Warehouse {
  * @throws ConfigError when a dataset, table or model name in the target is not a valid BigQuery name.
  */
 export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQueryWarehouseOptions = {}): BigQueryWarehouse {
-  const client = new BigQuery({
-    projectId: target.projectId,
-    location: target.location,
-    // Retries are ours (job-runner.ts): the client's own would double them and hide what was retried.
-    autoRetry: false,
-    ...(target.keyFilename === undefined ? {} : { keyFilename: target.keyFilename }),
-    ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
-    ...(options.authClient === undefined ? {} : { authClient: options.authClient }),
-  });
+  const client = bigQueryClient(target, options.authClient);
   const jobs = createJobRunner(
     client,
     {
