@@ -11,7 +11,7 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<string, string>> = {
   'targets.local': 'the embedded DuckDB warehouse',
   'targets.local.type': 'duckdb or bigquery',
   'targets.local.path': 'the DuckDB file (--db overrides it)',
-  'targets.local.retentionDays': 'days runs are kept after their as-of date; older ones are deleted at refresh, never the production run',
+  'targets.local.retentionDays': 'days of runs kept: a refresh deletes runs dated more than this before its as-of date, never the production run',
   defaultTarget: 'the target used when --target names none',
   horizon: 'days forecast from the as-of date, 1–1000',
   runLeaseSeconds: 'a running refresh renews its lease every third of this; a run not renewed for longer is stored abandoned',

@@ -36,8 +36,8 @@ export const IN_WAREHOUSE_MODELS = [ARIMA_PLUS, V31_BQML] as const;
 export const RETENTION_DAYS_DEFAULT = 400;
 
 /**
- * Days a run's rows are kept after its as-of date: at each publish, runs dated further back are deleted — except the
- * production run, whatever its age. @defaultValue 400
+ * Days of runs a target keeps: each refresh, before publishing, deletes the runs whose as-of date is more than this
+ * many days before its own — except the production run, whatever its age. @defaultValue 400
  */
 const retentionDays = z.number().int().min(1).max(36_500).default(RETENTION_DAYS_DEFAULT);
 
