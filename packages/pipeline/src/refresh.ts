@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  addDays,
   ConfigError,
   daysBetween,
   detectDataEnd,
@@ -86,7 +87,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const requestedAsOf = asOfOrToday(options.asOf, now());
   const requestedHorizon = options.horizon ?? config.horizon;
   validateOptions(requestedAsOf, requestedHorizon);
-  const { name: target } = resolveTarget(config, options.target);
+  const { name: target, target: targetConfig } = resolveTarget(config, options.target);
   const timings = Object.fromEntries(REFRESH_PHASES.map((phase) => [phase, 0])) as Record<RefreshPhase, number>;
   const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create');
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
@@ -170,6 +171,12 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     if (!options.dryRun) {
       started = performance.now();
       options.onProgress?.({ phase: 'publish', done: 0, total: computed.rows.length });
+      // Before the publish, so a failure here publishes nothing and never marks a published run failed: the actuals
+      // of the window this refresh read, and retention (production and this still-running run are always spared).
+      // Retention counts back from the as-of date, not the clock: a backfill or a replay of past dates keeps what
+      // lies within the retention of the day it forecasts from.
+      await warehouse.refreshDailyActuals({ since: historyRequest(config, asOf).since, asOf });
+      await warehouse.deleteRunsBefore(addDays(asOf, -targetConfig.retentionDays));
       publishedRunId = await warehouse.publishRun(
         {
           ...record,
