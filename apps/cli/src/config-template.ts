@@ -11,6 +11,7 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<string, string>> = {
   'targets.local': 'the embedded DuckDB warehouse',
   'targets.local.type': 'duckdb or bigquery',
   'targets.local.path': 'the DuckDB file (--db overrides it)',
+  'targets.local.retentionDays': 'days of runs kept: a refresh deletes runs dated more than this before its as-of date, never the production run',
   defaultTarget: 'the target used when --target names none',
   horizon: `days forecast from the as-of date, 1–${MAX_HORIZON}`,
   runLeaseSeconds: 'a running refresh renews its lease every third of this; a run not renewed for longer is stored abandoned',

@@ -423,6 +423,37 @@ export const MODEL_EVALUATIONS = {
 /** One row of {@link MODEL_EVALUATIONS}. */
 export type ModelEvaluationRow = RowOf<typeof MODEL_EVALUATIONS>;
 
+function actualCountColumn<S extends Stage>(stage: S) {
+  const noun = STAGE_LABELS[stage];
+  return column(stage, 'INT64', false, noun, `${noun} dated on the day.`, { role: 'measure', group: stage, stage, aggregation: 'sum' });
+}
+
+/**
+ * `daily_actuals`: what happened, per day and grain, as of the latest refresh that covered the day. Each refresh
+ * replaces the days of its history window with counts from the leads, so `vw_forecast_vs_actual` joins this small
+ * table instead of rescanning every lead on each query. Only days with an event have a row.
+ */
+export const DAILY_ACTUALS = {
+  name: 'daily_actuals',
+  kind: 'table',
+  description:
+    'MQLs, SQLs and SQOs per day × Channel × Source × super-segment, recounted from the leads by every refresh over its ' +
+    'history window; vw_forecast_vs_actual reads its actuals here. Days without an event have no row.',
+  columns: [
+    column('date_day', 'DATE', false, 'Date', 'The day the events are dated.', calendar),
+    channelColumn,
+    sourceColumn,
+    column('super_segment', 'STRING', false, 'Super-segment', 'The super-segment of the leads.', grain),
+    actualCountColumn('mqls'),
+    actualCountColumn('sqls'),
+    actualCountColumn('sqos'),
+  ],
+  primaryKey: ['date_day', 'Channel_Grouping_Name', 'Original_source', 'super_segment'],
+} as const satisfies RelationDeclaration;
+
+/** One row of {@link DAILY_ACTUALS}. */
+export type DailyActualsRow = RowOf<typeof DAILY_ACTUALS>;
+
 /** Every relation, for generators and the coverage test. */
 export const RELATIONS: readonly RelationDeclaration[] = [
   PRODUCTION_FORECAST,
@@ -430,6 +461,7 @@ export const RELATIONS: readonly RelationDeclaration[] = [
   FORECAST_VS_ACTUAL,
   MODEL_SELECTION,
   FORECAST_RUNS,
+  DAILY_ACTUALS,
   BACKTEST_RUNS,
   BACKTEST_RESULTS,
   MODEL_EVALUATIONS,

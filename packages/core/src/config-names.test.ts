@@ -59,3 +59,26 @@ describe('superSegmentsLine', () => {
     expect(superSegmentsLine(['Partner & Alliances', 'null', 'Say "hi"'])).toBe('superSegments: ["Partner & Alliances", "null", "Say \\"hi\\""]');
   });
 });
+
+describe('run retention', () => {
+  it('keeps runs 400 days unless a target says otherwise, on either warehouse', () => {
+    const config = parseConfig({
+      targets: {
+        local: { type: 'duckdb' },
+        prod: { type: 'bigquery', projectId: 'acme-analytics', dataset: 'funnelcast', leads: { table: 'crm.leads' }, retentionDays: 90 },
+      },
+    });
+    expect(config.targets.local?.retentionDays).toBe(400);
+    expect(config.targets.prod?.retentionDays).toBe(90);
+    expect(parseConfig({}).targets.local?.retentionDays).toBe(400);
+  });
+
+  it('refuses a retention that is not a whole number of days from 1', () => {
+    expect(problemsOf({ targets: { local: { type: 'duckdb', retentionDays: 0 } } })).toEqual([
+      'targets.local.retentionDays: Too small: expected number to be >=1',
+    ]);
+    expect(problemsOf({ targets: { local: { type: 'duckdb', retentionDays: 30.5 } } })).toEqual([
+      'targets.local.retentionDays: Invalid input: expected int, received number',
+    ]);
+  });
+});

@@ -35,11 +35,21 @@ export const AUTO_CANDIDATES = {
 /** The models that run inside BigQuery (`ML.FORECAST`, `ML.PREDICT`); every other model runs embedded. */
 export const IN_WAREHOUSE_MODELS = [ARIMA_PLUS, V31_BQML] as const;
 
+/** How long a target keeps its runs: {@link RETENTION_DAYS_DEFAULT} unless configured. */
+export const RETENTION_DAYS_DEFAULT = 400;
+
+/**
+ * Days of runs a target keeps: each refresh, before publishing, deletes the runs whose as-of date is more than this
+ * many days before its own — except the production run, whatever its age. @defaultValue 400
+ */
+const retentionDays = z.number().int().min(1).max(36_500).default(RETENTION_DAYS_DEFAULT);
+
 const duckdbTarget = z
   .object({
     type: z.literal('duckdb'),
     /** Path of the database file. @defaultValue `.funnelcast/funnelcast.duckdb` */
     path: z.string().min(1).default('.funnelcast/funnelcast.duckdb'),
+    retentionDays,
   })
   .strict();
 
@@ -80,6 +90,7 @@ const bigqueryTarget = z
     pricePerTiB: z.number().min(0).max(1_000_000).default(6.25),
     /** Labels put on every job, for cost attribution. @defaultValue `{ app: 'funnelcast' }` */
     labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().regex(/^[a-z0-9_-]{0,63}$/)).default({ app: 'funnelcast' }),
+    retentionDays,
   })
   .strict();
 
@@ -97,7 +108,7 @@ const intervalsSchema = z
 export const configSchema = z
   .object({
     /** Named warehouse targets. @defaultValue `{ local: { type: 'duckdb' } }` */
-    targets: z.record(identifier, targetSchema).default({ local: { type: 'duckdb', path: '.funnelcast/funnelcast.duckdb' } }),
+    targets: z.record(identifier, targetSchema).default({ local: { type: 'duckdb', path: '.funnelcast/funnelcast.duckdb', retentionDays: RETENTION_DAYS_DEFAULT } }),
     /** The target used when none is named. @defaultValue `local` */
     defaultTarget: identifier.default('local'),
     /** Forecast days from the as-of date. @defaultValue 90 */

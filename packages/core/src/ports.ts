@@ -173,6 +173,12 @@ export interface StoredBacktest {
   readonly results: readonly BacktestResultRow[];
 }
 
+/** The days a refresh recounts into `daily_actuals`: its history window, `[since, asOf)`. */
+export interface ActualsWindow {
+  readonly since: IsoDate;
+  readonly asOf: IsoDate;
+}
+
 /** The run the published views show. */
 export interface ProductionRun {
   readonly runId: string;
@@ -223,6 +229,18 @@ export interface Warehouse {
   productionRun(): Promise<ProductionRun | null>;
   /** Marks a run `failed` with its reason; the published run is untouched. */
   failRun(runId: string, error: string, finishedAt: string): Promise<void>;
+  /**
+   * Retention: deletes the runs dated before `cutoff` (as-of date) with everything they wrote — rows, mapping, model
+   * selection, their records — in one step. Never the production run, however old (refreshes may stop for longer than
+   * the retention), and never a run still `running`. Returns the ids of the deleted runs.
+   */
+  deleteRunsBefore(cutoff: IsoDate): Promise<string[]>;
+  /**
+   * Recounts `daily_actuals` over `[since, asOf)` from the leads, in one step: every day of the window is replaced
+   * (a day whose events were removed loses its row), days outside it are kept. `vw_forecast_vs_actual` reads its
+   * actuals from this table.
+   */
+  refreshDailyActuals(window: ActualsWindow): Promise<void>;
   /** Runs, newest first. */
   listRuns(limit?: number): Promise<RunRecord[]>;
   /** Rows of the production run (what `vw_production_forecast` shows), ordered by date and combination. */

@@ -234,3 +234,38 @@ describe('refresh runs', () => {
     expect(await w.listRuns()).toHaveLength(2);
   });
 });
+
+describe('refresh keeps storage bounded and actuals current', () => {
+  it('deletes runs past the target\'s retention before publishing, sparing production after refreshes stopped for longer', async () => {
+    const kept = parseConfig({ superSegments: ['Outbound'], horizon: 28, targets: { local: { type: 'duckdb', path: ':memory:', retentionDays: 30 } } });
+    const w = await warehouseWith(FUNNEL);
+    // Past dates replayed a year later: retention counts back from each refresh's as-of date, not from the clock.
+    const at = (day: string) => ({ ...options(w), asOf: day, now: () => new Date(`${addDays(day, 365)}T06:00:00Z`), forecasters: cheap() });
+    const runIds = async () => (await w.listRuns()).map((r) => r.run_id).sort();
+    const march = await refresh(kept, at('2026-03-01'));
+    const april = await refresh(kept, at('2026-04-01'));
+    // March's run was past the retention but still production when April's refresh pruned, just before publishing.
+    expect(await runIds()).toEqual([march.runId, april.runId].sort());
+    // Refreshes stopped for two months: March goes, April is past the retention but production, so it is kept.
+    const june = await refresh(kept, at('2026-06-01'));
+    expect(await runIds()).toEqual([april.runId, june.runId].sort());
+    expect(await w.readRun(march.runId)).toBeNull();
+    // A backfill within the retention of the next refresh stays; April, no longer production, goes.
+    const backfill = await refresh(kept, at('2026-05-20'));
+    const next = await refresh(kept, at('2026-06-02'));
+    expect(await runIds()).toEqual([backfill.runId, june.runId, next.runId].sort());
+  });
+
+  it('recounts the actuals of its window, which vw_forecast_vs_actual shows beside each past run', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const march = await refresh(config, { ...options(w), asOf: '2026-03-01', forecasters: cheap() });
+    expect(await w.readForecastVsActual()).toEqual([]);
+    await refresh(config, { ...options(w), asOf: '2026-04-01', forecasters: cheap() });
+    const leads = simulateLeads(FUNNEL);
+    const seen = (await w.readForecastVsActual()).filter((r) => r.run_id === march.runId);
+    expect(seen.map((r) => r.date_day)).toEqual(Array.from({ length: 28 }, (_, i) => addDays('2026-03-01', i)));
+    expect(seen.map((r) => [r.mqls_actual, r.sqls_actual])).toEqual(
+      seen.map((r) => [leads.filter((l) => l.mql_date === r.date_day).length, leads.filter((l) => l.sql_date === r.date_day).length]),
+    );
+  });
+});

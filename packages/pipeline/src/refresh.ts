@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  addDays,
   ConfigError,
   daysBetween,
   detectDataEnd,
@@ -193,6 +194,12 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     if (!options.dryRun) {
       started = performance.now();
       options.onProgress?.({ phase: 'publish', done: 0, total: computed.rows.length });
+      // Before the publish, so a failure here publishes nothing and never marks a published run failed: the actuals
+      // of the window this refresh read, and retention (production and this still-running run are always spared).
+      // Retention counts back from the as-of date, not the clock: a backfill or a replay of past dates keeps what
+      // lies within the retention of the day it forecasts from.
+      await warehouse.refreshDailyActuals({ since: historyRequest(config, asOf).since, asOf });
+      await warehouse.deleteRunsBefore(addDays(asOf, -targetConfig.retentionDays));
       publishedRunId = await warehouse.publishRun(
         {
           ...record,

@@ -101,6 +101,28 @@ describe('BigQuery warehouse on a local endpoint', () => {
     expect(await fake.exec('SELECT count(*) AS n FROM "fc"."forecast_rows_staging"')).toEqual([{ n: 0n }]);
   });
 
+  it('retention also clears what a crashed publish staged, in one transaction after one read', async () => {
+    const { fake, warehouse } = await open();
+    await warehouse.ensureSchema();
+    const crashed = runRecord('run-1', '2024-03-01', '2024-03-01T06:00:00.000Z');
+    await warehouse.startRun(crashed);
+    fake.failStatement(/^INSERT INTO "fc"\."forecast_runs"/);
+    await expect(warehouse.publishRun(crashed, { rows: productionRows('run-1', '2024-03-01'), mapping: mappingRows('run-1', '2024-03-01'), selection: selectionRows('run-1') })).rejects.toBeInstanceOf(TransientError);
+    fake.failStatement(null);
+    // The process died there: the run is never published again, so only retention can clear its staged rows.
+    await warehouse.failRun('run-1', 'worker killed', '2024-03-01T06:10:00.000Z');
+    const staged = () => Promise.all(['forecast_rows', 'mapping_rows', 'model_selection'].map((t) => fake.exec(`SELECT count(*) AS n FROM "fc"."${t}_staging"`)));
+    expect((await staged()).map(([row]) => Number(row?.n))).toEqual([productionRows('run-1', '2024-03-01').length, 3, selectionRows('run-1').length]);
+
+    const before = fake.jobs.length;
+    expect(await warehouse.deleteRunsBefore('2024-06-01')).toEqual(['run-1']);
+    expect((await staged()).map(([row]) => Number(row?.n))).toEqual([0, 0, 0]);
+    expect(fake.jobs.slice(before).map((j) => j.sql.split('\n')[0])).toEqual([expect.stringMatching(/^SELECT run_id/), 'BEGIN TRANSACTION;']);
+    // With nothing expired, one small read and no transaction.
+    expect(await warehouse.deleteRunsBefore('2024-06-01')).toEqual([]);
+    expect(fake.jobs.length).toBe(before + 3);
+  });
+
   it('repeats no work when a retried job had already succeeded (lost responses)', async () => {
     const { fake, warehouse } = await open();
     await warehouse.ensureSchema();

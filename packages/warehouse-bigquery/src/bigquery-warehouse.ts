@@ -1,4 +1,4 @@
-import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
+import type { BigQueryOptions } from '@google-cloud/bigquery';
 import {
   ARIMA_PLUS,
   todayUtc,
@@ -16,6 +16,8 @@ import {
   type Warehouse,
 } from '@funnelcast/core';
 import { createArimaPlusForecaster } from './arima-plus-forecaster.js';
+import { bigQueryClient } from './bigquery-client.js';
+import { refreshDailyActuals, refreshDailyActualsSql } from './daily-actuals.js';
 import { schemaStatements, type DatasetRef } from './ddl.js';
 import { allHistoryQueries, describeData, readHistory, type LeadCheckContext } from './history-sql.js';
 import { arimaForecastSql, MQL_SERIES_COLUMNS, v31ForecastScript } from './bqml-sql.js';
@@ -23,6 +25,7 @@ import { createJobRunner, dryRunJobRunner, type DryRunLedger, type QueryInput, t
 import { latestTrainedVersion } from './model-registry.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
 import { createPublisher } from './publish.js';
+import { deleteRunsBefore } from './retention.js';
 import {
   findPublishedRun,
   listRuns,
@@ -100,15 +103,7 @@ export interface BigQueryWarehouse extends Warehouse {
  * @throws ConfigError when a dataset, table or model name in the target is not a valid BigQuery name.
  */
 export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQueryWarehouseOptions = {}): BigQueryWarehouse {
-  const client = new BigQuery({
-    projectId: target.projectId,
-    location: target.location,
-    // Retries are ours (job-runner.ts): the client's own would double them and hide what was retried.
-    autoRetry: false,
-    ...(target.keyFilename === undefined ? {} : { keyFilename: target.keyFilename }),
-    ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
-    ...(options.authClient === undefined ? {} : { authClient: options.authClient }),
-  });
+  const client = bigQueryClient(target, options.authClient);
   const runner = createJobRunner(
     client,
     {
@@ -124,7 +119,8 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
   const jobs = options.dryRun ? dryRunJobRunner(runner, options.dryRun) : runner;
   const ref: DatasetRef = { projectId: target.projectId, dataset: target.dataset };
   const leads = leadsSource(target);
-  const statements = schemaStatements(ref, leads);
+  const statements = schemaStatements(ref);
+  const recountActuals = refreshDailyActualsSql(ref, leads);
   const now = options.now ?? (() => new Date());
   const publisher = createPublisher(jobs, ref, now);
   const checks = (): LeadCheckContext => ({ today: todayUtc(now()), superSegments: options.superSegments });
@@ -161,6 +157,8 @@ export function createBigQueryWarehouse(target: BigQueryTarget, options: BigQuer
     findPublishedRun: (requestId) => findPublishedRun(jobs, ref, requestId),
     productionRun: () => productionRun(jobs, ref),
     failRun: publisher.failRun,
+    deleteRunsBefore: (cutoff) => deleteRunsBefore(jobs, ref, cutoff),
+    refreshDailyActuals: (window) => refreshDailyActuals(jobs, recountActuals, window),
     saveBacktest: publisher.saveBacktest,
     listRuns: (limit) => listRuns(jobs, ref, limit),
     readPublished: (filter) => readPublished(jobs, ref, filter),

@@ -1,4 +1,4 @@
-import { COLUMN_TYPES, FORECAST_RUNS, PUBLISHED_VIEWS, RELATIONS } from '@funnelcast/core';
+import { COLUMN_TYPES, FORECAST_RUNS, PUBLISHED_VIEWS, RELATIONS, RETENTION_DAYS_DEFAULT } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { BIGQUERY_TYPES, createTableSql, schemaStatements, stringLiteral, TABLES } from './ddl.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
@@ -15,12 +15,8 @@ const target = (leads: BigQueryTarget['leads']): BigQueryTarget => ({
   sqlModelName: 'model_tof_sql_regressor_v3_1_final',
   mqlModelName: 'model_mql_arima_plus',
   labels: { app: 'funnelcast' },
+  retentionDays: RETENTION_DAYS_DEFAULT,
 });
-const SOURCES: BigQueryTarget['leads'][] = [
-  { table: 'crm.leads' },
-  { query: 'SELECT * FROM `my-project.crm.leads` WHERE NOT is_test' },
-  { dailyCountsTable: 'other-project.legacy.daily_counts' },
-];
 
 describe('BigQuery DDL', () => {
   it('maps every column type through the one type table', () => {
@@ -28,13 +24,12 @@ describe('BigQuery DDL', () => {
     for (const type of COLUMN_TYPES) expect(BIGQUERY_TYPES[type]).toMatch(/^[A-Z0-9]+$/);
   });
 
-  it.each(SOURCES)('generates statements that parse as BigQuery SQL (leads %o)', (leads) => {
-    const statements = schemaStatements(ref, leadsSource(target(leads)));
-    for (const statement of statements) expect(() => parseBigQuery(statement), statement).not.toThrow();
+  it('generates statements that parse as BigQuery SQL', () => {
+    for (const statement of schemaStatements(ref)) expect(() => parseBigQuery(statement), statement).not.toThrow();
   });
 
   it('declares every column of every table and view, typed and nullable as core declares', () => {
-    const statements = schemaStatements(ref, leadsSource(target({ table: 'leads' }))).filter((s) => s.startsWith('CREATE'));
+    const statements = schemaStatements(ref).filter((s) => s.startsWith('CREATE'));
     const byName = new Map(statements.map((s) => [/`my-project\.funnelcast\.(\w+)`/.exec(s)?.[1], s]));
     for (const table of TABLES) {
       const sql = byName.get(table.name) ?? '';
@@ -53,7 +48,7 @@ describe('BigQuery DDL', () => {
   });
 
   it('adds the columns declared later to tables created before them, after creating the tables', () => {
-    const statements = schemaStatements(ref, leadsSource(target({ table: 'leads' })));
+    const statements = schemaStatements(ref);
     const added = statements.filter((s) => s.startsWith('ALTER TABLE'));
     expect(added).toContain(
       'ALTER TABLE `my-project.funnelcast.forecast_runs` ADD COLUMN IF NOT EXISTS `warnings_json` STRING ' +
@@ -73,7 +68,7 @@ describe('BigQuery DDL', () => {
   });
 
   it('views read only the production run: the newest as-of date, then the latest publish', () => {
-    const [production] = schemaStatements(ref, leadsSource(target({ table: 'leads' }))).filter((s) => s.includes('vw_production_forecast`'));
+    const [production] = schemaStatements(ref).filter((s) => s.includes('vw_production_forecast`'));
     expect(production).toMatch(/WHERE run_id = \(SELECT run_id FROM `my-project\.funnelcast\.forecast_runs` WHERE published_at IS NOT NULL\s+ORDER BY as_of DESC, published_at DESC/);
   });
 
@@ -83,6 +78,6 @@ describe('BigQuery DDL', () => {
 
   it('refuses names that are not BigQuery identifiers', () => {
     expect(() => leadsSource(target({ table: 'crm.leads`; DROP TABLE x; --' }))).toThrow(/leads\.table/);
-    expect(() => schemaStatements({ projectId: 'my-project', dataset: 'bad-dataset' }, leadsSource(target({ table: 'leads' })))).toThrow(/bad-dataset/);
+    expect(() => schemaStatements({ projectId: 'my-project', dataset: 'bad-dataset' })).toThrow(/bad-dataset/);
   });
 });

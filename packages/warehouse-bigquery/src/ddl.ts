@@ -2,6 +2,7 @@ import {
   BACKING_TABLES,
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
+  DAILY_ACTUALS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
   MODEL_EVALUATIONS,
@@ -13,7 +14,6 @@ import {
   type ColumnType,
   type RelationDeclaration,
 } from '@funnelcast/core';
-import type { LeadsSource } from './leads-source.js';
 import { columnList, columnName, tablePath } from './sql-names.js';
 
 /** How each warehouse-neutral column type is stored in BigQuery (core names them as BigQuery does). */
@@ -100,6 +100,8 @@ export const TABLES: readonly TableSpec[] = [
     columns: [PUBLISH_ID, ...MODEL_SELECTION.columns],
     clusterBy: ['publish_id'],
   },
+  // Small (days × grains): clustered by day for the view's join and the refresh's window, not partitioned.
+  { ...DAILY_ACTUALS, clusterBy: ['date_day'] },
   { ...BACKTEST_RUNS, clusterBy: ['backtest_id'] },
   { ...BACKTEST_RESULTS, clusterBy: ['backtest_id'] },
   { ...MODEL_EVALUATIONS, clusterBy: ['target', 'stage'] },
@@ -161,19 +163,20 @@ SELECT ${columnList(view.columns)} FROM ${relationPath(ref, table)}
 WHERE run_id = (${productionRunSql(ref)})`;
 }
 
-// A forecast day has passed once a later day has events: the last event day itself may still be filling up.
-function forecastVsActualSql(ref: DatasetRef, leads: LeadsSource): string {
+// Actuals come from daily_actuals, which each refresh recounts over its history window, so a Looker query no longer
+// scans every lead. A forecast day has passed once a later day has events: the last event day may still be filling up.
+function forecastVsActualSql(ref: DatasetRef): string {
   const stageColumns = STAGES.map(
     (s) => `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(COALESCE(a.${s}, 0) AS INT64) AS ${s}_actual`,
   ).join(',\n  ');
   const momentColumns = STAGES.map((s) => `r.${s}_own_var, r.${s}_shared_sd`).join(',\n  ');
+  const actuals = relationPath(ref, DAILY_ACTUALS.name);
   return `CREATE OR REPLACE VIEW ${relationPath(ref, FORECAST_VS_ACTUAL.name)}
 OPTIONS(description = ${stringLiteral(FORECAST_VS_ACTUAL.description)}) AS
-${leads.with},
-actuals AS (
-  SELECT event_date, channel_grouping_name, original_source, SUM(mqls) AS mqls, SUM(sqls) AS sqls, SUM(sqos) AS sqos
-  FROM events
-  GROUP BY event_date, channel_grouping_name, original_source
+WITH actuals AS (
+  SELECT date_day, \`Channel_Grouping_Name\`, \`Original_source\`, SUM(mqls) AS mqls, SUM(sqls) AS sqls, SUM(sqos) AS sqos
+  FROM ${actuals}
+  GROUP BY date_day, \`Channel_Grouping_Name\`, \`Original_source\`
 )
 SELECT r.run_id, r.as_of, r.\`Channel_Grouping_Name\`, r.\`Original_source\`, r.date_day,
   DATE_DIFF(r.date_day, r.as_of, DAY) AS horizon_day,
@@ -181,20 +184,20 @@ SELECT r.run_id, r.as_of, r.\`Channel_Grouping_Name\`, r.\`Original_source\`, r.
   ${momentColumns}
 FROM ${relationPath(ref, ROWS_TABLE)} AS r
 JOIN ${relationPath(ref, FORECAST_RUNS.name)} AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
-LEFT JOIN actuals AS a ON a.event_date = r.date_day
-  AND a.channel_grouping_name = r.\`Channel_Grouping_Name\` AND a.original_source = r.\`Original_source\`
+LEFT JOIN actuals AS a ON a.date_day = r.date_day
+  AND a.\`Channel_Grouping_Name\` = r.\`Channel_Grouping_Name\` AND a.\`Original_source\` = r.\`Original_source\`
 WHERE r.data_type = 'FORECAST'
-  AND r.date_day < (SELECT MAX(event_date) FROM events)`;
+  AND r.date_day < (SELECT MAX(date_day) FROM ${actuals})`;
 }
 
 /** Every statement that brings a dataset to the current schema; each is safe to run again. */
-export function schemaStatements(ref: DatasetRef, leads: LeadsSource): string[] {
+export function schemaStatements(ref: DatasetRef): string[] {
   return [
     ...TABLES.map((table) => createTableSql(ref, table)),
     ...TABLES.flatMap((table) => addColumnsSql(ref, table)),
     latestRunViewSql(ref, PRODUCTION_FORECAST, ROWS_TABLE),
     latestRunViewSql(ref, SEGMENT_MAPPING, MAPPING_TABLE),
     latestRunViewSql(ref, MODEL_SELECTION, SELECTION_TABLE),
-    forecastVsActualSql(ref, leads),
+    forecastVsActualSql(ref),
   ];
 }

@@ -1,4 +1,4 @@
-import type { HistoryRequest } from '@funnelcast/core';
+import { RETENTION_DAYS_DEFAULT, type HistoryRequest } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { allHistoryQueries } from './history-sql.js';
 import { leadsSource, type BigQueryTarget } from './leads-source.js';
@@ -15,6 +15,7 @@ const target = (leads: BigQueryTarget['leads']): BigQueryTarget => ({
   sqlModelName: 'model_tof_sql_regressor_v3_1_final',
   mqlModelName: 'model_mql_arima_plus',
   labels: { app: 'funnelcast' },
+  retentionDays: RETENTION_DAYS_DEFAULT,
 });
 
 const REQUEST: HistoryRequest = {

@@ -24,15 +24,19 @@ import { decodeValue } from './row-values.js';
 const GRAIN = 'super_segment, channel_grouping_name AS channel, original_source AS source';
 
 /**
- * Daily counts in `[@since, @as_of)` per day × grain, days with no event left out. HAVING names the columns through
- * `events.`: bare, `mqls` would be the select list's `SUM(mqls)` alias, an aggregate of an aggregate to BigQuery.
+ * Daily counts in `[@since, @as_of)` per day × grain, days with no event left out, in no order. HAVING names the
+ * columns through `events.`: bare, `mqls` would be the select list's `SUM(mqls)` alias, an aggregate of an aggregate
+ * to BigQuery.
  */
-export const dailySql = (leads: LeadsSource) => `${leads.with}
+export const dailyCountsSql = (leads: LeadsSource) => `${leads.with}
 SELECT event_date AS day, ${GRAIN}, SUM(mqls) AS mqls, SUM(sqls) AS sqls, SUM(sqos) AS sqos
 FROM events
 WHERE event_date >= @since AND event_date < @as_of
 GROUP BY 1, 2, 3, 4
-HAVING SUM(events.mqls) + SUM(events.sqls) + SUM(events.sqos) > 0
+HAVING SUM(events.mqls) + SUM(events.sqls) + SUM(events.sqos) > 0`;
+
+/** {@link dailyCountsSql} sorted by day and grain. */
+export const dailySql = (leads: LeadsSource) => `${dailyCountsSql(leads)}
 ORDER BY 1, 2, 3, 4`;
 
 /** First and last event day per grain over all history before `@as_of`. */

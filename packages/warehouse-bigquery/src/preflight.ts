@@ -1,5 +1,6 @@
-import { BigQuery } from '@google-cloud/bigquery';
+import type { BigQuery } from '@google-cloud/bigquery';
 import { ConfigError, FORECAST_RUNS, FunnelcastError, LEADS, type ColumnType } from '@funnelcast/core';
+import { bigQueryClient } from './bigquery-client.js';
 import { BIGQUERY_TYPES } from './ddl.js';
 import { environmentFault, type FaultOrigin } from './job-errors.js';
 import type { BigQueryWarehouseOptions } from './bigquery-warehouse.js';
@@ -88,14 +89,7 @@ function columnProblems(fields: readonly { name?: string; type?: string }[], wan
  */
 export async function preflight(target: BigQueryTarget, options: PreflightOptions = {}): Promise<PreflightCheck[]> {
   const origin: FaultOrigin = { keyFilename: target.keyFilename, apiEndpoint: target.apiEndpoint };
-  const client = new BigQuery({
-    projectId: target.projectId,
-    location: target.location,
-    autoRetry: false,
-    ...(target.keyFilename === undefined ? {} : { keyFilename: target.keyFilename }),
-    ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
-    ...(options.authClient === undefined ? {} : { authClient: options.authClient }),
-  });
+  const client = bigQueryClient(target, options.authClient);
   const checks: PreflightCheck[] = [];
   const dataset = `${target.projectId}:${target.dataset}`;
 

@@ -25,6 +25,11 @@ export interface WarehouseConformanceSetup {
    * returns the warehouse to go on with (reopened, if the implementation brings its schema up to date on open).
    */
   dropColumn(warehouse: Warehouse, table: string, column: string): Promise<Warehouse>;
+  /**
+   * The distinct `run_id`s a table holds, read behind the warehouse's back (to see that retention leaves no orphan
+   * rows), and the warehouse to go on with (reopened, if reading needed it closed).
+   */
+  runIdsIn(warehouse: Warehouse, table: string): Promise<{ runIds: string[]; warehouse: Warehouse }>;
   /** Releases what `open` created, after the warehouse is closed. */
   cleanup?(): Promise<void>;
 }
@@ -333,6 +338,7 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
 
     it('reads each published run\'s passed forecast days beside the actuals', async () => {
       await setup.loadLeads(warehouse, LEADS);
+      await warehouse.refreshDailyActuals({ since: '2024-01-01', asOf: '2024-03-03' });
       // The leads' last event day is 2024-03-02 (it may still be filling up): the run's forecast days before it have
       // passed, and the horizon's fourth day, 03-02, has not.
       await publish('run-a', '2024-02-28', '2024-02-28T06:00:00.000Z', 1, [], 4);
@@ -348,6 +354,64 @@ export function describeWarehouseConformance(name: string, setup: WarehouseConfo
       ]);
       const forecast = productionRows('run-a', '2024-02-28').find((r) => r.date_day === '2024-02-29' && r.Channel_Grouping_Name === 'Web');
       expect(seen[3]).toMatchObject({ as_of: '2024-02-28', sqls_forecast: forecast?.sqls_forecast, sqls_upper_95: forecast?.sqls_upper_95 });
+    });
+
+    it('shows the actuals a refresh recounted: equal to the leads\' counts, a lead added after it shown after the next', async () => {
+      await setup.loadLeads(warehouse, LEADS);
+      await publish('run-a', '2024-02-25', '2024-02-25T06:00:00.000Z', 1, [], 6);
+      const window = { since: '2024-01-01', asOf: '2024-03-03' };
+      await warehouse.refreshDailyActuals(window);
+      const actuals = async () =>
+        (await warehouse.readForecastVsActual()).map((r) => [r.date_day, r.Channel_Grouping_Name, r.Original_source, r.mqls_actual, r.sqls_actual, r.sqos_actual]);
+      const counted = (leads: readonly LeadRow[]) => async () =>
+        (await warehouse.readForecastVsActual()).map((r) => {
+          const of = (stage: 'mql_date' | 'sql_date' | 'sqo_date') =>
+            leads.filter((l) => l[stage] === r.date_day && l.channel_grouping_name === r.Channel_Grouping_Name && l.original_source === r.Original_source).length;
+          return [r.date_day, r.Channel_Grouping_Name, r.Original_source, of('mql_date'), of('sql_date'), of('sqo_date')];
+        });
+      const seen = await actuals();
+      // The run's six days (02-25 … 03-01) have all passed (the last event day, 03-02, has not), for both combinations.
+      expect(seen).toHaveLength(12);
+      expect(seen.some((r) => Number(r[3]) + Number(r[4]) + Number(r[5]) > 0)).toBe(true);
+      expect(seen).toEqual(await counted(LEADS)());
+
+      const late: LeadRow = { ...LEADS[4]!, lead_id: 'L8', mql_date: '2024-02-26', sql_date: '2024-02-29', sqo_date: null };
+      await setup.loadLeads(warehouse, [late]);
+      expect(await actuals()).toEqual(seen);
+      await warehouse.refreshDailyActuals(window);
+      expect(await actuals()).toEqual(await counted([...LEADS, late])());
+      expect(await actuals()).not.toEqual(seen);
+
+      // A narrower window recounts only its own days: the days before it keep their counts.
+      await warehouse.refreshDailyActuals({ since: '2024-03-01', asOf: '2024-03-03' });
+      expect(await actuals()).toEqual(await counted([...LEADS, late])());
+    });
+
+    it('retention deletes runs dated before the cutoff with all they wrote, never the production run nor a running one', async () => {
+      await publish('run-old', '2024-01-01', '2024-01-01T06:00:00.000Z', 1, selectionRows('run-old'));
+      await warehouse.startRun(runRecord('run-failed', '2024-01-15', '2024-01-15T06:00:00.000Z'));
+      await warehouse.failRun('run-failed', 'model exploded', '2024-01-15T06:05:00.000Z');
+      await warehouse.startRun(runRecord('run-busy', '2024-01-10', '2024-01-10T06:00:00.000Z'));
+      // The production run: refreshes then stopped for longer than the retention.
+      const production = await publish('run-prod', '2024-02-01', '2024-02-01T06:00:00.000Z', 2, selectionRows('run-prod'));
+
+      expect(await warehouse.deleteRunsBefore('2024-01-15')).toEqual(['run-old']);
+      expect(await warehouse.deleteRunsBefore('2025-06-01')).toEqual(['run-failed']);
+      expect(await warehouse.deleteRunsBefore('2025-06-01')).toEqual([]);
+
+      expect((await warehouse.listRuns()).map((r) => [r.run_id, r.status])).toEqual([
+        ['run-prod', 'published'],
+        ['run-busy', 'running'],
+      ]);
+      expect(await warehouse.productionRun()).toEqual({ runId: 'run-prod', asOf: '2024-02-01' });
+      expect(await warehouse.readPublished()).toEqual(production);
+      expect(await warehouse.readModelSelection()).toEqual(selectionRows('run-prod'));
+      expect(await warehouse.readRun('run-old')).toBeNull();
+      for (const table of ['forecast_rows', 'mapping_rows', 'model_selection', FORECAST_RUNS.name]) {
+        const read = await setup.runIdsIn(warehouse, table);
+        warehouse = read.warehouse;
+        expect(read.runIds.filter((id) => id !== 'run-busy').sort(), table).toEqual(['run-prod']);
+      }
     });
 
     it('reads the newest backtest back with its results', async () => {

@@ -1,5 +1,5 @@
 /**
  * @funnelcast/warehouse-conformance — one test suite, written once, that every `Warehouse` implementation runs.
  */
-export { describeWarehouseConformance } from './describe-warehouse-conformance.js';
+export { describeWarehouseConformance, type WarehouseConformanceSetup } from './describe-warehouse-conformance.js';
 export { HISTORY_REQUEST, mappingRows, productionRows, runRecord, selectionRows } from './fixtures.js';

@@ -2,6 +2,7 @@ import {
   BACKING_TABLES,
   BACKTEST_RESULTS,
   BACKTEST_RUNS,
+  DAILY_ACTUALS,
   FORECAST_RUNS,
   FORECAST_VS_ACTUAL,
   LEADS,
@@ -13,7 +14,6 @@ import {
   type ColumnType,
   type RelationDeclaration,
 } from '@funnelcast/core';
-import { LEAD_EVENTS_SQL } from './history-sql.js';
 import { sqlIdentifier } from './sql-text.js';
 
 /** How each warehouse-neutral column type is stored in DuckDB. */
@@ -39,6 +39,7 @@ export const TABLES: readonly TableSpec[] = [
   { name: BACKING_TABLES[PRODUCTION_FORECAST.name], columns: PRODUCTION_FORECAST.columns },
   { name: BACKING_TABLES[SEGMENT_MAPPING.name], columns: SEGMENT_MAPPING.columns },
   { name: BACKING_TABLES[MODEL_SELECTION.name], columns: MODEL_SELECTION.columns },
+  DAILY_ACTUALS,
   BACKTEST_RUNS,
   BACKTEST_RESULTS,
 ];
@@ -78,18 +79,20 @@ SELECT ${columnList(view)} FROM ${sqlIdentifier(table)}
 WHERE run_id = (${PRODUCTION_RUN_SQL})`;
 }
 
-// A forecast day has passed once a later day has events: the last event day itself may still be filling up.
+// Actuals come from daily_actuals, which each refresh recounts over its history window, instead of a scan of every
+// lead on each read. A forecast day has passed once a later day has events: the last event day itself may still be
+// filling up.
 function forecastVsActualSql(): string {
   const stageColumns = STAGES.map(
     (s) =>
       `r.${s}_forecast, r.${s}_lower_95, r.${s}_upper_95, CAST(coalesce(a.${s}, 0) AS BIGINT) AS ${s}_actual`,
   ).join(',\n  ');
   const momentColumns = STAGES.map((s) => `r.${s}_own_var, r.${s}_shared_sd`).join(',\n  ');
+  const actuals = sqlIdentifier(DAILY_ACTUALS.name);
   return `CREATE OR REPLACE VIEW ${sqlIdentifier(FORECAST_VS_ACTUAL.name)} AS
 WITH actuals AS (
-  SELECT event_date, channel_grouping_name, original_source,
-    sum(mqls) AS mqls, sum(sqls) AS sqls, sum(sqos) AS sqos
-  FROM (${LEAD_EVENTS_SQL})
+  SELECT date_day, "Channel_Grouping_Name", "Original_source", sum(mqls) AS mqls, sum(sqls) AS sqls, sum(sqos) AS sqos
+  FROM ${actuals}
   GROUP BY ALL
 )
 SELECT r.run_id, r.as_of, r."Channel_Grouping_Name", r."Original_source", r.date_day,
@@ -98,10 +101,10 @@ SELECT r.run_id, r.as_of, r."Channel_Grouping_Name", r."Original_source", r.date
   ${momentColumns}
 FROM forecast_rows AS r
 JOIN forecast_runs AS run ON run.run_id = r.run_id AND run.published_at IS NOT NULL
-LEFT JOIN actuals AS a ON a.event_date = r.date_day
-  AND a.channel_grouping_name = r."Channel_Grouping_Name" AND a.original_source = r."Original_source"
+LEFT JOIN actuals AS a ON a.date_day = r.date_day
+  AND a."Channel_Grouping_Name" = r."Channel_Grouping_Name" AND a."Original_source" = r."Original_source"
 WHERE r.data_type = 'FORECAST'
-  AND r.date_day < (SELECT greatest(max(mql_date), max(sql_date), max(sqo_date)) FROM leads)`;
+  AND r.date_day < (SELECT max(date_day) FROM ${actuals})`;
 }
 
 /** Every statement that brings a database file to the current schema; each is safe to run again. */

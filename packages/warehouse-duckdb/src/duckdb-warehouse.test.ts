@@ -59,6 +59,8 @@ describe('DuckDB warehouse', () => {
     const rows = productionRows('run-a', '2024-03-01');
     await warehouse.publishRun(record, { rows, mapping: mappingRows('run-a', '2024-03-01'), selection: [] });
     await warehouse.startRun(runRecord('run-x', '2024-03-01', '2024-03-01T07:00:00.000Z'));
+    // A refresh on 2024-03-04 recounts the actuals the view reads.
+    await warehouse.refreshDailyActuals({ since: '2024-01-01', asOf: '2024-03-04' });
     await warehouse.close();
 
     const seen = await query<Record<string, unknown>>(`

@@ -1,9 +1,11 @@
 import type {
+  ActualsWindow,
   BacktestResultRow,
   BacktestRunRecord,
   DataSummary,
   FunnelHistory,
   HistoryRequest,
+  IsoDate,
   LeadRow,
   PublishedFilter,
   RunRecord,
@@ -11,10 +13,12 @@ import type {
   Warehouse,
 } from '@funnelcast/core';
 import { openDatabase } from './connection.js';
+import { refreshDailyActuals } from './daily-actuals.js';
 import { schemaStatements } from './ddl.js';
 import { readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary, type LoadOptions } from './import-leads.js';
 import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
+import { deleteRunsBefore } from './retention.js';
 import {
   describeData,
   findPublishedRun,
@@ -96,6 +100,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     productionRun: () => database.exclusive(productionRun),
     failRun: (runId: string, error: string, finishedAt: string) =>
       database.exclusive((db) => failRun(db, runId, error, finishedAt)),
+    deleteRunsBefore: (cutoff: IsoDate) => database.exclusive((db) => deleteRunsBefore(db, cutoff)),
+    refreshDailyActuals: (window: ActualsWindow) => database.exclusive((db) => refreshDailyActuals(db, window)),
     listRuns: (limit?: number) => database.exclusive((db) => listRuns(db, limit)),
     readPublished: (filter?: PublishedFilter) => database.exclusive((db) => readPublished(db, filter)),
     readMapping: (filter?: { readonly superSegment?: string }) => database.exclusive((db) => readMapping(db, filter)),

@@ -117,6 +117,8 @@ function memoryWarehouse(all: readonly DailyCounts[]) {
     },
     heartbeatRun: async () => undefined,
     abandonExpiredRuns: async () => [],
+    deleteRunsBefore: async () => [],
+    refreshDailyActuals: async () => undefined,
     findPublishedRun: async () => null,
     productionRun: async () => null,
     failRun: async (runId, error) => {

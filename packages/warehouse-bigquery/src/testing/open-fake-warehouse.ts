@@ -1,3 +1,4 @@
+import { RETENTION_DAYS_DEFAULT } from '@funnelcast/core';
 import { OAuth2Client } from 'google-auth-library';
 import { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from '../bigquery-warehouse.js';
 import type { BigQueryTarget } from '../leads-source.js';
@@ -44,6 +45,7 @@ export function fakeTarget(fake: FakeBigQuery, overrides: Partial<BigQueryTarget
     mqlModelName: 'model_mql_arima_plus',
     apiEndpoint: fake.apiEndpoint,
     labels: { app: 'funnelcast', team: 'revops' },
+    retentionDays: RETENTION_DAYS_DEFAULT,
     maximumBytesBilled: 5_000_000_000,
     jobTimeoutMs: 60_000,
     pricePerTiB: 6.25,
