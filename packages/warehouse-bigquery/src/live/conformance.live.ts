@@ -25,6 +25,8 @@ describeWarehouseConformance(
       mqlModelName: 'model_mql_arima_plus',
       labels: { app: 'funnelcast', check: 'live' },
       retentionDays: RETENTION_DAYS_DEFAULT,
+      jobTimeoutMs: 600_000,
+      pricePerTiB: 6.25,
     },
   })),
 );

@@ -40,7 +40,7 @@ const LEAD_COLUMNS: readonly ColumnDeclaration[] = [
 /** The job runner the setup uses beside the warehouse: same project, location, endpoint and credentials. */
 function sandboxJobs({ target, options }: ConformanceSandbox): JobRunner {
   const client = bigQueryClient(target, options?.authClient);
-  return createJobRunner(client, { location: target.location, labels: target.labels }, options?.retry);
+  return createJobRunner(client, { location: target.location, labels: target.labels, jobTimeoutMs: target.jobTimeoutMs }, options?.retry);
 }
 
 /** The conformance setup over sandboxes from `sandbox` (called once per test). */
