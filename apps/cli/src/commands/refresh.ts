@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_HORIZON, MAX_HORIZON } from '@funnelcast/core';
+import { DEFAULT_HORIZON, MAX_HORIZON } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
