@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { ConfigError, type Problem } from './errors.js';
-import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_SUPER_SEGMENTS, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE } from './vocabulary.js';
+import { ARIMA_PLUS, AUTO_MODEL, DEFAULT_HORIZON, DEFAULT_SUPER_SEGMENTS, MAX_HORIZON, MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V31_BQML, V3_RIDGE } from './vocabulary.js';
 
 /**
  * The configuration schema. Every key has a default that works out of the box (an embedded DuckDB target named
  * `local`), so an empty file — or no file — is a valid configuration.
  */
-
-/** The longest forecast, in days: every stage, model and command accepts up to this. */
-export const MAX_HORIZON = 1000;
-
-/** The forecast days of a refresh that names none. */
-export const DEFAULT_HORIZON = 90;
 
 /** A name BigQuery and LookML both accept: letters, digits and underscores, not starting with a digit. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;

@@ -107,3 +107,9 @@ export const V31_BQML = 'v3.1-bqml';
 export const FUNNEL_COHORT = 'funnel-cohort';
 /** Not a model: each refresh picks the stage's model (or a blend) by a short backtest on the team's own history. */
 export const AUTO_MODEL = 'auto';
+
+/** The longest forecast, in days: every stage, model and command accepts up to this. */
+export const MAX_HORIZON = 1000;
+
+/** The forecast days of a refresh that names none. */
+export const DEFAULT_HORIZON = 90;

@@ -1,10 +1,11 @@
-import { addDays, ConfigError, InputError, type DailySeries, type TrainRequest } from '@funnelcast/core';
+import { addDays, ConfigError, InputError, type DailySeries } from '@funnelcast/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { intervalVariance, UNTRAINED_SERIES_METHOD, Z } from './arima-plus-forecaster.js';
 import { v31FeaturesSql } from './bqml-sql.js';
 import { bqmlAnswers, v31Rule } from './testing/bqml-answers.js';
 import type { FakeBigQuery } from './testing/fake-bigquery.js';
 import { openFakeWarehouse } from './testing/open-fake-warehouse.js';
+import { trainRequest } from './testing/train-request.js';
 import { parseBigQuery } from './testing/parse-bigquery.js';
 
 let fake: FakeBigQuery | undefined;
@@ -30,17 +31,6 @@ async function open(setup: Parameters<typeof openFakeWarehouse>[0] = {}, dataEnd
   return opened;
 }
 
-const trainRequest = (overrides: Partial<TrainRequest> = {}): TrainRequest => ({
-  target: 'prod',
-  trainId: 'tr_1',
-  trainedAt: NOW.toISOString(),
-  asOf: AS_OF,
-  since: '2023-03-01',
-  stages: ['mqls', 'sqls'],
-  settings: { holidayRegion: 'GB', arimaHorizon: 120, decomposeTimeSeries: true },
-  dryRun: false,
-  ...overrides,
-});
 
 const modelJobs = (f: FakeBigQuery) => f.jobs.filter((j) => /\b(CREATE OR REPLACE|ALTER) MODEL\b/.test(j.sql));
 

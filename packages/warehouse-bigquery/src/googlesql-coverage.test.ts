@@ -2,6 +2,7 @@ import { addDays } from '@funnelcast/core';
 import { HISTORY_REQUEST, mappingRows, productionRows, runRecord, selectionRows } from '@funnelcast/warehouse-conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bqmlAnswers } from './testing/bqml-answers.js';
+import { trainRequest } from './testing/train-request.js';
 import { analysedStatements } from './testing/googlesql-analyser.js';
 import { openFakeWarehouse } from './testing/open-fake-warehouse.js';
 
@@ -61,16 +62,7 @@ describe('GoogleSQL analysis of every statement the adapter generates', () => {
     try {
       await warehouse.ensureSchema();
       await fake.exec(`INSERT INTO "fc"."leads" VALUES ('1', 'Web', 'organic', 'Outbound', DATE '2024-01-10', DATE '2024-01-20', NULL)`);
-      await warehouse.trainModels({
-        target: 'prod',
-        trainId: 'tr_1',
-        trainedAt: NOW.toISOString(),
-        asOf: AS_OF,
-        since: '2023-03-01',
-        stages: ['mqls', 'sqls'],
-        settings: { holidayRegion: 'US', arimaHorizon: 30, decomposeTimeSeries: true },
-        dryRun: false,
-      });
+      await warehouse.trainModels(trainRequest({ settings: { holidayRegion: 'US', arimaHorizon: 30, decomposeTimeSeries: true } }));
       const record = runRecord('run-1', AS_OF, '2024-03-01T06:00:00.000Z', { request_id: 'req-1' });
       await warehouse.startRun(record);
       await warehouse.heartbeatRun('run-1', '2024-03-01T06:00:30.000Z');

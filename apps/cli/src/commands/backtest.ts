@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { resolveTarget } from '@funnelcast/core';
 import { MSTL_ETS, SEASONAL_NAIVE, V1_AUTO_ARIMA, V3_RIDGE } from '@funnelcast/core/terms';
 import type { Argv, CommandModule } from 'yargs';
 import type { BacktestReport, BacktestTable } from '@funnelcast/pipeline';
@@ -100,6 +99,7 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
     const config = await loadConfig(args);
     const origins = await originsFrom(args);
     if (args.dryRun) {
+      const { resolveTarget } = await import('@funnelcast/core');
       if (resolveTarget(config, args.target).target.type !== 'bigquery') {
         throw new CommandFailure('--dry-run prices the jobs of a BigQuery target; a backtest on DuckDB costs nothing, so run it without --dry-run', ExitCode.usage);
       }

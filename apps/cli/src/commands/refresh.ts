@@ -1,5 +1,5 @@
-import { DEFAULT_HORIZON, MAX_HORIZON, resolveTarget } from '@funnelcast/core';
 import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_HORIZON, MAX_HORIZON } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
 import { creatingDatabase, loadConfig } from '../context.js';
 import { emit } from '../output.js';
@@ -37,6 +37,8 @@ export const refreshCommand: CommandModule<GlobalOptions, RefreshArgs> = {
       .example('$0 refresh --dry-run --json', 'Validate a forecast without publishing it; JSON summary (on BigQuery: the cost plan)') as unknown as Argv<RefreshArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
+    // Loaded here, not at the top: --help must not load the config schema.
+    const { resolveTarget } = await import('@funnelcast/core');
     if (args.dryRun && resolveTarget(config, args.target).target.type === 'bigquery') {
       const { planRefreshCost } = await import('@funnelcast/pipeline');
       const plan = await planRefreshCost(config, {

@@ -1,4 +1,4 @@
-import { PUBLISHED_VIEWS, type ColumnDeclaration, type ColumnType } from '@funnelcast/core';
+import { LEADS, PUBLISHED_VIEWS, type ColumnDeclaration, type ColumnType } from '@funnelcast/core';
 import { TABLES } from '../ddl.js';
 import type { SimpleCatalogProto, TypeProto } from './googlesql-client.js';
 
@@ -36,17 +36,6 @@ export const typeOf = (type: ColumnType): TypeProto => ({ typeKind: KINDS[type] 
 const columns = (declared: readonly Pick<ColumnDeclaration, 'name' | 'type'>[]): CatalogColumn[] =>
   declared.map((c) => ({ name: c.name, type: typeOf(c.type) }));
 
-/** The leads contract (design.md, "Inputs"): the relation a target's `leads.table` or `leads.query` must give. */
-export const LEADS_CONTRACT: readonly Pick<ColumnDeclaration, 'name' | 'type'>[] = [
-  { name: 'lead_id', type: 'STRING' },
-  { name: 'channel_grouping_name', type: 'STRING' },
-  { name: 'original_source', type: 'STRING' },
-  { name: 'super_segment', type: 'STRING' },
-  { name: 'mql_date', type: 'DATE' },
-  { name: 'sql_date', type: 'DATE' },
-  { name: 'sqo_date', type: 'DATE' },
-];
-
 /** The legacy daily-counts shape a target's `leads.dailyCountsTable` names. */
 export const DAILY_COUNTS: readonly Pick<ColumnDeclaration, 'name' | 'type'>[] = [
   { name: 'date_day', type: 'DATE' },
@@ -62,7 +51,7 @@ export const DAILY_COUNTS: readonly Pick<ColumnDeclaration, 'name' | 'type'>[] =
 const DECLARED = new Map<string, CatalogColumn[]>([
   ...TABLES.map((t) => [t.name, columns(t.columns)] as const),
   ...PUBLISHED_VIEWS.map((v) => [v.name, columns(v.columns)] as const),
-  ['leads', columns(LEADS_CONTRACT)],
+  ['leads', columns(LEADS.columns)],
   ['daily_counts', columns(DAILY_COUNTS)],
 ]);
 

@@ -1,12 +1,11 @@
-import { RETENTION_DAYS_DEFAULT } from '@funnelcast/core';
+import { LEADS, RETENTION_DAYS_DEFAULT } from '@funnelcast/core';
 import { OAuth2Client } from 'google-auth-library';
 import { createBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from '../bigquery-warehouse.js';
 import type { BigQueryTarget } from '../leads-source.js';
-import { LEADS_CONTRACT } from './googlesql-catalog.js';
 import { startFakeBigQuery, type FakeBigQuery, type FakeBigQueryOptions } from './fake-bigquery.js';
 
 /** The leads table's DuckDB definition in the fake: the leads contract the analyser's catalog holds. */
-export const LEADS_DDL = `CREATE TABLE IF NOT EXISTS "fc"."leads" (${LEADS_CONTRACT.map((c) => `${c.name} ${c.type === 'DATE' ? 'DATE' : 'VARCHAR'}`).join(', ')})`;
+export const LEADS_DDL = `CREATE TABLE IF NOT EXISTS "fc"."leads" (${LEADS.columns.map((c) => `${c.name} ${c.type === 'DATE' ? 'DATE' : 'VARCHAR'}`).join(', ')})`;
 
 /** The access token the fixed credentials send. */
 export const TEST_TOKEN = 'test-access-token';
