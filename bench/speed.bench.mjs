@@ -11,7 +11,8 @@
 //   npm run build && node bench/speed.bench.mjs            # writes bench/results/speed.json and speed.md
 //   FUNNELCAST_BENCH_10M=1 node bench/speed.bench.mjs
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generateLeads, LEADS_CSV_HEADER, toCsvLine } from '@funnelcast/demo';
+import { LEAD_COLUMNS } from '@funnelcast/core';
+import { generateLeads, toCsvLine } from '@funnelcast/demo';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ async function runPeer(csv, path) {
 /** Writes the case's leads as a CSV, one generated draw at a time, so ten million never sit in memory at once. */
 async function writeLeadsCsv(path, { scale, factor, copies }) {
   const out = createWriteStream(path);
-  out.write(`${LEADS_CSV_HEADER.join(',')}\n`);
+  out.write(`${LEAD_COLUMNS.join(',')}\n`);
   const combinations = new Set();
   let count = 0;
   for (let copy = 0; copy < copies; copy++) {

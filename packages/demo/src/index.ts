@@ -5,5 +5,6 @@
  */
 export type { DemoProfile } from './demo-options.js';
 export { generateLeads } from './generate-leads.js';
+export { toCsvLine } from './to-csv.js';
 export { sumByCombination } from './count-grid.js';
 export { drawFutures } from './draw-futures.js';
