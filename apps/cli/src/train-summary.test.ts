@@ -24,9 +24,10 @@ const summary: TrainSummary = {
   asOf: '2026-06-10',
   since: '2024-06-10',
   dryRun: false,
+  pricePerTib: 6.25,
   models: [
-    { stage: 'mqls', modelType: 'ARIMA_PLUS', modelName: 'mql_prod_v3', version: 3, bytes: null },
-    { stage: 'sqls', modelType: 'BOOSTED_TREE_REGRESSOR', modelName: 'sql_prod_v3', version: 3, bytes: null },
+    { stage: 'mqls', modelType: 'ARIMA_PLUS', modelName: 'mql_prod_v3', version: 3, bytes: null, costUsd: null },
+    { stage: 'sqls', modelType: 'BOOSTED_TREE_REGRESSOR', modelName: 'sql_prod_v3', version: 3, bytes: null, costUsd: null },
   ],
   evaluations,
 };
@@ -42,10 +43,16 @@ describe('funnelcast train output', () => {
     expect(lines.find((l) => l.includes('Events / booth'))).toMatch(/^mql_prod_v3\s+Events \/ booth\s+2\s+101\.250$/);
   });
 
-  it('prints what a dry run would scan, and why an embedded target trains nothing', () => {
-    const dry = renderTrainSummary({ ...summary, dryRun: true, evaluations: [], models: [{ stage: 'mqls', modelType: 'ARIMA_PLUS', modelName: 'mql_prod_vnext', version: null, bytes: 1048576 }] });
-    expect(dry.split('\n')[0]).toBe('Dry run on prod: nothing trained. Training on 2024-06-10 … the day before 2026-06-10 would create:');
-    expect(dry).toMatch(/mql_prod_vnext\s+ARIMA_PLUS\s+1048576/);
+  it('prints what a dry run would scan and cost, and why an embedded target trains nothing', () => {
+    const models = [
+      { stage: 'mqls' as const, modelType: 'ARIMA_PLUS', modelName: 'mql_prod_vnext', version: null, bytes: 2 ** 40, costUsd: 6.25 },
+      { stage: 'sqls' as const, modelType: 'BOOSTED_TREE_REGRESSOR', modelName: 'sql_prod_vnext', version: null, bytes: 2 ** 39, costUsd: 3.125 },
+    ];
+    const dry = renderTrainSummary({ ...summary, dryRun: true, evaluations: [], models });
+    expect(dry.split('\n')[0]).toBe('Dry run on prod: only dry-run jobs were sent; nothing trained. Training on 2024-06-10 … the day before 2026-06-10 would create:');
+    expect(dry).toMatch(/mql_prod_vnext\s+ARIMA_PLUS\s+1\.00 TiB\s+\$6\.25/);
+    expect(dry).toMatch(/sql_prod_vnext\s+BOOSTED_TREE_REGRESSOR\s+512\.0 GiB\s+\$3\.13/);
+    expect(dry.split('\n').at(-1)).toBe('Total: 1.50 TiB, about $9.38 at $6.25/TiB (pricePerTiB in the target).');
     expect(renderTrainSummary({ ...summary, skipped: 'local is a duckdb target', models: [], evaluations: [] })).toBe('Nothing to train: local is a duckdb target.');
   });
 

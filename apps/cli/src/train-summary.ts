@@ -1,6 +1,7 @@
 import type { ModelEvaluationRow } from '@funnelcast/core';
 import type { TrainSummary } from '@funnelcast/pipeline';
 import { table } from './output.js';
+import { formatBytes, formatUsd } from './render-cost-plan.js';
 
 const number = (value: number | null) => (value === null ? '' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
@@ -27,14 +28,24 @@ function evaluationTable(rows: readonly ModelEvaluationRow[]): string {
   return parts.join('\n\n');
 }
 
-/** `funnelcast train`'s text: the models trained (or, in a dry run, the bytes each would scan) and their evaluations. */
+/** `funnelcast train`'s text: the models trained and their evaluations, or in a dry run the bytes and cost of each. */
 export function renderTrainSummary(summary: TrainSummary): string {
   if (summary.skipped !== null) return `Nothing to train: ${summary.skipped}.`;
+  if (summary.dryRun) {
+    const rows = summary.models.map((m) => [m.stage, m.modelName, m.modelType, m.bytes === null ? 'n/a' : formatBytes(m.bytes), m.costUsd === null ? 'not priced' : formatUsd(m.costUsd)]);
+    const bytes = summary.models.reduce((sum, m) => sum + (m.bytes ?? 0), 0);
+    const cost = summary.models.reduce((sum, m) => sum + (m.costUsd ?? 0), 0);
+    return [
+      `Dry run on ${summary.target}: only dry-run jobs were sent; nothing trained. Training on ${summary.since} … the day before ${summary.asOf} would create:`,
+      table(['stage', 'model', 'type', 'bytes', 'cost'], rows),
+      '',
+      `Total: ${formatBytes(bytes)}, about ${formatUsd(cost)} at $${summary.pricePerTib ?? 0}/TiB (pricePerTiB in the target).`,
+    ].join('\n');
+  }
   const models = table(
-    ['stage', 'model', 'type', summary.dryRun ? 'bytes' : 'version'],
-    summary.models.map((m) => [m.stage, m.modelName, m.modelType, summary.dryRun ? String(m.bytes ?? '') : String(m.version ?? '')]),
+    ['stage', 'model', 'type', 'version'],
+    summary.models.map((m) => [m.stage, m.modelName, m.modelType, String(m.version ?? '')]),
   );
-  if (summary.dryRun) return [`Dry run on ${summary.target}: nothing trained. Training on ${summary.since} … the day before ${summary.asOf} would create:`, models].join('\n');
   return [
     `Trained on ${summary.target} (${summary.trainId}) from ${summary.since} to the day before ${summary.asOf}; refreshes now read these versions:`,
     models,

@@ -94,7 +94,7 @@ describe('train schedules', () => {
       calls.push(call);
       await until;
       call.ended = Date.now();
-      return { trainId: 'tr_stub', target: call.target, warehouse: 'bigquery', skipped: null, asOf: '2025-03-04', since: '2023-03-05', dryRun: false, models: [], evaluations: [] } satisfies TrainSummary;
+      return { trainId: 'tr_stub', target: call.target, warehouse: 'bigquery', skipped: null, asOf: '2025-03-04', since: '2023-03-05', dryRun: false, pricePerTib: 6.25, models: [], evaluations: [] } satisfies TrainSummary;
     };
     return { train, calls };
   }

@@ -95,7 +95,7 @@ export interface LeadRule {
 
 const required: LeadRule[] = LEADS.columns
   .filter((c) => !c.nullable)
-  .map((c): LeadRule => ({ column: c.name, rule: `${c.name} is required`, check: { kind: 'present' }, scope: 'always', message: `is empty; every lead needs a ${c.name}` }));
+  .map((c): LeadRule => ({ column: c.name, rule: `${c.name} is required`, check: { kind: 'present' }, scope: 'always', message: 'is empty; every lead needs one' }));
 
 const dates: LeadRule[] = LEAD_STAGE_DATES.flatMap(({ column }): LeadRule[] => [
   { column, rule: `${column} must be a date`, check: { kind: 'date' }, scope: 'text', message: '"{value}" is not {accepted_dates}' },

@@ -11,6 +11,7 @@ import {
   type IsoDate,
 } from '@funnelcast/core';
 import type { DryRunLedger, StatementCost } from '@funnelcast/warehouse-bigquery';
+import { costUsd } from './on-demand-price.js';
 import { historyRequest } from './compute-forecast.js';
 import { newRunRecord } from './refresh.js';
 import { leaseMsOf } from './refresh-leases.js';
@@ -67,7 +68,6 @@ export interface CostPlanOptions {
   readonly signal?: AbortSignal;
 }
 
-const TIB = 2 ** 40;
 
 /** A BigQuery warehouse in dry-run mode, as {@link dryRunPlan} hands it to a command's steps. */
 export type DryRunWarehouse = Awaited<ReturnType<typeof import('@funnelcast/warehouse-bigquery').createBigQueryWarehouse>>;
@@ -95,14 +95,14 @@ export async function dryRunPlan(
   } finally {
     await warehouse.close();
   }
-  const statements = ledger.costs.map((c): PricedStatement => ({ ...c, costUsd: c.bytes === null ? null : (c.bytes / TIB) * target.pricePerTiB }));
+  const statements = ledger.costs.map((c): PricedStatement => ({ ...c, costUsd: c.bytes === null ? null : costUsd(c.bytes, target.pricePerTiB) }));
   const totalBytes = statements.reduce((sum, s) => sum + (s.bytes ?? 0), 0);
   return {
     target: name,
     pricePerTib: target.pricePerTiB,
     statements,
     totalBytes,
-    totalCostUsd: (totalBytes / TIB) * target.pricePerTiB,
+    totalCostUsd: costUsd(totalBytes, target.pricePerTiB),
     unpriced: statements.filter((s) => s.bytes === null).length,
   };
 }

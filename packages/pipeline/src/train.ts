@@ -11,6 +11,7 @@ import {
   type Warehouse,
 } from '@funnelcast/core';
 import { openWarehouse } from './open-warehouse.js';
+import { costUsd } from './on-demand-price.js';
 
 /** The stages `funnelcast train` trains a model for: ARIMA_PLUS for MQLs, the V3.1 regressor for SQLs. */
 export const TRAINED_STAGES = ['mqls', 'sqls'] as const;
@@ -44,7 +45,10 @@ export interface TrainSummary {
   readonly asOf: IsoDate | null;
   readonly since: IsoDate | null;
   readonly dryRun: boolean;
-  readonly models: readonly TrainedModel[];
+  /** Dollars per TiB a dry run's bytes are priced at (the target's `pricePerTiB`); null for an embedded target. */
+  readonly pricePerTib: number | null;
+  /** Each model, with what its training statement would cost on demand in a dry run (null once it ran). */
+  readonly models: readonly (TrainedModel & { readonly costUsd: number | null })[];
   /** As stored in `model_evaluations`; none in a dry run. */
   readonly evaluations: readonly ModelEvaluationRow[];
 }
@@ -71,6 +75,7 @@ export async function train(config: FunnelcastConfig, options: TrainOptions = {}
       asOf: null,
       since: null,
       dryRun,
+      pricePerTib: null,
       models: [],
       evaluations: [],
     };
@@ -101,7 +106,9 @@ export async function train(config: FunnelcastConfig, options: TrainOptions = {}
       settings: { holidayRegion, arimaHorizon, decomposeTimeSeries },
       dryRun,
     });
-    return { trainId, target, warehouse: warehouse.kind, skipped: null, asOf, since, dryRun, models: result.models, evaluations: result.evaluations };
+    const pricePerTib = targetConfig.type === 'bigquery' ? targetConfig.pricePerTiB : null;
+    const models = result.models.map((m) => ({ ...m, costUsd: m.bytes === null || pricePerTib === null ? null : costUsd(m.bytes, pricePerTib) }));
+    return { trainId, target, warehouse: warehouse.kind, skipped: null, asOf, since, dryRun, pricePerTib, models, evaluations: result.evaluations };
   } finally {
     await opened?.warehouse.close();
   }

@@ -164,12 +164,12 @@ describe('importLeads', () => {
     {
       name: 'an empty required key',
       lines: [HEADER, GOOD[0] ?? '', ' ,Web,organic,Other,2024-01-02,,'],
-      expected: [{ where: 'bad.csv line 3 column lead_id', message: 'is empty; every lead needs a lead_id' }],
+      expected: [{ where: 'bad.csv line 3 column lead_id', message: 'is empty; every lead needs one' }],
     },
     {
       name: 'a missing mql_date',
       lines: [HEADER, 'x1,Web,organic,Other,,,'],
-      expected: [{ where: 'bad.csv line 2 column mql_date', message: 'is empty; every lead needs a mql_date' }],
+      expected: [{ where: 'bad.csv line 2 column mql_date', message: 'is empty; every lead needs one' }],
     },
     {
       name: 'an impossible date',

@@ -22,7 +22,7 @@ export const trainCommand: CommandModule<GlobalOptions, TrainArgs> = {
       .option('stage', { choices: ['mqls', 'sqls'] as const, describe: 'Train only this stage\'s model' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Price each CREATE MODEL with a dry-run job; train and write nothing' })
       .example('$0 train', 'Train both models of the default target and print their evaluations')
-      .example('$0 train --stage mqls --dry-run --json', 'What retraining ARIMA_PLUS would scan, without training it, as JSON') as unknown as Argv<TrainArgs>,
+      .example('$0 train --stage mqls --dry-run --json', 'What retraining ARIMA_PLUS would scan and cost, without training it, as JSON') as unknown as Argv<TrainArgs>,
   handler: async (args) => {
     const config = await loadConfig(args);
     const { train } = await import('@funnelcast/pipeline');
