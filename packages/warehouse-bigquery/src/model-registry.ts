@@ -12,8 +12,8 @@ import { decodeValue } from './row-values.js';
  * Backtest scratch models are named after their target and origin and expire by themselves.
  */
 
-/** A trained model's name: `<base>_<target>_v<version>`. */
-export const versionedModelName = (base: string, target: string, version: number): string => `${base}_${target}_v${version}`;
+/** A trained model's name: `<base>_<target>_v<version>`; a dry run, which reads no registry, names it `…_vnext`. */
+export const versionedModelName = (base: string, target: string, version: number | 'next'): string => `${base}_${target}_v${version}`;
 
 /** A backtest's scratch model of one origin: `<base>_<target>_bt_<yyyymmdd>_<token>`. */
 export const scratchModelName = (base: string, target: string, origin: IsoDate, token: string): string =>

@@ -49,9 +49,8 @@ export async function trainModels(context: TrainContext, request: TrainRequest):
   const evaluations: ModelEvaluationRow[] = [];
   for (const stage of request.stages) {
     const model = stageModel(context, request, stage);
-    const base = `${context.baseNames[stage]}_${request.target}`;
     if (request.dryRun) {
-      const modelName = `${base}_vnext`;
+      const modelName = versionedModelName(context.baseNames[stage], request.target, 'next');
       models.push({ stage, modelType: model.modelType, modelName, version: null, bytes: await jobs.dryRun(model.create(context.modelPath(modelName))) });
       continue;
     }
