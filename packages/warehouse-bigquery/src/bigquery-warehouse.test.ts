@@ -1,22 +1,12 @@
 import { ConfigError, InputError, TransientError, type ProductionRow } from '@funnelcast/core';
 import { HISTORY_REQUEST, mappingRows, productionRows, runRecord, selectionRows } from '@funnelcast/warehouse-conformance';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROWS_PER_STATEMENT } from './publish.js';
-import type { FakeBigQuery } from './testing/fake-bigquery.js';
+import { closedAfterEach } from './testing/closed-after-each.js';
 import { openFakeWarehouse, TEST_TOKEN } from './testing/open-fake-warehouse.js';
 import { parseBigQuery, scriptStatements } from './testing/parse-bigquery.js';
 
-let fake: FakeBigQuery | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function open(...args: Parameters<typeof openFakeWarehouse>) {
-  const opened = await openFakeWarehouse(...args);
-  fake = opened.fake;
-  return opened;
-}
+const open = closedAfterEach(openFakeWarehouse, (opened) => opened.fake);
 
 const SQL_ROWS = /INSERT INTO `test-project\.fc\.forecast_rows_staging`/;
 

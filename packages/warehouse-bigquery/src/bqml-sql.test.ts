@@ -1,20 +1,17 @@
 import { addDays } from '@funnelcast/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { v31FeaturesSql } from './bqml-sql.js';
-import { startFakeBigQuery, type FakeBigQuery } from './testing/fake-bigquery.js';
+import { closedAfterEach } from './testing/closed-after-each.js';
+import { startFakeBigQuery } from './testing/fake-bigquery.js';
 
-let fake: FakeBigQuery | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const startFake = closedAfterEach(startFakeBigQuery, (started) => started);
 
 // DuckDB runs the feature definition as written but for BigQuery's day of week (1 = Sunday), which it numbers from 0.
 const inDuckDb = (sql: string) => sql.replaceAll('EXTRACT(DAYOFWEEK FROM date_day)', '(dayofweek(date_day) + 1)');
 
 describe('the V3.1 feature definition', () => {
   it('computes the calendar parts and the 7- and 28-day means of the days before each day, per segment', async () => {
-    fake = await startFakeBigQuery();
+    const fake = await startFake();
     const start = '2024-02-01';
     const values = Array.from({ length: 40 }, (_, i) => (i * 7) % 11);
     const rows = values.flatMap((v, i) => [`('A', DATE '${addDays(start, i)}', ${v}.0)`, `('B', DATE '${addDays(start, i)}', ${2 * v}.0)`]);

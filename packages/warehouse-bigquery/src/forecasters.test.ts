@@ -1,18 +1,15 @@
 import { addDays, ConfigError, InputError, type DailySeries } from '@funnelcast/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { intervalVariance, UNTRAINED_SERIES_METHOD, Z } from './arima-plus-forecaster.js';
 import { v31FeaturesSql } from './bqml-sql.js';
 import { bqmlAnswers, v31Rule } from './testing/bqml-answers.js';
+import { closedAfterEach } from './testing/closed-after-each.js';
 import type { FakeBigQuery } from './testing/fake-bigquery.js';
 import { openFakeWarehouse } from './testing/open-fake-warehouse.js';
 import { trainRequest } from './testing/train-request.js';
 import { parseBigQuery } from './testing/parse-bigquery.js';
 
-let fake: FakeBigQuery | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const openFake = closedAfterEach(openFakeWarehouse, (opened) => opened.fake);
 
 const AS_OF = '2024-03-01';
 const NOW = new Date('2024-03-01T08:00:00Z');
@@ -20,12 +17,11 @@ const series = (key: string, values: number[]): DailySeries => ({ key, start: ad
 const web = 'Web\u001forganic';
 
 async function open(setup: Parameters<typeof openFakeWarehouse>[0] = {}, dataEnd = AS_OF) {
-  const opened = await openFakeWarehouse({
+  const opened = await openFake({
     fake: { ml: bqmlAnswers({ trainedDataEnd: () => dataEnd }) },
     ...setup,
     options: { now: () => NOW, targetName: 'prod', ...setup.options },
   });
-  fake = opened.fake;
   await opened.warehouse.ensureSchema();
   await opened.fake.exec(`INSERT INTO "fc"."leads" VALUES ('1', 'Web', 'organic', 'Outbound', DATE '2024-01-10', DATE '2024-01-20', NULL)`);
   return opened;

@@ -1,21 +1,11 @@
 import { EnvironmentError } from '@funnelcast/core';
 import { HISTORY_REQUEST, runRecord } from '@funnelcast/warehouse-conformance';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeStatement, type DryRunLedger } from './job-runner.js';
-import type { FakeBigQuery } from './testing/fake-bigquery.js';
+import { closedAfterEach } from './testing/closed-after-each.js';
 import { openFakeWarehouse } from './testing/open-fake-warehouse.js';
 
-let fake: FakeBigQuery | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function open(...args: Parameters<typeof openFakeWarehouse>) {
-  const opened = await openFakeWarehouse(...args);
-  fake = opened.fake;
-  return opened;
-}
+const open = closedAfterEach(openFakeWarehouse, (opened) => opened.fake);
 
 describe('BigQuery job timeouts and cancellation', () => {
   it('sends the target timeout as every job\'s jobTimeoutMs', async () => {

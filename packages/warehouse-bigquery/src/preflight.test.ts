@@ -1,17 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { preflight } from './preflight.js';
+import { closedAfterEach } from './testing/closed-after-each.js';
 import { startFakeBigQuery, type FakeBigQuery, type FakeBigQueryOptions } from './testing/fake-bigquery.js';
 import { authorizedUserKey, fakeTarget, fixedTokenClient, LEADS_DDL } from './testing/open-fake-warehouse.js';
 import type { BigQueryTarget } from './leads-source.js';
 
+const startFake = closedAfterEach(startFakeBigQuery, (started) => started);
+// The server of the test running, for checks after `check` returns.
 let fake: FakeBigQuery | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 async function check(options: FakeBigQueryOptions = {}, target: Partial<BigQueryTarget> = {}, setup = `CREATE SCHEMA IF NOT EXISTS "fc";\n${LEADS_DDL}`) {
-  fake = await startFakeBigQuery(options);
+  fake = await startFake(options);
   await fake.exec(setup);
   const checks = await preflight(fakeTarget(fake, target), { authClient: fixedTokenClient(), models: ['sqls'], targetName: 'warehouse' });
   return Object.fromEntries(checks.map((c) => [c.check, c]));
@@ -54,7 +53,7 @@ describe('BigQuery preflight (funnelcast doctor)', () => {
   });
 
   it('stops at credentials it cannot get a token with, naming the fix', async () => {
-    fake = await startFakeBigQuery();
+    fake = await startFake();
     fake.refuseTokens();
     const { writeFile, mkdtemp } = await import('node:fs/promises');
     const { join } = await import('node:path');
