@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,26 @@ describe('funnelcast refresh', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(pattern);
     expect(await publishedState(db)).toEqual(before);
+  });
+
+  it('fitting on two threads publishes the very forecast one thread does', async () => {
+    const copy = join(dir.path, 'threads.duckdb');
+    await copyFile(db, copy);
+    const published = async (threads: string) => {
+      const run = await runCliJson<{ selection: unknown }>(['refresh', '--db', copy, '--as-of', '2025-10-01', '--threads', threads]);
+      expect(run.code, run.stderr).toBe(0);
+      const rows = await runCliJson<ForecastRowJson[]>(['forecast', '--db', copy, '--by', 'day']);
+      expect(rows.json.length).toBeGreaterThan(1000);
+      return { selection: run.json.selection, rows: rows.json };
+    };
+    const one = await published('1');
+    expect(await published('2')).toEqual(one);
+  });
+
+  it.each(['0', '1.5'])('refuses --threads %s, naming the option', async (threads) => {
+    const result = await runCli(['refresh', '--db', db, '--as-of', AS_OF, '--threads', threads]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/threads: .* a whole number of threads from 1 to 64/);
   });
 
   it('stale data: a refresh past the data\'s last day forecasts from the day after it, says so, and lands as that as-of date does', async () => {

@@ -81,7 +81,7 @@ try {
   });
   const worker = await createFunnelcastWorker({
     config,
-    refresh,
+    refresh: (config, options) => refresh(config, { ...options, threads: env.FUNNELCAST_FIT_THREADS }),
     train,
     redisUrl: env.REDIS_URL,
     logger,

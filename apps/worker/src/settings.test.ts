@@ -11,6 +11,7 @@ describe('worker environment', () => {
       FUNNELCAST_WORKER_HOST: '127.0.0.1',
       FUNNELCAST_BULL_BOARD: '0',
       FUNNELCAST_WORKER_CONCURRENCY: 2,
+      FUNNELCAST_FIT_THREADS: 1,
       FUNNELCAST_SHUTDOWN_TIMEOUT_MS: 60_000,
       FUNNELCAST_WORKER_LOCK_DURATION_MS: 20_000,
       FUNNELCAST_WORKER_STALLED_INTERVAL_MS: 10_000,
@@ -27,7 +28,11 @@ describe('worker environment', () => {
   });
 
   it('reads numbers from text and lists every bad variable', () => {
-    expect(readWorkerEnv({ FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_WORKER_CONCURRENCY: '4' })).toMatchObject({ FUNNELCAST_WORKER_PORT: 0, FUNNELCAST_WORKER_CONCURRENCY: 4 });
+    expect(readWorkerEnv({ FUNNELCAST_WORKER_PORT: '0', FUNNELCAST_WORKER_CONCURRENCY: '4', FUNNELCAST_FIT_THREADS: '2' })).toMatchObject({
+      FUNNELCAST_WORKER_PORT: 0,
+      FUNNELCAST_WORKER_CONCURRENCY: 4,
+      FUNNELCAST_FIT_THREADS: 2,
+    });
     let error: unknown;
     try {
       readWorkerEnv({ FUNNELCAST_WORKER_PORT: '70000', FUNNELCAST_BULL_BOARD: 'yes', FUNNELCAST_LOG_LEVEL: 'loud' });

@@ -25,6 +25,11 @@ export const workerEnvSchema = z.object({
   FUNNELCAST_BULL_BOARD_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Refreshes run at once by this worker. @defaultValue 2 */
   FUNNELCAST_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Threads fitting each refresh's models side by side (the forecast is the same either way). One by default: the
+   * worker already runs refreshes of different targets side by side. @defaultValue 1
+   */
+  FUNNELCAST_FIT_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** How long a shutdown waits for running refreshes before aborting them. @defaultValue 60000 */
   FUNNELCAST_SHUTDOWN_TIMEOUT_MS: milliseconds.default(60_000),
   /**

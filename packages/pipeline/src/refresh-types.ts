@@ -30,6 +30,11 @@ export interface RefreshOptions {
   readonly requestId?: string;
   /** Who runs the refresh, stored as the run's `owner` beside its lease. @defaultValue `<hostname>:<pid>` */
   readonly owner?: string;
+  /**
+   * Threads that fit the embedded models side by side (the selection backtest's fits are independent); 1 fits them
+   * on the calling thread. The forecast is the same either way. @defaultValue 1
+   */
+  readonly threads?: number;
 }
 
 /** What a refresh did. */

@@ -26,6 +26,7 @@ import {
 import { computeForecast, historyRequest, validateHistory } from './compute-forecast.js';
 import { resolveForecasters } from './forecasters.js';
 import { openWarehouse } from './open-warehouse.js';
+import { openFitPool } from './parallel/fit-pool.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
 import { defaultOwner, leaseMsOf, startHeartbeat, type Heartbeat } from './refresh-leases.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
@@ -90,12 +91,18 @@ function alreadyPublishedSummary(
   };
 }
 
+/** More fitting threads than any machine here has cores only cost memory. */
+const MAX_THREADS = 64;
+
 /**
  * Checks the per-call options a user can get wrong.
  * @throws ConfigError naming each bad option.
  */
-function validateOptions(asOf: string, horizon: number): void {
+function validateOptions(asOf: string, horizon: number, threads: number): void {
   const problems = [];
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    problems.push({ where: 'threads', message: `${threads} is out of range: a whole number of threads from 1 to ${MAX_THREADS}` });
+  }
   if (!isIsoDate(asOf)) problems.push({ where: 'as-of', message: `${JSON.stringify(asOf)} is not a calendar date written YYYY-MM-DD` });
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
     problems.push({ where: 'horizon', message: `${horizon} is out of range: a whole number of days from 1 to ${MAX_HORIZON}` });
@@ -113,7 +120,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const now = options.now ?? (() => new Date());
   const requestedAsOf = asOfOrToday(options.asOf, now());
   const requestedHorizon = options.horizon ?? config.horizon;
-  validateOptions(requestedAsOf, requestedHorizon);
+  validateOptions(requestedAsOf, requestedHorizon, options.threads ?? 1);
   const { name: target, target: targetConfig } = resolveTarget(config, options.target);
   if (options.dryRun && !options.warehouse && targetConfig.type === 'bigquery') {
     // Computing a forecast on BigQuery runs (and bills) real jobs, DDL and model reads included: not a dry run.
@@ -126,6 +133,8 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'create', options.signal);
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
   const leaseMs = leaseMsOf(config);
+  // Started before the history is read, so the threads load the models meanwhile.
+  const pool = !options.forecasters && (options.threads ?? 1) > 1 ? openFitPool(options.threads ?? 1) : undefined;
   let recorded: string | undefined;
   let heartbeat: Heartbeat | undefined;
   try {
@@ -157,7 +166,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       return alreadyPublishedSummary(done, { ...context, productionRun: await warehouse.productionRun() });
     }
 
-    const forecasters = options.forecasters ?? (await resolveForecasters(config, warehouse));
+    const forecasters = options.forecasters ?? (await resolveForecasters(config, warehouse, 'refresh', pool));
     const startedAt = now().toISOString();
     const runId = runIdFor(asOf, new Date(startedAt));
     const record = newRunRecord(config, {
@@ -255,6 +264,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     throw error;
   } finally {
     await heartbeat?.stop();
+    await pool?.close();
     await opened?.warehouse.close();
   }
 }

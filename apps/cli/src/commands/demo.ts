@@ -54,6 +54,7 @@ export const demoCommand: CommandModule<GlobalOptions, DemoArgs> = {
         asOf,
         ...(args.horizon !== undefined ? { horizon: args.horizon } : {}),
         dryRun: args.dryRun,
+        threads: args.threads,
         onProgress: progress.update,
       });
       progress.stop();

@@ -226,7 +226,9 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
     const fitAll = () =>
       (everyCandidate ??= (async () => {
         const byCandidate = new Map(selection.byCandidate);
-        for (const c of [...candidates, robust]) if (!byCandidate.has(c.name)) byCandidate.set(c.name, await c.forecast(final));
+        const missing = [...candidates, robust].filter((c, i, all) => !byCandidate.has(c.name) && all.findIndex((o) => o.name === c.name) === i);
+        const forecasts = await Promise.all(missing.map((c) => c.forecast(final)));
+        missing.forEach((c, i) => byCandidate.set(c.name, forecasts[i]!));
         return byCandidate;
       })());
     const guarded = await applyGuardrails({

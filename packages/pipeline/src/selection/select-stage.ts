@@ -64,12 +64,13 @@ function combine(
 export async function selectStage(input: StageSelectionInput): Promise<StageSelection> {
   const { candidates, origins, groupOf, rule } = input;
   const names = candidates.map((c) => c.name);
-  const atOrigin: Map<string, PredictiveSeries[]>[] = [];
-  for (const origin of origins) {
-    const forecasts = new Map<string, PredictiveSeries[]>();
-    for (const candidate of candidates) forecasts.set(candidate.name, await candidate.forecast(origin.input));
-    atOrigin.push(forecasts);
-  }
+  // Every fit is asked for at once, so fits on a pool of threads run side by side: each candidate at each origin, and
+  // the default at the as-of date, which is always needed.
+  const [atOriginLists, defaultFinal] = await Promise.all([
+    Promise.all(origins.map((origin) => Promise.all(candidates.map((candidate) => candidate.forecast(origin.input))))),
+    candidates[0]!.forecast(input.final),
+  ]);
+  const atOrigin = atOriginLists.map((lists) => new Map(lists.map((list, i) => [names[i]!, list])));
 
   const groupNames = new Set<string | null>();
   for (const origin of origins) for (const key of origin.actual.keys()) groupNames.add(groupOf(key));
@@ -91,14 +92,12 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
 
   const needed = new Set([names[0]!]);
   for (const { scores } of groups) for (const s of scores) if (s.weight > 0) needed.add(s.candidate);
-  const byCandidate = new Map<string, PredictiveSeries[]>();
-  for (const candidate of candidates) {
-    if (needed.has(candidate.name)) byCandidate.set(candidate.name, await candidate.forecast(input.final));
-  }
+  const winners = candidates.slice(1).filter((candidate) => needed.has(candidate.name));
+  const winnerForecasts = await Promise.all(winners.map((candidate) => candidate.forecast(input.final)));
   // The default first, so `combine` walks its units.
-  const ordered = new Map([[names[0]!, byCandidate.get(names[0]!)!], ...byCandidate]);
+  const byCandidate = new Map<string, PredictiveSeries[]>([[names[0]!, defaultFinal], ...winners.map((c, i) => [c.name, winnerForecasts[i]!] as const)]);
   return {
-    series: combine(ordered, weightsOf, groupOf, nameOf),
+    series: combine(byCandidate, weightsOf, groupOf, nameOf),
     groups: groups.length > 0 ? groups : [{ group: null, scores: [{ candidate: names[0]!, origins: 0, wape: null, pinball: null, weight: 1, chosen: true }] }],
     byCandidate,
     atOrigins: atOrigin.map((forecasts) => combine(new Map([[names[0]!, forecasts.get(names[0]!)!], ...forecasts]), weightsOf, groupOf, nameOf)),
