@@ -381,5 +381,10 @@ export interface Forecaster {
    * selection backtest does not ask it there.
    */
   readonly onlyFromTrainingEnd?: boolean;
+  /**
+   * Set on a forecaster whose forecast of a series depends on that series alone (nothing pooled across the
+   * request), so a request may be split into parts forecast side by side with the same result.
+   */
+  readonly independentSeries?: boolean;
   forecast(request: ForecastRequest): Promise<PredictiveSeries[]>;
 }

@@ -17,7 +17,7 @@ async function resolve(stage: 'mqls' | 'sqls', model: string, warehouse: Warehou
   const { createForecaster } = await import('@funnelcast/models');
   // Created here even for the pool: an unknown name fails now, with the registry's message.
   const forecaster = createForecaster(model);
-  return pool ? pool.forecaster(forecaster.name) : forecaster;
+  return pool ? pool.forecaster(forecaster) : forecaster;
 }
 
 async function candidates(stage: 'mqls' | 'sqls', model: string, warehouse: Warehouse, use: ForecasterUse, pool?: FitPool): Promise<Forecaster[]> {

@@ -30,6 +30,7 @@ function autoArimaMoments(values: readonly number[], horizon: number): Moments {
 export function createAutoArimaForecaster(): Forecaster {
   return {
     name: V1_AUTO_ARIMA,
+    independentSeries: true,
     forecast: (request) =>
       forecastEachSeries(request, (context) =>
         forecastWithFallback(context, {

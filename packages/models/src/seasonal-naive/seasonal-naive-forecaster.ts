@@ -43,6 +43,7 @@ function seasonalNaiveMoments(values: readonly number[], startDay: number, horiz
 export function createSeasonalNaiveForecaster(): Forecaster {
   return {
     name: SEASONAL_NAIVE,
+    independentSeries: true,
     forecast: (request) =>
       forecastEachSeries(request, (context) =>
         forecastWithFallback(context, {

@@ -1,4 +1,4 @@
-import { addDays, createRng, samplePoissonByInversion, type DailySeries } from '@funnelcast/core';
+import { addDays, createRng, MSTL_ETS, SEASONAL_NAIVE, samplePoissonByInversion, V1_AUTO_ARIMA, type DailySeries } from '@funnelcast/core';
 import { createForecaster, EMBEDDED_MODELS } from '@funnelcast/models';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFitPool, type FitPool } from './fit-pool.js';
@@ -29,22 +29,35 @@ describe('the fit pool', () => {
     pool = openFitPool(2, BUILT_WORKER);
     const series = seriesSet(8);
     const request = { asOf: AS_OF, horizon: 30, series };
-    const pooled = await Promise.all(EMBEDDED_MODELS.map((model) => pool!.forecaster(model).forecast(request)));
+    const pooled = await Promise.all(EMBEDDED_MODELS.map((model) => pool!.forecaster(createForecaster(model)).forecast(request)));
     for (const [i, model] of EMBEDDED_MODELS.entries()) {
       expect(pooled[i], model).toEqual(await createForecaster(model).forecast(request));
+    }
+  });
+
+  it('splits a large request of a model whose series are independent across the threads, same forecast in the same order', async () => {
+    pool = openFitPool(2, BUILT_WORKER);
+    const request = { asOf: AS_OF, horizon: 14, series: seriesSet(70, 120) };
+    for (const model of [SEASONAL_NAIVE, V1_AUTO_ARIMA]) {
+      const forecaster = createForecaster(model);
+      expect(forecaster.independentSeries, model).toBe(true);
+      const seen: number[] = [];
+      const pooled = await pool.forecaster(forecaster).forecast({ ...request, onProgress: (done, total) => seen.push(total === 70 ? done : -1) });
+      expect(pooled, model).toEqual(await forecaster.forecast(request));
+      expect(seen.at(-1)).toBe(70);
     }
   });
 
   it('passes progress on, ending with every series done', async () => {
     pool = openFitPool(1, BUILT_WORKER);
     const seen: [number, number][] = [];
-    await pool.forecaster(EMBEDDED_MODELS[0]!).forecast({ asOf: AS_OF, horizon: 7, series: seriesSet(5), onProgress: (done, total) => seen.push([done, total]) });
+    await pool.forecaster(createForecaster(MSTL_ETS)).forecast({ asOf: AS_OF, horizon: 7, series: seriesSet(5), onProgress: (done, total) => seen.push([done, total]) });
     expect(seen.at(-1)).toEqual([5, 5]);
   });
 
   it('fails a fit the way the model fails it, and goes on with the next', async () => {
     pool = openFitPool(1, BUILT_WORKER);
-    const forecaster = pool.forecaster(EMBEDDED_MODELS[0]!);
+    const forecaster = pool.forecaster(createForecaster(MSTL_ETS));
     const bad = { key: 'late', start: AS_OF, values: [1, 2, 3] };
     await expect(forecaster.forecast({ asOf: AS_OF, horizon: 7, series: [bad] })).rejects.toThrow(/it must end exactly then/);
     await expect(forecaster.forecast({ asOf: AS_OF, horizon: 7, series: seriesSet(1) })).resolves.toHaveLength(1);
@@ -52,7 +65,7 @@ describe('the fit pool', () => {
 
   it('aborts a running fit between series when its signal is aborted, and never starts an aborted one', async () => {
     pool = openFitPool(1, BUILT_WORKER);
-    const forecaster = pool.forecaster(EMBEDDED_MODELS[0]!);
+    const forecaster = pool.forecaster(createForecaster(MSTL_ETS));
     const controller = new AbortController();
     const running = forecaster.forecast({
       asOf: AS_OF,
@@ -69,7 +82,7 @@ describe('the fit pool', () => {
 
   it('fails the fits it still holds when closed, and takes no more', async () => {
     pool = openFitPool(1, BUILT_WORKER);
-    const forecaster = pool.forecaster(EMBEDDED_MODELS[0]!);
+    const forecaster = pool.forecaster(createForecaster(MSTL_ETS));
     const fits = Promise.allSettled([forecaster.forecast({ asOf: AS_OF, horizon: 30, series: seriesSet(200) }), forecaster.forecast({ asOf: AS_OF, horizon: 30, series: seriesSet(2) })]);
     await pool.close();
     for (const fit of await fits) expect(fit).toMatchObject({ status: 'rejected', reason: { message: 'the model-fitting threads were closed' } });

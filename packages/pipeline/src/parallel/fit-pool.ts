@@ -8,8 +8,8 @@ import type { FitReply, FitTask } from './fit-protocol.js';
  * copies numbers exactly, so a forecast from the pool is the forecast the model gives in-process.
  */
 export interface FitPool {
-  /** The embedded model of that name, fitted on the pool's threads. */
-  forecaster(model: string): Forecaster;
+  /** The embedded model, fitted on the pool's threads (by name: each thread creates its own). */
+  forecaster(model: Forecaster): Forecaster;
   /** Stops the threads; fits still running fail. */
   close(): Promise<void>;
 }
@@ -20,6 +20,9 @@ interface Pending {
   readonly resolve: (forecast: PredictiveSeries[]) => void;
   readonly reject: (error: Error) => void;
 }
+
+/** A request of an independent-series model is split only into parts of at least this many series. */
+const MIN_PART_SERIES = 32;
 
 /** How often running fits' abort signals are checked. */
 const ABORT_POLL_MS = 50;
@@ -93,7 +96,7 @@ export function openFitPool(size: number, workerUrl: URL = WORKER_URL): FitPool 
     return worker;
   });
 
-  const forecast = (model: string, request: ForecastRequest): Promise<PredictiveSeries[]> =>
+  const fit = (model: string, request: ForecastRequest): Promise<PredictiveSeries[]> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('the model-fitting threads are closed'));
       const abort = new SharedArrayBuffer(4);
@@ -102,8 +105,34 @@ export function openFitPool(size: number, workerUrl: URL = WORKER_URL): FitPool 
       dispatch();
     });
 
+  // A model whose series are independent has a large request split into a part per thread, so the last fit of a
+  // stage (the winner at the as-of date, say) does not leave the other threads idle. The parts' forecasts, in order,
+  // are the whole request's.
+  const forecast = async (forecaster: Forecaster, request: ForecastRequest): Promise<PredictiveSeries[]> => {
+    const total = request.series.length;
+    const count = forecaster.independentSeries ? Math.min(workers.length, Math.floor(total / MIN_PART_SERIES)) : 1;
+    // Duplicate keys are left whole, for the model to refuse with its own message.
+    if (count < 2 || new Set(request.series.map((s) => s.key)).size < total) return fit(forecaster.name, request);
+    const size = Math.ceil(total / count);
+    const parts = Array.from({ length: count }, (_, i) => request.series.slice(i * size, (i + 1) * size));
+    const done = parts.map(() => 0);
+    const forecasts = await Promise.all(
+      parts.map((series, i) =>
+        fit(forecaster.name, {
+          ...request,
+          series,
+          onProgress: (partDone) => {
+            done[i] = partDone;
+            request.onProgress?.(done.reduce((a, b) => a + b, 0), total);
+          },
+        }),
+      ),
+    );
+    return forecasts.flat();
+  };
+
   return {
-    forecaster: (model) => ({ name: model, forecast: (request) => forecast(model, request) }),
+    forecaster: (model) => ({ ...model, forecast: (request) => forecast(model, request) }),
     close: async () => {
       closed = true;
       clearInterval(polling);
