@@ -117,6 +117,46 @@ const cheap = () => {
   return { mqls: [naive], sqls: [naive], robust: naive, funnelSqls: false };
 };
 
+describe('refresh history reads', () => {
+  it('reads every history through one history reader of its own, closed when the refresh ends, failed or not', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const log: string[] = [];
+    const tracked: DuckDbWarehouse = {
+      ...w,
+      readHistory: (request) => {
+        log.push(`plain ${request.asOf}`);
+        return w.readHistory(request);
+      },
+      historyReader: () => {
+        const reader = w.historyReader();
+        log.push('open');
+        return {
+          readHistory: (request) => {
+            log.push(`read ${request.asOf}`);
+            return reader.readHistory(request);
+          },
+          close: () => {
+            log.push('close');
+            return reader.close();
+          },
+        };
+      },
+    };
+    const naive = createForecaster(SEASONAL_NAIVE);
+    const selecting = { mqls: [naive, createForecaster(MSTL_ETS)], sqls: [naive], robust: naive, funnelSqls: false };
+    await refresh(config, { ...options(tracked), forecasters: selecting });
+    const origins = Array.from({ length: SELECTION.origins }, (_, i) => `read ${addDays(AS_OF, -(SELECTION.origins - i) * SELECTION.stepDays)}`);
+    expect(log).toEqual(['open', `read ${AS_OF}`, ...origins, 'close']);
+
+    log.length = 0;
+    const broken: Forecaster = { name: 'broken', forecast: async () => { throw new Error('model exploded'); } };
+    await expect(refresh(config, { ...options(tracked), forecasters: { ...selecting, mqls: [broken, naive] } })).rejects.toThrow('model exploded');
+    expect(log[0]).toBe('open');
+    expect(log.at(-1)).toBe('close');
+    expect(log.filter((entry) => entry.startsWith('plain') || entry === 'open' || entry === 'close')).toEqual(['open', 'close']);
+  });
+});
+
 describe('refresh --dry-run on BigQuery', () => {
   it('is refused before anything is opened or sent: its dry run is the cost plan, not a computed forecast', async () => {
     const config = parseConfig({
