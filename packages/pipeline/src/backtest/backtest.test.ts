@@ -258,6 +258,34 @@ describe('backtest bookkeeping', { timeout: SLOW }, () => {
     expect(new Set(asked)).toEqual(new Set(['arima-plus:refresh', 'v3.1-bqml:refresh']));
   });
 
+  it('reads every history, the selection origins\' too, through one history reader of its own, closed at the end', async () => {
+    const { warehouse: memory } = memoryWarehouse(daily);
+    const log: string[] = [];
+    const warehouse: Warehouse = {
+      ...memory,
+      readHistory: (request) => {
+        log.push(`plain ${request.asOf}`);
+        return memory.readHistory(request);
+      },
+      historyReader: () => {
+        log.push('open');
+        return {
+          readHistory: (request) => {
+            log.push(`read ${request.asOf}`);
+            return memory.readHistory(request);
+          },
+          close: async () => void log.push('close'),
+        };
+      },
+    };
+    await backtest(config, { warehouse, origins: ['2024-12-01'], models: ['production'], now: NOW });
+    // The origin's history, its actuals at the month's end, then the selection origins before it.
+    expect(log.slice(0, 3)).toEqual(['open', 'read 2024-12-01', 'read 2025-01-01']);
+    expect(log.slice(3, -1).length).toBeGreaterThan(0);
+    expect(log.slice(3, -1).every((entry) => entry.startsWith('read ') && entry < 'read 2024-12-01')).toBe(true);
+    expect(log.at(-1)).toBe('close');
+  });
+
   it('refuses origins whose period is not complete in the data, and unknown models, naming each', async () => {
     const { warehouse } = memoryWarehouse(daily);
     await expect(backtest(config, { warehouse, origins: ['2024-12-01', '2025-01-01'] })).rejects.toThrow(/after the latest data \(2024-12-31\)/);
