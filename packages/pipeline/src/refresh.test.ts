@@ -4,6 +4,7 @@ import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehou
 import { afterEach, describe, expect, it } from 'vitest';
 import { refresh, runIdFor } from './refresh.js';
 import { SELECTION } from './selection/forecast-stages.js';
+import { loggedHistoryReads } from './testing/logged-history-reads.js';
 import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
 
 const AS_OF = '2026-06-01';
@@ -121,27 +122,7 @@ describe('refresh history reads', () => {
   it('reads every history through one history reader of its own, closed when the refresh ends, failed or not', async () => {
     const w = await warehouseWith(FUNNEL);
     const log: string[] = [];
-    const tracked: DuckDbWarehouse = {
-      ...w,
-      readHistory: (request) => {
-        log.push(`plain ${request.asOf}`);
-        return w.readHistory(request);
-      },
-      historyReader: () => {
-        const reader = w.historyReader();
-        log.push('open');
-        return {
-          readHistory: (request) => {
-            log.push(`read ${request.asOf}`);
-            return reader.readHistory(request);
-          },
-          close: () => {
-            log.push('close');
-            return reader.close();
-          },
-        };
-      },
-    };
+    const tracked = loggedHistoryReads(w, log);
     const naive = createForecaster(SEASONAL_NAIVE);
     const selecting = { mqls: [naive, createForecaster(MSTL_ETS)], sqls: [naive], robust: naive, funnelSqls: false };
     await refresh(config, { ...options(tracked), forecasters: selecting });

@@ -19,6 +19,7 @@ import {
 } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { refresh } from '../refresh.js';
+import { loggedHistoryReads } from '../testing/logged-history-reads.js';
 import { backtest } from './backtest.js';
 import type { BacktestReport, BacktestSummaryRow } from './backtest-types.js';
 
@@ -261,23 +262,7 @@ describe('backtest bookkeeping', { timeout: SLOW }, () => {
   it('reads every history, the selection origins\' too, through one history reader of its own, closed at the end', async () => {
     const { warehouse: memory } = memoryWarehouse(daily);
     const log: string[] = [];
-    const warehouse: Warehouse = {
-      ...memory,
-      readHistory: (request) => {
-        log.push(`plain ${request.asOf}`);
-        return memory.readHistory(request);
-      },
-      historyReader: () => {
-        log.push('open');
-        return {
-          readHistory: (request) => {
-            log.push(`read ${request.asOf}`);
-            return memory.readHistory(request);
-          },
-          close: async () => void log.push('close'),
-        };
-      },
-    };
+    const warehouse = loggedHistoryReads(memory, log);
     await backtest(config, { warehouse, origins: ['2024-12-01'], models: ['production'], now: NOW });
     // The origin's history, its actuals at the month's end, then the selection origins before it.
     expect(log.slice(0, 3)).toEqual(['open', 'read 2024-12-01', 'read 2025-01-01']);
