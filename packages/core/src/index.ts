@@ -126,6 +126,7 @@ export type {
   ForecasterUse,
   ForecastRequest,
   FunnelHistory,
+  HistoryReader,
   HistoryRequest,
   MqlAgeCohort,
   MqlToSqlHistory,

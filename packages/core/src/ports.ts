@@ -140,6 +140,17 @@ export interface FunnelHistory {
   readonly conversion: ConversionHistory | null;
 }
 
+/**
+ * History reads at several as-of dates over the same leads (a refresh's selection origins, a backtest's), answering
+ * exactly what {@link Warehouse.readHistory} would, from work the reads share. It reads the leads as they were at its
+ * first read: close it when the reads are done, and open a new one to see leads changed since.
+ */
+export interface HistoryReader {
+  readHistory(request: HistoryRequest): Promise<FunnelHistory>;
+  /** Releases what the reads shared. */
+  close(): Promise<void>;
+}
+
 /** The shape of the data a warehouse holds, for messages and defaults. */
 export interface DataSummary {
   readonly leads: number;
@@ -206,6 +217,11 @@ export interface Warehouse {
   describeData(): Promise<DataSummary | null>;
   /** Daily aggregates computed in the warehouse (SQL): lead-level rows never leave it. */
   readHistory(request: HistoryRequest): Promise<FunnelHistory>;
+  /**
+   * A {@link HistoryReader} for many reads, when sharing work between them makes each cheaper than
+   * {@link Warehouse.readHistory}; absent when there is nothing to share (each read is its own query anyway).
+   */
+  historyReader?(): HistoryReader;
   /** Records a run as `running` with its owner and first heartbeat (safe to repeat: the record is replaced). */
   startRun(record: RunRecord): Promise<void>;
   /** Renews a running run's lease: sets its `heartbeat_at`. */

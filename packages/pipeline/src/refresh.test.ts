@@ -4,6 +4,7 @@ import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehou
 import { afterEach, describe, expect, it } from 'vitest';
 import { refresh, runIdFor } from './refresh.js';
 import { SELECTION } from './selection/forecast-stages.js';
+import { loggedHistoryReads } from './testing/logged-history-reads.js';
 import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
 
 const AS_OF = '2026-06-01';
@@ -116,6 +117,26 @@ const cheap = () => {
   const naive = createForecaster(SEASONAL_NAIVE);
   return { mqls: [naive], sqls: [naive], robust: naive, funnelSqls: false };
 };
+
+describe('refresh history reads', () => {
+  it('reads every history through one history reader of its own, closed when the refresh ends, failed or not', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const log: string[] = [];
+    const tracked = loggedHistoryReads(w, log);
+    const naive = createForecaster(SEASONAL_NAIVE);
+    const selecting = { mqls: [naive, createForecaster(MSTL_ETS)], sqls: [naive], robust: naive, funnelSqls: false };
+    await refresh(config, { ...options(tracked), forecasters: selecting });
+    const origins = Array.from({ length: SELECTION.origins }, (_, i) => `read ${addDays(AS_OF, -(SELECTION.origins - i) * SELECTION.stepDays)}`);
+    expect(log).toEqual(['open', `read ${AS_OF}`, ...origins, 'close']);
+
+    log.length = 0;
+    const broken: Forecaster = { name: 'broken', forecast: async () => { throw new Error('model exploded'); } };
+    await expect(refresh(config, { ...options(tracked), forecasters: { ...selecting, mqls: [broken, naive] } })).rejects.toThrow('model exploded');
+    expect(log[0]).toBe('open');
+    expect(log.at(-1)).toBe('close');
+    expect(log.filter((entry) => entry.startsWith('plain') || entry === 'open' || entry === 'close')).toEqual(['open', 'close']);
+  });
+});
 
 describe('refresh --dry-run on BigQuery', () => {
   it('is refused before anything is opened or sent: its dry run is the cost plan, not a computed forecast', async () => {

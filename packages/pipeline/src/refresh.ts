@@ -25,6 +25,7 @@ import {
 } from '@funnelcast/core';
 import { computeForecast, historyRequest, validateHistory } from './compute-forecast.js';
 import { resolveForecasters } from './forecasters.js';
+import { openHistoryReader } from './history-reader.js';
 import { openWarehouse } from './open-warehouse.js';
 import { openFitPool } from './parallel/fit-pool.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
@@ -137,12 +138,15 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
   const pool = !options.forecasters && (options.threads ?? 1) > 1 ? openFitPool(options.threads ?? 1) : undefined;
   let recorded: string | undefined;
   let heartbeat: Heartbeat | undefined;
+  // Every history this refresh reads, at the as-of date and at the selection origins, from the leads as they were at
+  // the first read.
+  const histories = openHistoryReader(warehouse);
   try {
     let started = performance.now();
     options.onProgress?.({ phase: 'aggregate', done: 0, total: 1 });
     await warehouse.ensureSchema();
     if (!options.dryRun) await warehouse.abandonExpiredRuns(now(), leaseMs);
-    let history = await warehouse.readHistory(historyRequest(config, requestedAsOf));
+    let history = await histories.readHistory(historyRequest(config, requestedAsOf));
     const dataEnd = detectDataEnd(history.daily, requestedAsOf);
     // Days after stale data are unknown, not zero demand: forecast from the day after the data's last one, over the
     // same end date, instead of reading the silent days as zeros in levels and lags.
@@ -154,7 +158,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
         `stale data: the leads end on ${dataEnd.lastDay}, ${dataEnd.silentDays} day(s) before the as-of date ${requestedAsOf} ` +
           `(about ${Math.round(dataEnd.expectedEvents)} events were expected over them); forecasting from ${asOf}, so those days are forecast, not counted as zero — load the missing leads and refresh again`,
       );
-      history = await warehouse.readHistory(historyRequest(config, asOf));
+      history = await histories.readHistory(historyRequest(config, asOf));
     }
     validateHistory(config, history);
     options.onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
@@ -191,7 +195,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
       runId,
       generatedAt: startedAt,
       forecasters,
-      historyAt: (at) => warehouse.readHistory(historyRequest(config, at)),
+      historyAt: (at) => histories.readHistory(historyRequest(config, at)),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -263,6 +267,7 @@ export async function refresh(config: FunnelcastConfig, options: RefreshOptions 
     if (recorded !== undefined) await warehouse.failRun(recorded, (error as Error).message, now().toISOString()).catch(() => undefined);
     throw error;
   } finally {
+    await histories.close();
     await heartbeat?.stop();
     await pool?.close();
     await opened?.warehouse.close();

@@ -4,6 +4,7 @@ import type {
   BacktestRunRecord,
   DataSummary,
   FunnelHistory,
+  HistoryReader,
   HistoryRequest,
   IsoDate,
   LeadRow,
@@ -15,7 +16,7 @@ import type {
 import { openDatabase } from './connection.js';
 import { refreshDailyActuals } from './daily-actuals.js';
 import { schemaStatements } from './ddl.js';
-import { readHistory } from './history-sql.js';
+import { historyReader, readHistory } from './history-sql.js';
 import { importLeads, insertLeads, type ImportSummary, type LoadOptions } from './import-leads.js';
 import { abandonExpiredRuns, failRun, heartbeatRun, publishRun, saveBacktest, startRun } from './publish.js';
 import { deleteRunsBefore } from './retention.js';
@@ -48,6 +49,8 @@ export type FileLoadOptions = Pick<LoadOptions, 'replace' | 'upsert' | 'dateForm
 /** The embedded warehouse: core's {@link Warehouse} plus loading leads. */
 export interface DuckDbWarehouse extends Warehouse {
   readonly kind: 'duckdb';
+  /** Always there: a refresh's or a backtest's reads share one aggregation of the leads. */
+  historyReader(): HistoryReader;
   /**
    * Imports a `.csv` or `.parquet` file of leads, appending unless `replace` swaps the whole table or `upsert` adds and
    * updates leads by `lead_id`.
@@ -92,6 +95,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     ensureSchema,
     describeData: (): Promise<DataSummary | null> => database.exclusive(describeData),
     readHistory: (request: HistoryRequest): Promise<FunnelHistory> => database.exclusive((db) => readHistory(db, request)),
+    historyReader: () => historyReader(database),
     startRun: (record: RunRecord) => database.exclusive((db) => startRun(db, record)),
     heartbeatRun: (runId: string, at: string) => database.exclusive((db) => heartbeatRun(db, runId, at)),
     abandonExpiredRuns: (at: Date, leaseMs: number) => database.exclusive((db) => abandonExpiredRuns(db, at, leaseMs)),

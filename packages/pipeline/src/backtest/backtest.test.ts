@@ -19,6 +19,7 @@ import {
 } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { refresh } from '../refresh.js';
+import { loggedHistoryReads } from '../testing/logged-history-reads.js';
 import { backtest } from './backtest.js';
 import type { BacktestReport, BacktestSummaryRow } from './backtest-types.js';
 
@@ -256,6 +257,18 @@ describe('backtest bookkeeping', { timeout: SLOW }, () => {
     asked.length = 0;
     await refresh(inWarehouse, { warehouse, asOf: '2025-01-01', horizon: 31, now: NOW });
     expect(new Set(asked)).toEqual(new Set(['arima-plus:refresh', 'v3.1-bqml:refresh']));
+  });
+
+  it('reads every history, the selection origins\' too, through one history reader of its own, closed at the end', async () => {
+    const { warehouse: memory } = memoryWarehouse(daily);
+    const log: string[] = [];
+    const warehouse = loggedHistoryReads(memory, log);
+    await backtest(config, { warehouse, origins: ['2024-12-01'], models: ['production'], now: NOW });
+    // The origin's history, its actuals at the month's end, then the selection origins before it.
+    expect(log.slice(0, 3)).toEqual(['open', 'read 2024-12-01', 'read 2025-01-01']);
+    expect(log.slice(3, -1).length).toBeGreaterThan(0);
+    expect(log.slice(3, -1).every((entry) => entry.startsWith('read ') && entry < 'read 2024-12-01')).toBe(true);
+    expect(log.at(-1)).toBe('close');
   });
 
   it('refuses origins whose period is not complete in the data, and unknown models, naming each', async () => {

@@ -18,6 +18,7 @@ import {
 import { computeForecast, historyRequest, validateHistory, type StageForecasters } from '../compute-forecast.js';
 import { resolveForecasters } from '../forecasters.js';
 import { byCombination, denseSeries } from '../history-series.js';
+import { openHistoryReader } from '../history-reader.js';
 import { openWarehouse } from '../open-warehouse.js';
 import {
   BACKTEST_LEVELS,
@@ -131,6 +132,9 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
   const { name: target } = resolveTarget(config, options.target);
   const opened = options.warehouse ? undefined : await openWarehouse(config, target, 'existing');
   const warehouse: Warehouse = options.warehouse ?? opened!.warehouse;
+  // Each origin reads its history, its actuals and, for every model, its selection origins' histories: all of them
+  // from the leads as they were at the first read.
+  const histories = openHistoryReader(warehouse);
   try {
     await warehouse.ensureSchema();
     const data = await warehouse.describeData();
@@ -162,13 +166,13 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       const request = historyRequest(config, origin);
       const reads = originReads(config, origin, period, windows);
       // The mapping backtest looks back as far as its longest window.
-      const longHistory = await warehouse.readHistory(reads.history);
+      const longHistory = await histories.readHistory(reads.history);
       // Models get exactly what a refresh at this origin would read: what is backtested is what is published.
       const history: FunnelHistory = { ...longHistory, daily: longHistory.daily.filter((row) => row.date >= request.since) };
       validateHistory(config, history);
       // Actuals: history as of the period's end, restricted to the period itself.
       const end = reads.actuals.asOf;
-      const after = await warehouse.readHistory(reads.actuals);
+      const after = await histories.readHistory(reads.actuals);
       const periodDaily = after.daily.filter((row) => row.date >= origin && row.date < end);
       const actuals = dailyByLevel(periodDaily, origin, horizon);
       const trained = dailyByLevel(history.daily, addDays(origin, -config.historyDays), config.historyDays);
@@ -182,7 +186,7 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
           history,
           horizon,
           production,
-          historyAt: (at) => warehouse.readHistory(historyRequest(config, at)),
+          historyAt: (at) => histories.readHistory(historyRequest(config, at)),
           keys,
           shares,
           backtestId,
@@ -239,6 +243,7 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       warnings,
     };
   } finally {
+    await histories.close();
     await opened?.warehouse.close();
   }
 }
