@@ -58,6 +58,17 @@ describe('funnelcast backtest', () => {
     expect(await publishedState()).toEqual(before);
   });
 
+  it('scores the same on one thread as on two', async () => {
+    const scores = async (threads: string) => {
+      const result = await runCliJson<Report>(['backtest', '--db', db, '--origins', '1', '--threads', threads]);
+      expect(result.code, result.stderr).toBe(0);
+      return { results: result.json.results, summary: result.json.summary };
+    };
+    const one = await scores('1');
+    expect(one.results.length).toBeGreaterThan(20);
+    expect(await scores('2')).toEqual(one);
+  });
+
   it('prints readable tables with the best value marked, and writes the Markdown report', async () => {
     const out = join(dir.path, 'backtest.md');
     const result = await runCli(['backtest', '--db', db, '--from', '2025-10', '--to', '2025-10', '--models', 'production,naive', '--out', out]);

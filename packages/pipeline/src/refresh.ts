@@ -27,7 +27,7 @@ import { computeForecast, historyRequest, validateHistory } from './compute-fore
 import { resolveForecasters } from './forecasters.js';
 import { openHistoryReader } from './history-reader.js';
 import { openWarehouse } from './open-warehouse.js';
-import { openFitPool } from './parallel/fit-pool.js';
+import { openFitPool, threadsProblem } from './parallel/fit-pool.js';
 import { REFRESH_PHASES, type RefreshPhase } from './progress.js';
 import { defaultOwner, leaseMsOf, startHeartbeat, type Heartbeat } from './refresh-leases.js';
 import type { RefreshOptions, RefreshSummary } from './refresh-types.js';
@@ -92,18 +92,14 @@ function alreadyPublishedSummary(
   };
 }
 
-/** More fitting threads than any machine here has cores only cost memory. */
-const MAX_THREADS = 64;
-
 /**
  * Checks the per-call options a user can get wrong.
  * @throws ConfigError naming each bad option.
  */
 function validateOptions(asOf: string, horizon: number, threads: number): void {
   const problems = [];
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    problems.push({ where: 'threads', message: `${threads} is out of range: a whole number of threads from 1 to ${MAX_THREADS}` });
-  }
+  const threadsWrong = threadsProblem(threads);
+  if (threadsWrong) problems.push(threadsWrong);
   if (!isIsoDate(asOf)) problems.push({ where: 'as-of', message: `${JSON.stringify(asOf)} is not a calendar date written YYYY-MM-DD` });
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
     problems.push({ where: 'horizon', message: `${horizon} is out of range: a whole number of days from 1 to ${MAX_HORIZON}` });

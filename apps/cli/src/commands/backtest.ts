@@ -8,6 +8,7 @@ import { CommandFailure, ExitCode } from '../exit-codes.js';
 import { emit, note, printable } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { renderCostPlan } from '../render-cost-plan.js';
+import { threadsOption } from '../threads-option.js';
 
 /** Options of `funnelcast backtest`. */
 export interface BacktestArgs extends GlobalOptions {
@@ -18,6 +19,7 @@ export interface BacktestArgs extends GlobalOptions {
   readonly models?: string;
   readonly out?: string;
   readonly dryRun: boolean;
+  readonly threads: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
   command: 'backtest',
   describe: 'Backtest the forecast by rolling origin: production vs v1 (per-combination) vs naive, at every level and stage',
   builder: (yargs) =>
-    yargs
+    threadsOption(yargs)
       .option('origins', { type: 'number', describe: 'How many of the last full periods to backtest', defaultDescription: '6' })
       .option('from', { type: 'string', describe: 'First period to backtest (YYYY-MM), with --to; instead of --origins' })
       .option('to', { type: 'string', describe: 'Last period to backtest (YYYY-MM), with --from' })
@@ -123,6 +125,7 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
         ...(origins !== undefined ? { origins } : {}),
         period: args.period,
         ...(models ? { models } : {}),
+        threads: args.threads,
         onProgress: progress.update,
       });
     } finally {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HORIZON, MAX_HORIZON } from '@funnelcast/core/terms';
 import type { GlobalOptions } from '../context.js';
@@ -7,6 +6,7 @@ import { emit } from '../output.js';
 import { createProgressDisplay } from '../progress.js';
 import { renderCostPlan } from '../render-cost-plan.js';
 import { renderRefreshSummary, summaryJson } from '../render-summary.js';
+import { threadsOption } from '../threads-option.js';
 
 /** Options of `funnelcast refresh`. */
 export interface RefreshArgs extends GlobalOptions {
@@ -16,22 +16,11 @@ export interface RefreshArgs extends GlobalOptions {
   readonly threads: number;
 }
 
-/** One fitting thread per core: the selection backtest's fits are independent. Beyond 8 they gain little. */
-function defaultThreads(): number {
-  return Math.min(8, availableParallelism());
-}
-
 /** Adds the options a refresh takes (shared by `refresh` and `demo`). */
 export function refreshOptions<T>(yargs: Argv<T>) {
-  return yargs
+  return threadsOption(yargs)
     .option('as-of', { type: 'string', describe: 'History is every event before this day (YYYY-MM-DD); the forecast starts on it, or on the day after the last day of data that stopped before it (stale data)', defaultDescription: 'today (UTC)' })
     .option('horizon', { type: 'number', describe: `Days to forecast, 1–${MAX_HORIZON}`, defaultDescription: `config horizon, ${DEFAULT_HORIZON}` })
-    .option('threads', {
-      type: 'number',
-      default: defaultThreads(),
-      defaultDescription: 'the cores, up to 8',
-      describe: 'Threads fitting the models side by side; 1 fits them in the main thread. The forecast is the same either way',
-    })
     .option('dry-run', {
       type: 'boolean',
       default: false,

@@ -64,6 +64,8 @@ export interface BacktestOptions {
   readonly warehouse?: Warehouse;
   /** The clock, for the backtest id and `created_at`. @defaultValue `() => new Date()` */
   readonly now?: () => Date;
+  /** Threads fitting the embedded models side by side; 1 fits them on the calling thread. Same figures either way. @defaultValue 1 */
+  readonly threads?: number;
 }
 
 /** One metric value at one origin. */

@@ -30,6 +30,7 @@ import {
 import { dailyByLevel, forecastsByLevel, segmentSharesOfCombinations, stagesAt, type ByLevel } from './level-units.js';
 import { DEFAULT_MAPPING_WINDOWS, mappingWape } from './mapping-backtest.js';
 import { BACKTEST_PERIODS, DEFAULT_ORIGIN_COUNT, daysOf, lastFullPeriods, periodEnd, validateOrigins, type BacktestPeriod } from './origins.js';
+import { openFitPool, threadsProblem } from '../parallel/fit-pool.js';
 import { DEFAULT_BACKTEST_MODELS, resolveModels, type ResolvedModel } from './resolve-models.js';
 import { scoreLevel, type UnitForecast } from './score-level.js';
 import { summariseBacktest } from './summarise-backtest.js';
@@ -65,6 +66,8 @@ function validateOptions(options: BacktestOptions): void {
   for (const window of options.mappingWindows ?? []) {
     if (!Number.isInteger(window) || window < 1 || window > 3650) problems.push({ where: 'mappingWindows', message: `${window} is not a whole number of days from 1 to 3650` });
   }
+  const threadsWrong = threadsProblem(options.threads ?? 1);
+  if (threadsWrong) problems.push(threadsWrong);
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid backtest options:');
 }
 
@@ -135,6 +138,7 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
   // Each origin reads its history, its actuals and, for every model, its selection origins' histories: all of them
   // from the leads as they were at the first read.
   const histories = openHistoryReader(warehouse);
+  const pool = (options.threads ?? 1) > 1 ? openFitPool(options.threads ?? 1) : undefined;
   try {
     await warehouse.ensureSchema();
     const data = await warehouse.describeData();
@@ -144,9 +148,9 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       ? [...(options.origins as readonly IsoDate[])].sort()
       : lastFullPeriods(dataEnd, period, (options.origins as number | undefined) ?? DEFAULT_ORIGIN_COUNT);
     validateOrigins(origins, period, data.firstDate, dataEnd);
-    const models = await resolveModels(options.models ?? DEFAULT_BACKTEST_MODELS, warehouse);
+    const models = await resolveModels(options.models ?? DEFAULT_BACKTEST_MODELS, warehouse, pool);
     // In-warehouse models train a scratch model per origin: one trained later would have seen the scored days.
-    const production = models.some((m) => 'production' in m) ? await resolveForecasters(config, warehouse, 'backtest') : null;
+    const production = models.some((m) => 'production' in m) ? await resolveForecasters(config, warehouse, 'backtest', pool) : null;
 
     const createdAt = now().toISOString();
     const modelNames = models.map((m) => m.name);
@@ -243,6 +247,7 @@ export async function backtest(config: FunnelcastConfig, options: BacktestOption
       warnings,
     };
   } finally {
+    await pool?.close();
     await histories.close();
     await opened?.warehouse.close();
   }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Forecaster, ForecastRequest, PredictiveSeries } from '@funnelcast/core';
+import type { Forecaster, ForecastRequest, PredictiveSeries, Problem } from '@funnelcast/core';
 import type { FitReply, FitTask } from './fit-protocol.js';
 
 /**
@@ -19,6 +19,16 @@ interface Pending {
   readonly request: ForecastRequest;
   readonly resolve: (forecast: PredictiveSeries[]) => void;
   readonly reject: (error: Error) => void;
+}
+
+/** More fitting threads than any machine here has cores only cost memory. */
+const MAX_THREADS = 64;
+
+/** What is wrong with a number of fitting threads a user asked for, if anything. */
+export function threadsProblem(threads: number): Problem | null {
+  return Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS
+    ? null
+    : { where: 'threads', message: `${threads} is out of range: a whole number of threads from 1 to ${MAX_THREADS}` };
 }
 
 /** A request of an independent-series model is split only into parts of at least this many series. */
