@@ -59,6 +59,12 @@ describe('appendRows', () => {
     expect(await readBack()).toEqual(rows);
   });
 
+  it('stores text that never repeats, past where its dictionary starts over', async () => {
+    const rows = Array.from({ length: 9000 }, (_, i) => ({ ...rowAt(i), label: `lead ${i}` }));
+    await database.exclusive((db) => appendRows(db, 't', COLUMNS, rows));
+    expect(await readBack()).toEqual(rows);
+  });
+
   it('reads the cells with the given function, in declared column order', async () => {
     const rows = [rowAt(1), rowAt(2)];
     await database.exclusive((db) => appendRows(db, 't', COLUMNS, rows, (row) => COLUMNS.map((c) => (c.name === 'kind' ? 'given' : row[c.name]))));

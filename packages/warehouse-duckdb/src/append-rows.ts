@@ -27,7 +27,7 @@ interface ColumnBuffer {
   copy(vector: duckdb.Vector, rows: number): void;
 }
 
-// DuckDB's vectors hold this many rows; a chunk is filled, appended and replaced by a fresh one.
+// DuckDB's vectors hold this many rows: a write appends a chunk of them at a time.
 const CHUNK_ROWS = duckdb.vector_size();
 
 class Float64Buffer implements ColumnBuffer {
@@ -76,17 +76,19 @@ class BoolBuffer implements ColumnBuffer {
   }
 }
 
-// Text goes in dictionary-coded: a chunk's distinct strings become an ENUM type, each cell its code, and the appender
-// casts the codes back to text. A chunk repeats most of its strings (a run id, model names, the combinations of a day
-// or two), and handing DuckDB each distinct one once costs far less than a call per cell.
+// Text goes in dictionary-coded: the distinct strings become an ENUM type, each cell its code, and the appender casts
+// the codes back to text. A write repeats most of its strings (a run id, model names, the combinations of every day),
+// and handing DuckDB each distinct one once costs far less than a call per cell. The dictionary carries over from chunk
+// to chunk, so once it stops growing the chunk types stay the same and one chunk serves every write.
 class TextBuffer implements ColumnBuffer {
   private readonly codes = new Uint16Array(CHUNK_ROWS);
   private readonly dictionary = new Map<string, number>();
   private enumType: DuckDBEnumType | undefined;
   chunkType(): DuckDBType {
-    // A chunk whose cells are all null has no dictionary, and DuckDB wants an ENUM to have a value.
+    // A column whose cells have all been null has no dictionary, and DuckDB wants an ENUM to have a value.
     if (this.dictionary.size === 0) return VARCHAR;
-    this.enumType = ENUM([...this.dictionary.keys()]);
+    // The dictionary only grows, so the same size is the same type.
+    if (this.enumType?.values.length !== this.dictionary.size) this.enumType = ENUM([...this.dictionary.keys()]);
     return this.enumType;
   }
   put(row: number, value: string | number | boolean): void {
@@ -101,8 +103,12 @@ class TextBuffer implements ColumnBuffer {
     } else if (this.enumType) {
       duckdb.copy_data_to_vector(vector, 0, this.codes.buffer, 0, rows * Uint16Array.BYTES_PER_ELEMENT);
     }
-    this.dictionary.clear();
-    this.enumType = undefined;
+    // Text that rarely repeats (ids) would grow the dictionary without end: it starts over once it outgrows a chunk,
+    // which also keeps every code within 16 bits.
+    if (this.dictionary.size > CHUNK_ROWS) {
+      this.dictionary.clear();
+      this.enumType = undefined;
+    }
   }
 }
 
@@ -159,6 +165,7 @@ export async function appendRows<R extends Readonly<Record<string, Cell>>>(
   try {
     const buffers = columns.map((column) => BUFFER[column.type]());
     const validity = buffers.map(() => new Uint8Array(VALIDITY_BYTES));
+    let chunk: TypedChunk | undefined;
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows.length - start);
       for (const mask of validity) mask.fill(0xff);
@@ -170,7 +177,8 @@ export async function appendRows<R extends Readonly<Record<string, Cell>>>(
           else buffers[i]!.put(row, value);
         }
       }
-      appendChunk(appender, buffers, validity, count);
+      chunk = filledChunk(chunk, buffers, validity, count);
+      appender.appendDataChunk(chunk.chunk);
     }
     appender.flushSync();
   } finally {
@@ -186,20 +194,36 @@ function cellsByName<R extends Readonly<Record<string, Cell>>>(columns: readonly
   };
 }
 
-function appendChunk(
-  appender: DuckDBAppender,
+/** A data chunk and the column types it was made with. */
+interface TypedChunk {
+  readonly chunk: DuckDBDataChunk;
+  readonly types: readonly DuckDBType[];
+}
+
+// The appender copies a chunk's cells, so the last chunk is refilled when its column types still fit: a fresh chunk
+// per 2048 rows cost more in allocating and first touching its memory than in filling it.
+function filledChunk(
+  last: TypedChunk | undefined,
   buffers: readonly ColumnBuffer[],
   validity: readonly Uint8Array<ArrayBuffer>[],
   rows: number,
-): void {
-  const chunk = DuckDBDataChunk.create(buffers.map((buffer) => buffer.chunkType()), rows);
+): TypedChunk {
+  const types = buffers.map((buffer) => buffer.chunkType());
+  let next: TypedChunk;
+  if (last && types.every((type, i) => type === last.types[i])) {
+    last.chunk.reset();
+    last.chunk.rowCount = rows;
+    next = last;
+  } else {
+    next = { chunk: DuckDBDataChunk.create(types, rows), types };
+  }
   for (let i = 0; i < buffers.length; i++) {
-    const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
+    const vector = duckdb.data_chunk_get_vector(next.chunk.chunk, i);
     buffers[i]!.copy(vector, rows);
     duckdb.vector_ensure_validity_writable(vector);
     duckdb.copy_data_to_vector_validity(vector, 0, validity[i]!.buffer, 0, Math.ceil(rows / 64) * 8);
   }
-  appender.appendDataChunk(chunk);
+  return next;
 }
 
 // After a failed flush the appender refuses to close with the flush's error, already thrown to the caller, whose
