@@ -59,8 +59,12 @@ describe('appendRows', () => {
     expect(await readBack()).toEqual(rows);
   });
 
-  it('stores text that never repeats, past where its dictionary starts over', async () => {
-    const rows = Array.from({ length: 9000 }, (_, i) => ({ ...rowAt(i), label: `lead ${i}` }));
+  // Text seen once goes in cell by cell; text seen twice grows the dictionary half a chunk a chunk until it starts over.
+  it.each([
+    ['never repeats', (i: number) => `lead ${i}`],
+    ['repeats once', (i: number) => `lead ${i >> 1}`],
+  ])('stores text that %s, across chunks', async (_, label) => {
+    const rows = Array.from({ length: 9000 }, (_, i) => ({ ...rowAt(i), label: label(i) }));
     await database.exclusive((db) => appendRows(db, 't', COLUMNS, rows));
     expect(await readBack()).toEqual(rows);
   });

@@ -79,16 +79,24 @@ class BoolBuffer implements ColumnBuffer {
 // Text goes in dictionary-coded: the distinct strings become an ENUM type, each cell its code, and the appender casts
 // the codes back to text. A write repeats most of its strings (a run id, model names, the combinations of every day),
 // and handing DuckDB each distinct one once costs far less than a call per cell. The dictionary carries over from chunk
-// to chunk, so once it stops growing the chunk types stay the same and one chunk serves every write.
+// to chunk, so once it stops growing the chunk types stay the same and one chunk serves every write. Text that hardly
+// repeats (ids) would only grow it: a chunk that adds more than half a chunk of new strings goes in as plain text,
+// a call per cell, and the dictionary starts over.
 class TextBuffer implements ColumnBuffer {
-  private readonly codes = new Uint16Array(CHUNK_ROWS);
+  // -1 marks a null cell, whose code is never read.
+  private readonly codes = new Int32Array(CHUNK_ROWS).fill(-1);
   private readonly dictionary = new Map<string, number>();
+  private sizeBeforeChunk = 0;
   private enumType: DuckDBEnumType | undefined;
   chunkType(): DuckDBType {
+    const size = this.dictionary.size;
     // A column whose cells have all been null has no dictionary, and DuckDB wants an ENUM to have a value.
-    if (this.dictionary.size === 0) return VARCHAR;
+    if (size === 0 || size - this.sizeBeforeChunk > CHUNK_ROWS / 2) {
+      this.enumType = undefined;
+      return VARCHAR;
+    }
     // The dictionary only grows, so the same size is the same type.
-    if (this.enumType?.values.length !== this.dictionary.size) this.enumType = ENUM([...this.dictionary.keys()]);
+    if (this.enumType?.values.length !== size) this.enumType = ENUM([...this.dictionary.keys()]);
     return this.enumType;
   }
   put(row: number, value: string | number | boolean): void {
@@ -98,17 +106,23 @@ class TextBuffer implements ColumnBuffer {
     this.codes[row] = code;
   }
   copy(vector: duckdb.Vector, rows: number): void {
+    const codes = this.codes.subarray(0, rows);
     if (this.enumType?.internalTypeId === DuckDBTypeId.UTINYINT) {
-      duckdb.copy_data_to_vector(vector, 0, Uint8Array.from(this.codes.subarray(0, rows)).buffer, 0, rows);
+      duckdb.copy_data_to_vector(vector, 0, Uint8Array.from(codes).buffer, 0, rows);
     } else if (this.enumType) {
-      duckdb.copy_data_to_vector(vector, 0, this.codes.buffer, 0, rows * Uint16Array.BYTES_PER_ELEMENT);
+      duckdb.copy_data_to_vector(vector, 0, Uint16Array.from(codes).buffer, 0, rows * Uint16Array.BYTES_PER_ELEMENT);
+    } else {
+      const texts = [...this.dictionary.keys()];
+      for (let row = 0; row < rows; row++) if (codes[row]! >= 0) duckdb.vector_assign_string_element(vector, row, texts[codes[row]!]!);
     }
-    // Text that rarely repeats (ids) would grow the dictionary without end: it starts over once it outgrows a chunk,
-    // which also keeps every code within 16 bits.
-    if (this.dictionary.size > CHUNK_ROWS) {
+    codes.fill(-1);
+    // Past a chunk's worth of strings (or after plain text) the dictionary starts over, so it stays small and every
+    // code fits in 16 bits.
+    if (!this.enumType || this.dictionary.size > CHUNK_ROWS) {
       this.dictionary.clear();
       this.enumType = undefined;
     }
+    this.sizeBeforeChunk = this.dictionary.size;
   }
 }
 
