@@ -102,4 +102,11 @@ describe('productionRowValues', () => {
     const row = Object.fromEntries(PRODUCTION_FORECAST.columns.map((column, i) => [column.name, `cell ${i}`]));
     expect(productionRowValues(row as unknown as ProductionRow)).toEqual(PRODUCTION_FORECAST.columns.map((_, i) => `cell ${i}`));
   });
+
+  it('fills the array it is given, so a reader can use one for every row', () => {
+    const into: (string | number | null)[] = PRODUCTION_FORECAST.columns.map(() => 'stale');
+    const row = Object.fromEntries(PRODUCTION_FORECAST.columns.map((column, i) => [column.name, i]));
+    expect(productionRowValues(row as unknown as ProductionRow, into)).toBe(into);
+    expect(into).toEqual(PRODUCTION_FORECAST.columns.map((_, i) => i));
+  });
 });

@@ -95,7 +95,8 @@ export async function publishRun(
       return winner;
     }
     for (const table of [ROWS_TABLE, MAPPING_TABLE, SELECTION_TABLE]) await deleteWhere(db, table, 'run_id', record.run_id);
-    await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows, productionRowValues);
+    const values = new Array<string | number | null>(PRODUCTION_FORECAST.columns.length);
+    await appendRows(db, ROWS_TABLE, PRODUCTION_FORECAST.columns, rows, (row) => productionRowValues(row, values));
     await appendRows(db, MAPPING_TABLE, SEGMENT_MAPPING.columns, mapping);
     await appendRows(db, SELECTION_TABLE, MODEL_SELECTION.columns, selection);
     const [latest] = await db.all<{ ms: number | null }>(
