@@ -148,20 +148,29 @@ export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalenda
   const firstDay = Math.min(...present.map((s) => s.startDay));
   const endDay = Math.max(...present.map((s) => s.startDay + s.values.length));
   const totals = pooledTotals(present, firstDay, endDay - firstDay);
-  const { contrasts, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
+  const { contrast, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
   const excluded = (day: number): boolean => skipped[day - firstDay] === 1;
   // The decomposition sees the events at their neighbours' level, so a holiday does not dent the week.
-  const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrasts[t]?.expected ?? y) : y));
+  const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrast(t)?.expected ?? y) : y));
   const weekday = mstlWeeklyProfile(imputed, firstDay);
   const spanning = present.filter(
     (s) => s.startDay - firstDay <= SPAN_SLACK_DAYS && s.values.slice(-SPAN_SLACK_DAYS).some((y) => y > 0) && s.startDay + s.values.length === endDay,
   );
   const yearlyTotals = spanning.length > 0 && spanning.length < present.length ? pooledTotals(spanning, firstDay, totals.length) : totals;
   const level = yearlyLevel(yearlyTotals, firstDay, weekday, (t) => skipped[t] === 1);
+  // Every series asks for the same horizon days: each is worked out once.
+  const recurring = new Map<number, number>();
   return {
     weekday,
     excluded,
     yearly: (day) => level.get(day - YEAR_DAYS),
-    recurring: (day) => recurringFactor(day, firstDay, (past) => contrasts[past - firstDay], POOLED_RECURRENCE),
+    recurring: (day) => {
+      let factor = recurring.get(day);
+      if (factor === undefined) {
+        factor = recurringFactor(day, firstDay, (past) => contrast(past - firstDay), POOLED_RECURRENCE);
+        recurring.set(day, factor);
+      }
+      return factor;
+    },
   };
 }
