@@ -77,8 +77,12 @@ export function departure(contrast: WeekdayContrast, rule: DepartureRule): -1 | 
 
 /** {@link departure} of a contrast given by its parts. */
 function departureOf(count: number, expected: number, neighbours: number, rule: DepartureRule): -1 | 0 | 1 {
+  const up = count > rule.ratio * expected;
+  const down = count * rule.ratio < expected;
+  // Most days are within the ratio: no square root for them.
+  if (!up && !down) return 0;
   const deviation = rule.z * Math.sqrt(Math.max(expected, 1) * (1 + 1 / neighbours));
-  if (count > rule.ratio * expected && count - expected > deviation) return 1;
-  if (count * rule.ratio < expected && expected - count > deviation) return -1;
+  if (up && count - expected > deviation) return 1;
+  if (down && expected - count > deviation) return -1;
   return 0;
 }
