@@ -157,13 +157,22 @@ export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalenda
     (s) => s.startDay - firstDay <= SPAN_SLACK_DAYS && s.values.slice(-SPAN_SLACK_DAYS).some((y) => y > 0) && s.startDay + s.values.length === endDay,
   );
   const yearlyTotals = spanning.length > 0 && spanning.length < present.length ? pooledTotals(spanning, firstDay, totals.length) : totals;
-  const level = yearlyLevel(yearlyTotals, firstDay, weekday, (t) => skipped[t] === 1);
+  // Every series reads the yearly factor of each of its days, twice: by index, not by map lookup.
+  const level = new Float64Array(totals.length);
+  const hasLevel = new Uint8Array(totals.length);
+  for (const [day, value] of yearlyLevel(yearlyTotals, firstDay, weekday, (t) => skipped[t] === 1)) {
+    level[day - firstDay] = value;
+    hasLevel[day - firstDay] = 1;
+  }
   // Every series asks for the same horizon days: each is worked out once.
   const recurring = new Map<number, number>();
   return {
     weekday,
     excluded,
-    yearly: (day) => level.get(day - YEAR_DAYS),
+    yearly: (day) => {
+      const index = day - YEAR_DAYS - firstDay;
+      return hasLevel[index] === 1 ? level[index] : undefined;
+    },
     recurring: (day) => {
       let factor = recurring.get(day);
       if (factor === undefined) {
