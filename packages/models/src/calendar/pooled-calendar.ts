@@ -61,10 +61,9 @@ const SPAN_SLACK_DAYS = 28;
 export function pooledTotals(series: readonly CalendarSeries[], firstDay: number, days: number): Float64Array {
   const totals = new Float64Array(days);
   for (const s of series) {
-    s.values.forEach((y, t) => {
-      const at = s.startDay - firstDay + t;
-      if (at >= 0 && at < days) totals[at] = (totals[at] ?? 0) + y;
-    });
+    const offset = s.startDay - firstDay;
+    // Only the days that land in the window: a plain loop over them, not a callback per day of every series.
+    for (let t = Math.max(0, -offset); t < s.values.length && offset + t < days; t++) totals[offset + t] = (totals[offset + t] ?? 0) + (s.values[t] ?? 0);
   }
   return totals;
 }
