@@ -2,7 +2,7 @@ import { YEAR_ALIGNMENTS } from './calendar-alignment.js';
 import { dayOfWeek } from './day-of-week.js';
 import { recurringFactor, type RecurrenceRule } from './recurring-factor.js';
 import { shrinkBeyondNoise } from '../dispersion/shrink-beyond-noise.js';
-import { scanDepartures, type DepartureRule } from './weekday-contrast.js';
+import { scanDepartures, type DepartureRule, type DepartureScan } from './weekday-contrast.js';
 import { mstlWeeklyProfile } from './mstl-weekly.js';
 import { FLAT_WEEK } from './weekday-profile.js';
 
@@ -148,7 +148,6 @@ export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalenda
   const endDay = Math.max(...present.map((s) => s.startDay + s.values.length));
   const totals = pooledTotals(present, firstDay, endDay - firstDay);
   const { contrast, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
-  const excluded = (day: number): boolean => skipped[day - firstDay] === 1;
   // The decomposition sees the events at their neighbours' level, so a holiday does not dent the week.
   const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrast(t)?.expected ?? y) : y));
   const weekday = mstlWeeklyProfile(imputed, firstDay);
@@ -163,22 +162,42 @@ export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalenda
     level[day - firstDay] = value;
     hasLevel[day - firstDay] = 1;
   }
-  // Every series asks for the same horizon days: each is worked out once.
-  const recurring = new Map<number, number>();
-  return {
-    weekday,
-    excluded,
-    yearly: (day) => {
-      const index = day - YEAR_DAYS - firstDay;
-      return hasLevel[index] === 1 ? level[index] : undefined;
-    },
-    recurring: (day) => {
-      let factor = recurring.get(day);
-      if (factor === undefined) {
-        factor = recurringFactor(day, firstDay, (past) => contrast(past - firstDay), POOLED_RECURRENCE);
-        recurring.set(day, factor);
-      }
-      return factor;
-    },
-  };
+  return new ScannedCalendar(weekday, firstDay, skipped, level, hasLevel, contrast);
+}
+
+/**
+ * The {@link PooledCalendar} of series that have days. A class, not an object of closures: every series calls its
+ * methods for each of its days, and the optimised callers stay valid from one request's calendar to the next only
+ * when the methods are the same functions.
+ */
+class ScannedCalendar implements PooledCalendar {
+  /** Every series asks for the same horizon days: each is worked out once. */
+  private readonly recurringByDay = new Map<number, number>();
+
+  constructor(
+    readonly weekday: readonly number[],
+    private readonly firstDay: number,
+    private readonly skipped: Uint8Array,
+    private readonly level: Float64Array,
+    private readonly hasLevel: Uint8Array,
+    private readonly contrast: DepartureScan['contrast'],
+  ) {}
+
+  excluded(day: number): boolean {
+    return this.skipped[day - this.firstDay] === 1;
+  }
+
+  yearly(day: number): number | undefined {
+    const index = day - YEAR_DAYS - this.firstDay;
+    return this.hasLevel[index] === 1 ? this.level[index] : undefined;
+  }
+
+  recurring(day: number): number {
+    let factor = this.recurringByDay.get(day);
+    if (factor === undefined) {
+      factor = recurringFactor(day, this.firstDay, (past) => this.contrast(past - this.firstDay), POOLED_RECURRENCE);
+      this.recurringByDay.set(day, factor);
+    }
+    return factor;
+  }
 }
