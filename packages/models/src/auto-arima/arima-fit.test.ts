@@ -1,15 +1,12 @@
 import { createRng } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, simulateArma } from '../testing/simulate-arima.js';
-import { difference, fitArima } from './arima-fit.js';
-import type { ArimaOrder } from './arima-order.js';
-
-const order = (p: number, d: number, q: number): ArimaOrder => ({ p, d, q });
+import { arimaSeries, difference, fitArima } from './arima-fit.js';
 
 describe('fitArima (conditional sum of squares)', () => {
   it('recovers an AR(1) with φ = 0.6, its mean and its noise variance', () => {
     const values = simulateArma(createRng(11), { ar: [0.6], mean: 10, sigma: 2 }, 2000);
-    const fit = fitArima(values, order(1, 0, 0));
+    const fit = fitArima(arimaSeries(values, 0), { p: 1, q: 0 });
     expect(Math.abs((fit.phi[0] ?? 0) - 0.6)).toBeLessThan(0.04);
     expect(Math.abs(fit.mean - 10)).toBeLessThan(0.25);
     expect(fit.sigma2 / 4).toBeGreaterThan(0.93);
@@ -18,29 +15,29 @@ describe('fitArima (conditional sum of squares)', () => {
 
   it('recovers an MA(1) with θ = 0.5', () => {
     const values = simulateArma(createRng(12), { ma: [0.5], mean: 3 }, 2000);
-    const fit = fitArima(values, order(0, 0, 1));
+    const fit = fitArima(arimaSeries(values, 0), { p: 0, q: 1 });
     expect(Math.abs((fit.theta[0] ?? 0) - 0.5)).toBeLessThan(0.05);
     expect(Math.abs(fit.sigma2 - 1)).toBeLessThan(0.07);
   });
 
   it('searches the whole invertible region: an MA(2) with θ = (−0.6, 0.5), outside the AR stationarity triangle', () => {
     const values = simulateArma(createRng(15), { ma: [-0.6, 0.5] }, 2000);
-    const fit = fitArima(values, order(0, 0, 2));
+    const fit = fitArima(arimaSeries(values, 0), { p: 0, q: 2 });
     expect(Math.abs((fit.theta[0] ?? 0) + 0.6)).toBeLessThan(0.05);
     expect(Math.abs((fit.theta[1] ?? 0) - 0.5)).toBeLessThan(0.05);
   });
 
   it('differences a random walk into its steps and fits no constant to them', () => {
     const values = randomWalk(createRng(13), 1500, 40, 0.5);
-    const fit = fitArima(values, order(0, 1, 0));
+    const fit = fitArima(arimaSeries(values, 1), { p: 0, q: 0 });
     expect(fit.mean).toBe(0);
     expect(Math.abs(fit.sigma2 / 0.25 - 1)).toBeLessThan(0.08);
   });
 
   it('scores a nested model no better than the order that generated the data, on the same days', () => {
     const values = simulateArma(createRng(14), { ar: [0.5, -0.3] }, 1000);
-    const truth = fitArima(values, order(2, 0, 0), { conditioning: 2 });
-    const smaller = fitArima(values, order(1, 0, 0), { conditioning: 2 });
+    const truth = fitArima(arimaSeries(values, 0), { p: 2, q: 0 }, { conditioning: 2 });
+    const smaller = fitArima(arimaSeries(values, 0), { p: 1, q: 0 }, { conditioning: 2 });
     expect(truth.aicc).toBeLessThan(smaller.aicc - 20);
     expect(truth.residuals.length).toBe(1000);
     expect(Array.from(truth.residuals.slice(0, 2))).toEqual(new Array<number>(2).fill(0));

@@ -120,18 +120,36 @@ function coefficientsOf(raw: readonly number[], order: ArimaOrder): { phi: numbe
 }
 
 /**
- * Fits an ARIMA(p,d,q) by conditional sum of squares (Box & Jenkins): the coefficients minimise the squared
- * one-step residuals, found by Nelder–Mead over the unconstrained parameters of {@link stationaryCoefficients}, so
- * every fit is stationary and invertible. An undifferenced series is centred on its sample mean first; a
- * differenced one gets no constant, because a drift would extrapolate a noisy slope over the whole horizon. The AICc
- * treats the sum of squares as a Gaussian likelihood, counting the coefficients, the mean if any and `σ²`; it is +∞
- * when the days summed over cannot support that many parameters.
+ * A series as its ARIMA fits with `d` differences see it, made once for all the orders tried on it. An
+ * undifferenced series is centred on its sample mean; a differenced one gets no constant, because a drift would
+ * extrapolate a noisy slope over the whole horizon.
  */
-export function fitArima(values: readonly number[], order: ArimaOrder, options: ArimaFitOptions = {}): ArimaFit {
-  const differenced = difference(values, order.d);
+export interface ArimaSeries {
+  readonly d: number;
+  /** `(1 − B)^d y`, less {@link ArimaSeries.mean}. */
+  readonly w: Float64Array;
+  /** The series mean when it is not differenced; 0 when it is. */
+  readonly mean: number;
+}
+
+/** The {@link ArimaSeries} of `values` with `d` differences. */
+export function arimaSeries(values: readonly number[], d: number): ArimaSeries {
+  const differenced = difference(values, d);
+  const mean = d === 0 && differenced.length > 0 ? differenced.reduce((a, b) => a + b, 0) / differenced.length : 0;
+  return { d, w: d === 0 ? differenced.map((x) => x - mean) : differenced, mean };
+}
+
+/**
+ * Fits an ARIMA(p,d,q), `d` being the series', by conditional sum of squares (Box & Jenkins): the coefficients
+ * minimise the squared one-step residuals, found by Nelder–Mead over the unconstrained parameters of
+ * {@link stationaryCoefficients}, so every fit is stationary and invertible. The AICc treats the sum of squares as a
+ * Gaussian likelihood, counting the coefficients, the mean if any and `σ²`; it is +∞ when the days summed over
+ * cannot support that many parameters.
+ */
+export function fitArima(series: ArimaSeries, arma: Pick<ArimaOrder, 'p' | 'q'>, options: ArimaFitOptions = {}): ArimaFit {
+  const { w, mean } = series;
+  const order: ArimaOrder = { p: arma.p, d: series.d, q: arma.q };
   const centred = order.d === 0;
-  const mean = centred && differenced.length > 0 ? differenced.reduce((a, b) => a + b, 0) / differenced.length : 0;
-  const w = centred ? differenced.map((x) => x - mean) : differenced;
   const start = Math.min(w.length, Math.max(order.p, options.conditioning ?? order.p));
   const residuals = new Float64Array(w.length);
   // The objective runs thousands of times per fit: its coefficients live in buffers reused from call to call.

@@ -1,18 +1,15 @@
 import { createRng } from '@funnelcast/core';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, simulateArma } from '../testing/simulate-arima.js';
-import { fitArima } from './arima-fit.js';
+import { arimaSeries, fitArima } from './arima-fit.js';
 import { forecastArima } from './arima-forecast.js';
-import type { ArimaOrder } from './arima-order.js';
-
-const order = (p: number, d: number, q: number): ArimaOrder => ({ p, d, q });
 
 describe('forecastArima', () => {
   it('reverts an AR(1) to its mean geometrically, with the AR(1) error variance', () => {
     const values = simulateArma(createRng(21), { ar: [0.6], mean: 20 }, 600);
     // End far above the mean, so the reversion is visible.
     values.push(30);
-    const fit = fitArima(values, order(1, 0, 0));
+    const fit = fitArima(arimaSeries(values, 0), { p: 1, q: 0 });
     const phi = fit.phi[0] ?? 0;
     const { point, variance } = forecastArima(fit, values, 40);
     point.forEach((m, i) => expect(m).toBeCloseTo(fit.mean + phi ** (i + 1) * (30 - fit.mean), 9));
@@ -23,7 +20,7 @@ describe('forecastArima', () => {
 
   it('holds a random walk at its last value with a variance growing linearly in the horizon', () => {
     const values = randomWalk(createRng(22), 400, 100, 2);
-    const fit = fitArima(values, order(0, 1, 0));
+    const fit = fitArima(arimaSeries(values, 1), { p: 0, q: 0 });
     const { point, variance } = forecastArima(fit, values, 30);
     expect(point.every((m) => m === values.at(-1))).toBe(true);
     variance.forEach((v, i) => expect(v).toBeCloseTo(fit.sigma2 * (i + 1), 9));
@@ -33,7 +30,7 @@ describe('forecastArima', () => {
 
   it('extends a doubly differenced series along its last slope', () => {
     const values = Array.from({ length: 60 }, (_, t) => 3 + 2 * t + (t % 2) * 0.01);
-    const fit = fitArima(values, order(0, 2, 0));
+    const fit = fitArima(arimaSeries(values, 2), { p: 0, q: 0 });
     const { point } = forecastArima(fit, values, 5);
     const last = values.at(-1) ?? 0;
     const slope = last - (values.at(-2) ?? 0);
@@ -42,7 +39,7 @@ describe('forecastArima', () => {
 
   it('feeds the last residuals through the MA terms for the first days only', () => {
     const values = simulateArma(createRng(24), { ma: [0.7], mean: 5 }, 500);
-    const fit = fitArima(values, order(0, 0, 1));
+    const fit = fitArima(arimaSeries(values, 0), { p: 0, q: 1 });
     const theta = fit.theta[0] ?? 0;
     const { point, variance } = forecastArima(fit, values, 3);
     expect(point[0]).toBeCloseTo(fit.mean + theta * (fit.residuals.at(-1) ?? 0), 9);

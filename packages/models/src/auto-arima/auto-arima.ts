@@ -1,4 +1,4 @@
-import { fitArima, type ArimaFit } from './arima-fit.js';
+import { arimaSeries, fitArima, type ArimaFit } from './arima-fit.js';
 import { differencesNeeded } from './kpss.js';
 
 /** The largest AR and MA orders searched: higher orders overfit daily counts and forecast no better. */
@@ -17,7 +17,7 @@ const SUPPORT = 2;
  * `stationaryCoefficients`) leaves that optimum's polynomials as they were.
  */
 export function autoArima(values: readonly number[]): ArimaFit {
-  const d = differencesNeeded(values);
+  const series = arimaSeries(values, differencesNeeded(values));
   const grid: ArimaFit[][] = [];
   for (let p = 0; p <= MAX_ORDER; p++) {
     const row: ArimaFit[] = [];
@@ -25,7 +25,7 @@ export function autoArima(values: readonly number[]): ArimaFit {
       // Along a row the new term is an MA one; a row's first fit grows the AR side of the one above.
       const smaller = q > 0 ? row[q - 1] : grid[p - 1]?.[0];
       const start = smaller ? { start: [...smaller.raw, 0] } : {};
-      row.push(fitArima(values, { p, d, q }, { conditioning: MAX_ORDER, ...start }));
+      row.push(fitArima(series, { p, q }, { conditioning: MAX_ORDER, ...start }));
     }
     grid.push(row);
   }

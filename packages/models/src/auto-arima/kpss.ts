@@ -16,7 +16,8 @@ export function kpssStatistic(values: ArrayLike<number>): number {
   if (n < 2) return 0;
   let mean = 0;
   for (let t = 0; t < n; t++) mean += (values[t] ?? 0) / n;
-  const e = Float64Array.from({ length: n }, (_, t) => (values[t] ?? 0) - mean);
+  const e = new Float64Array(n);
+  for (let t = 0; t < n; t++) e[t] = (values[t] ?? 0) - mean;
   const lags = Math.min(n - 1, Math.floor(4 * (n / 100) ** 0.25));
   let longRun = 0;
   for (let t = 0; t < n; t++) longRun += (e[t] ?? 0) ** 2;

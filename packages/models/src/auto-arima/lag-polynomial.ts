@@ -27,7 +27,10 @@ export function differencingPolynomial(d: number): number[] {
 export function stationaryCoefficients(raw: readonly number[]): number[] {
   const phi = new Float64Array(raw.length);
   stationaryCoefficientsInto(raw, 0, raw.length, phi, new Float64Array(raw.length));
-  return Array.from(phi);
+  // Every fit of the order search ends here: an indexed copy, not the iterator protocol of `Array.from`.
+  const out = new Array<number>(phi.length);
+  for (let i = 0; i < phi.length; i++) out[i] = phi[i]!;
+  return out;
 }
 
 /**

@@ -22,18 +22,19 @@ function tooShort(values: readonly number[], period: number): boolean {
  */
 export function seasonalEffectStatistic(values: readonly number[], period: number): number {
   if (tooShort(values, period)) return 0;
-  const detrended = centredTrend(values, period).map(({ t, trend }) => ({ position: t % period, value: (values[t] ?? 0) - trend }));
+  const trend = centredTrend(values, period);
   const sums = new Array<number>(period).fill(0);
   const counts = new Array<number>(period).fill(0);
-  for (const { position, value } of detrended) {
-    sums[position] = (sums[position] ?? 0) + value;
-    counts[position] = (counts[position] ?? 0) + 1;
+  for (const { t, trend: level } of trend) {
+    sums[t % period] = (sums[t % period] ?? 0) + ((values[t] ?? 0) - level);
+    counts[t % period] = (counts[t % period] ?? 0) + 1;
   }
   const means = sums.map((s, i) => s / Math.max(1, counts[i] ?? 0));
-  const grand = sums.reduce((a, b) => a + b, 0) / detrended.length;
+  const grand = sums.reduce((a, b) => a + b, 0) / trend.length;
   const between = means.reduce((a, m, i) => a + (counts[i] ?? 0) * (m - grand) ** 2, 0);
-  const within = detrended.reduce((a, { position, value }) => a + (value - (means[position] ?? 0)) ** 2, 0);
-  const withinVariance = within / (detrended.length - period);
+  let within = 0;
+  for (const { t, trend: level } of trend) within += ((values[t] ?? 0) - level - (means[t % period] ?? 0)) ** 2;
+  const withinVariance = within / (trend.length - period);
   // A pattern that repeats exactly leaves nothing within the positions: as significant as a pattern can be.
   if (!(withinVariance > 0)) return between > 0 ? Number.POSITIVE_INFINITY : 0;
   return between / withinVariance;

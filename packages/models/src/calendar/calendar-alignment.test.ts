@@ -23,4 +23,17 @@ describe('year alignments', () => {
     expect(sameLastWeekday(day('2025-05-26'), 2)).toBe(day('2023-05-29'));
     expect(sameLastWeekday(day('2025-05-19'), 1)).toBeUndefined();
   });
+
+  it('agrees with the UTC calendar of Date on every day of four centuries, leap days and century years included', () => {
+    const iso = (dayNumber: number) => new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
+    const mismatches: string[] = [];
+    for (let d = day('1899-12-25'); d <= day('2300-01-07'); d++) {
+      const date = iso(d);
+      // The same date a year back by Date's own arithmetic; none for 29 February.
+      const year = Number(date.slice(0, 4)) - 1;
+      const expected = date.slice(5) === '02-29' ? undefined : day(`${String(year).padStart(4, '0')}${date.slice(4)}`);
+      if (sameDate(d, 1) !== expected) mismatches.push(date);
+    }
+    expect(mismatches).toEqual([]);
+  });
 });

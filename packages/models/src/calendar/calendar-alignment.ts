@@ -1,16 +1,38 @@
 import { dayOfWeek } from './day-of-week.js';
 
-const MS_PER_DAY = 86_400_000;
-
 /** A way a day recurs from year to year: the day `years` years before it, or undefined when it has none. */
 export type YearAlignment = (day: number, years: number) => number | undefined;
 
+/**
+ * Days and dates by integer arithmetic on the proleptic Gregorian calendar (Hinnant's `civil_from_days` and
+ * `days_from_civil`, with years starting in March so that 29 February ends them): the same answers as `Date` in UTC,
+ * without a `Date` per call, for the horizon days every series asks about.
+ */
+const DAYS_PER_ERA = 146_097;
+const EPOCH_SHIFT = 719_468;
+
+/** Year, month (0 = January) and day of the month of a day number. */
 function parts(day: number): { readonly year: number; readonly month: number; readonly dayOfMonth: number } {
-  const date = new Date(day * MS_PER_DAY);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth(), dayOfMonth: date.getUTCDate() };
+  const z = day + EPOCH_SHIFT;
+  const era = Math.floor(z / DAYS_PER_ERA);
+  const dayOfEra = z - era * DAYS_PER_ERA;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = shiftedMonth < 10 ? shiftedMonth + 2 : shiftedMonth - 10;
+  return { year: yearOfEra + era * 400 + (month <= 1 ? 1 : 0), month, dayOfMonth: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1 };
 }
 
-const dayNumber = (year: number, month: number, dayOfMonth: number): number => Math.round(Date.UTC(year, month, dayOfMonth) / MS_PER_DAY);
+/** The day number of a date; a month past December (or before January) rolls into the next (or previous) year. */
+function dayNumber(year: number, month: number, dayOfMonth: number): number {
+  const m = ((month % 12) + 12) % 12;
+  // The calendar year, then the March-based one: January and February belong to the year before.
+  const y = year + (month - m) / 12 - (m <= 1 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (m > 1 ? m - 2 : m + 10) + 2) / 5) + dayOfMonth - 1;
+  return era * DAYS_PER_ERA + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - EPOCH_SHIFT;
+}
 
 /** The same calendar date (fixed-date holidays, trade-show weeks); 29 February has none. */
 export const sameDate: YearAlignment = (day, years) => {

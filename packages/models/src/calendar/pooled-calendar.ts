@@ -2,7 +2,7 @@ import { YEAR_ALIGNMENTS } from './calendar-alignment.js';
 import { dayOfWeek } from './day-of-week.js';
 import { recurringFactor, type RecurrenceRule } from './recurring-factor.js';
 import { shrinkBeyondNoise } from '../dispersion/shrink-beyond-noise.js';
-import { scanDepartures, type DepartureRule } from './weekday-contrast.js';
+import { scanDepartures, type DepartureRule, type DepartureScan } from './weekday-contrast.js';
 import { mstlWeeklyProfile } from './mstl-weekly.js';
 import { FLAT_WEEK } from './weekday-profile.js';
 
@@ -61,10 +61,9 @@ const SPAN_SLACK_DAYS = 28;
 export function pooledTotals(series: readonly CalendarSeries[], firstDay: number, days: number): Float64Array {
   const totals = new Float64Array(days);
   for (const s of series) {
-    s.values.forEach((y, t) => {
-      const at = s.startDay - firstDay + t;
-      if (at >= 0 && at < days) totals[at] = (totals[at] ?? 0) + y;
-    });
+    const offset = s.startDay - firstDay;
+    // Only the days that land in the window: a plain loop over them, not a callback per day of every series.
+    for (let t = Math.max(0, -offset); t < s.values.length && offset + t < days; t++) totals[offset + t] = (totals[offset + t] ?? 0) + (s.values[t] ?? 0);
   }
   return totals;
 }
@@ -148,20 +147,57 @@ export function pooledCalendar(series: readonly CalendarSeries[]): PooledCalenda
   const firstDay = Math.min(...present.map((s) => s.startDay));
   const endDay = Math.max(...present.map((s) => s.startDay + s.values.length));
   const totals = pooledTotals(present, firstDay, endDay - firstDay);
-  const { contrasts, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
-  const excluded = (day: number): boolean => skipped[day - firstDay] === 1;
+  const { contrast, departed: skipped } = scanDepartures(totals, POOLED_DEPARTURE);
   // The decomposition sees the events at their neighbours' level, so a holiday does not dent the week.
-  const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrasts[t]?.expected ?? y) : y));
+  const imputed = totals.map((y, t) => (skipped[t] === 1 ? (contrast(t)?.expected ?? y) : y));
   const weekday = mstlWeeklyProfile(imputed, firstDay);
   const spanning = present.filter(
     (s) => s.startDay - firstDay <= SPAN_SLACK_DAYS && s.values.slice(-SPAN_SLACK_DAYS).some((y) => y > 0) && s.startDay + s.values.length === endDay,
   );
   const yearlyTotals = spanning.length > 0 && spanning.length < present.length ? pooledTotals(spanning, firstDay, totals.length) : totals;
-  const level = yearlyLevel(yearlyTotals, firstDay, weekday, (t) => skipped[t] === 1);
-  return {
-    weekday,
-    excluded,
-    yearly: (day) => level.get(day - YEAR_DAYS),
-    recurring: (day) => recurringFactor(day, firstDay, (past) => contrasts[past - firstDay], POOLED_RECURRENCE),
-  };
+  // Every series reads the yearly factor of each of its days, twice: by index, not by map lookup.
+  const level = new Float64Array(totals.length);
+  const hasLevel = new Uint8Array(totals.length);
+  for (const [day, value] of yearlyLevel(yearlyTotals, firstDay, weekday, (t) => skipped[t] === 1)) {
+    level[day - firstDay] = value;
+    hasLevel[day - firstDay] = 1;
+  }
+  return new ScannedCalendar(weekday, firstDay, skipped, level, hasLevel, contrast);
+}
+
+/**
+ * The {@link PooledCalendar} of series that have days. A class, not an object of closures: every series calls its
+ * methods for each of its days, and the optimised callers stay valid from one request's calendar to the next only
+ * when the methods are the same functions.
+ */
+class ScannedCalendar implements PooledCalendar {
+  /** Every series asks for the same horizon days: each is worked out once. */
+  private readonly recurringByDay = new Map<number, number>();
+
+  constructor(
+    readonly weekday: readonly number[],
+    private readonly firstDay: number,
+    private readonly skipped: Uint8Array,
+    private readonly level: Float64Array,
+    private readonly hasLevel: Uint8Array,
+    private readonly contrast: DepartureScan['contrast'],
+  ) {}
+
+  excluded(day: number): boolean {
+    return this.skipped[day - this.firstDay] === 1;
+  }
+
+  yearly(day: number): number | undefined {
+    const index = day - YEAR_DAYS - this.firstDay;
+    return this.hasLevel[index] === 1 ? this.level[index] : undefined;
+  }
+
+  recurring(day: number): number {
+    let factor = this.recurringByDay.get(day);
+    if (factor === undefined) {
+      factor = recurringFactor(day, this.firstDay, (past) => this.contrast(past - this.firstDay), POOLED_RECURRENCE);
+      this.recurringByDay.set(day, factor);
+    }
+    return factor;
+  }
 }

@@ -36,11 +36,11 @@ export function seriesShape(values: readonly number[], startDay: number, horizon
   const n = values.length;
   const endDay = startDay + n;
   const pooledSkip = (index: number): boolean => calendar.excluded(startDay + index);
-  const { contrasts, departed: special } = scanDepartures(values, SERIES_DEPARTURE, pooledSkip);
+  const { contrast, departed: special } = scanDepartures(values, SERIES_DEPARTURE, pooledSkip);
   const excludedDay = (day: number): boolean => calendar.excluded(day) || special[day - startDay] === 1;
   const profile = weekdayProfile(values, startDay, { prior: calendar.weekday, excluded: excludedDay });
   const yearly = calendar.yearly(endDay - 1) !== undefined && calendar.yearly(endDay + horizon - 1) !== undefined;
-  const contrastAt = (day: number) => contrasts[day - startDay];
+  const contrastAt = (day: number) => contrast(day - startDay);
   // The series' own recurring days first (its trade shows); else the days all series lose together (holidays).
   const ahead = Array.from({ length: horizon }, (_, h) => {
     const own = recurringFactor(endDay + h, startDay, contrastAt, SERIES_RECURRENCE);

@@ -1,26 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { departure, weekdayContrast } from './weekday-contrast.js';
+import { departure, scanDepartures } from './weekday-contrast.js';
 
 /** Six weeks of a flat 10 a day, with one odd day in the middle. */
 const values = Array.from({ length: 42 }, (_, t) => (t === 21 ? 40 : 10));
+const rule = { ratio: 2, z: 5 };
 
-describe('weekdayContrast', () => {
+describe('scanDepartures', () => {
   it('compares a day with the same weekday up to four weeks either side, skipping what it is told to', () => {
+    const { contrast } = scanDepartures(values, rule);
     // Days 0, 7, 14, 28 and 35: four weeks back reaches before the start, three weeks on past the end.
-    expect(weekdayContrast(values, 21)).toEqual({ count: 40, expected: 10, neighbours: 5 });
+    expect(contrast(21)).toEqual({ count: 40, expected: 10, neighbours: 5 });
     // Day 28's neighbours include the odd day 21, unless it is skipped.
-    expect(weekdayContrast(values, 28)).toEqual({ count: 10, expected: 16, neighbours: 5 });
-    expect(weekdayContrast(values, 28, (t) => t === 21)).toEqual({ count: 10, expected: 10, neighbours: 4 });
+    expect(contrast(28)).toEqual({ count: 10, expected: 16, neighbours: 5 });
+    expect(scanDepartures(values, rule, (t) => t === 21).contrast(28)).toEqual({ count: 10, expected: 10, neighbours: 4 });
   });
 
-  it('needs two neighbours', () => {
-    expect(weekdayContrast([5, 1, 1, 1, 1, 1, 1, 5], 0)).toBeUndefined();
-    expect(weekdayContrast(values, 42)).toBeUndefined();
+  it('needs two neighbours, and a day inside the series', () => {
+    expect(scanDepartures([5, 1, 1, 1, 1, 1, 1, 5], rule).contrast(0)).toBeUndefined();
+    expect(scanDepartures(values, rule).contrast(42)).toBeUndefined();
+    expect(scanDepartures(values, rule).contrast(-7)).toBeUndefined();
+  });
+
+  it('flags the days that depart by the rule, judged against neighbours that are not skipped', () => {
+    const flagged = (scan: { departed: Uint8Array }) => [...scan.departed.keys()].filter((t) => scan.departed[t] === 1);
+    expect(flagged(scanDepartures(values, rule))).toEqual([21]);
+    // With its neighbours skipped, the odd day has none left to depart from.
+    const neighbours = new Set([0, 7, 14, 28, 35]);
+    expect(flagged(scanDepartures(values, rule, (t) => neighbours.has(t)))).toEqual([]);
   });
 });
 
 describe('departure', () => {
-  const rule = { ratio: 2, z: 5 };
   it('flags a count both far above (or below) and many deviations from its expectation', () => {
     expect(departure({ count: 40, expected: 10, neighbours: 8 }, rule)).toBe(1);
     expect(departure({ count: 0, expected: 40, neighbours: 8 }, rule)).toBe(-1);

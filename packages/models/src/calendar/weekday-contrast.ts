@@ -19,46 +19,50 @@ const NEIGHBOUR_OFFSETS = [-28, -21, -14, -7, 7, 14, 21, 28];
 /** Fewer neighbours than this (a series' first or last days) give no contrast. */
 const MIN_NEIGHBOURS = 2;
 
-/**
- * The contrast of `values[t]` with the same weekday one to four weeks before and after (a local expectation that
- * needs no model, so it can judge the days a model is fitted on; four weeks each way keep its own noise small
- * without reaching into another season). Neighbours for which `skip` is true are left out.
- */
-export function weekdayContrast(
-  values: ArrayLike<number>,
-  t: number,
-  skip: (index: number) => boolean = () => false,
-): WeekdayContrast | undefined {
-  if (t < 0 || t >= values.length) return undefined;
-  let sum = 0;
-  let count = 0;
-  for (const offset of NEIGHBOUR_OFFSETS) {
-    const at = t + offset;
-    if (at < 0 || at >= values.length || skip(at)) continue;
-    sum += values[at] ?? 0;
-    count += 1;
-  }
-  return count < MIN_NEIGHBOURS ? undefined : { count: values[t] ?? 0, expected: sum / count, neighbours: count };
-}
-
-/** Every day's {@link weekdayContrast} and whether it departs by the rule: the scan a calendar's special days come from. */
+/** Every day's contrast with its same-weekday neighbours and whether it departs by the rule: the scan a calendar's special days come from. */
 export interface DepartureScan {
-  /** The contrast of each day, by index (undefined where a day has too few neighbours). */
-  readonly contrasts: readonly (WeekdayContrast | undefined)[];
+  /**
+   * The contrast of `values[index]` with the same weekday one to four weeks before and after (a local expectation
+   * that needs no model, so it can judge the days a model is fitted on; four weeks each way keep its own noise small
+   * without reaching into another season), skipped neighbours left out; undefined outside the series or where a day
+   * has too few neighbours.
+   */
+  contrast(index: number): WeekdayContrast | undefined;
   /** 1 for each day that departs (up or down) by the rule. */
   readonly departed: Uint8Array;
 }
 
-/** Contrasts every day of `values` with its same-weekday neighbours (skipping `skip`) and flags the departures. */
+/**
+ * Contrasts every day of `values` with its same-weekday neighbours (skipping `skip`) and flags the departures. A
+ * calendar scans every day of every series but reads few contrasts back, so the contrasts are kept as numbers and
+ * made objects only when asked for, and `skip` is asked once per day rather than once per neighbour.
+ */
 export function scanDepartures(values: ArrayLike<number>, rule: DepartureRule, skip?: (index: number) => boolean): DepartureScan {
-  const contrasts: (WeekdayContrast | undefined)[] = [];
-  const departed = new Uint8Array(values.length);
-  for (let t = 0; t < values.length; t++) {
-    const contrast = weekdayContrast(values, t, skip);
-    contrasts.push(contrast);
-    if (contrast && departure(contrast, rule) !== 0) departed[t] = 1;
+  const n = values.length;
+  const skipped = new Uint8Array(n);
+  if (skip) for (let t = 0; t < n; t++) skipped[t] = skip(t) ? 1 : 0;
+  const expected = new Float64Array(n);
+  const neighbours = new Uint8Array(n);
+  const departed = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    let sum = 0;
+    let count = 0;
+    for (const offset of NEIGHBOUR_OFFSETS) {
+      const at = t + offset;
+      if (at < 0 || at >= n || skipped[at] === 1) continue;
+      sum += values[at] ?? 0;
+      count += 1;
+    }
+    if (count < MIN_NEIGHBOURS) continue;
+    expected[t] = sum / count;
+    neighbours[t] = count;
+    if (departureOf(values[t] ?? 0, sum / count, count, rule) !== 0) departed[t] = 1;
   }
-  return { contrasts, departed };
+  return {
+    contrast: (index) =>
+      index >= 0 && index < n && neighbours[index]! > 0 ? { count: values[index] ?? 0, expected: expected[index]!, neighbours: neighbours[index]! } : undefined,
+    departed,
+  };
 }
 
 /**
@@ -68,9 +72,17 @@ export function scanDepartures(values: ArrayLike<number>, rule: DepartureRule, s
  * include the noise of the expectation itself (a mean of `k` neighbours): `√(max(expected, 1) · (1 + 1/k))`.
  */
 export function departure(contrast: WeekdayContrast, rule: DepartureRule): -1 | 0 | 1 {
-  const { count, expected, neighbours } = contrast;
+  return departureOf(contrast.count, contrast.expected, contrast.neighbours, rule);
+}
+
+/** {@link departure} of a contrast given by its parts. */
+function departureOf(count: number, expected: number, neighbours: number, rule: DepartureRule): -1 | 0 | 1 {
+  const up = count > rule.ratio * expected;
+  const down = count * rule.ratio < expected;
+  // Most days are within the ratio: no square root for them.
+  if (!up && !down) return 0;
   const deviation = rule.z * Math.sqrt(Math.max(expected, 1) * (1 + 1 / neighbours));
-  if (count > rule.ratio * expected && count - expected > deviation) return 1;
-  if (count * rule.ratio < expected && expected - count > deviation) return -1;
+  if (up && count - expected > deviation) return 1;
+  if (down && expected - count > deviation) return -1;
   return 0;
 }

@@ -59,26 +59,34 @@ export function minimiseNelderMead(
   }
   const values = points.map(evaluate);
   const order = points.map((_, i) => i);
-  const byValue = (a: number, b: number): number => values[a]! - values[b]!;
   const at = (i: number): number[] => points[order[i]!]!;
   const valueAt = (i: number): number => values[order[i]!]!;
-  // The objective is cheap next to the bookkeeping for the few dimensions an ARIMA has: plain loops, and one
-  // centroid reused, rather than a new array per step.
+  // The objective is cheap next to the bookkeeping for the few dimensions an ARIMA has, and a fit takes hundreds of
+  // steps: plain loops, and the centroid, the trial points and the vertices rewritten in place rather than a new
+  // array per step (so `f` must not keep the `x` it is given).
   const centroid = new Array<number>(n).fill(0);
-  /** `centroid + t·(centroid − worst)`: t = 1 reflects, 2 expands, 0.5 contracts outside, −0.5 inside. */
-  const along = (worst: readonly number[], t: number): number[] => {
-    const x = new Array<number>(n);
+  const reflected = new Array<number>(n).fill(0);
+  const trial = new Array<number>(n).fill(0);
+  /** `centroid + t·(centroid − worst)` into `x`: t = 1 reflects, 2 expands, 0.5 contracts outside, −0.5 inside. */
+  const along = (worst: readonly number[], t: number, x: number[]): number[] => {
     for (let j = 0; j < n; j++) x[j] = centroid[j]! + t * (centroid[j]! - worst[j]!);
     return x;
   };
-  const replaceWorst = (x: number[], value: number): void => {
+  const replaceWorst = (x: readonly number[], value: number): void => {
     const worst = order[n]!;
-    points[worst] = x;
+    const vertex = points[worst]!;
+    for (let j = 0; j < n; j++) vertex[j] = x[j]!;
     values[worst] = value;
   };
 
   for (;;) {
-    order.sort(byValue);
+    // A stable insertion sort by value: the order a stable `Array#sort` gives, without its overhead on a few entries.
+    for (let i = 1; i <= n; i++) {
+      const index = order[i]!;
+      let j = i - 1;
+      for (; j >= 0 && values[index]! < values[order[j]!]!; j--) order[j + 1] = order[j]!;
+      order[j + 1] = index;
+    }
     const best = valueAt(0);
     const worstValue = valueAt(n);
     const converged = Number.isFinite(worstValue) && worstValue - best <= tolerance * (Math.abs(best) + tolerance);
@@ -90,12 +98,10 @@ export function minimiseNelderMead(
       for (let j = 0; j < n; j++) centroid[j] = centroid[j]! + vertex[j]! / n;
     }
     const worst = at(n);
-    const reflected = along(worst, REFLECT);
-    const reflectedValue = evaluate(reflected);
+    const reflectedValue = evaluate(along(worst, REFLECT, reflected));
     if (reflectedValue < best) {
-      const expanded = along(worst, EXPAND);
-      const expandedValue = evaluate(expanded);
-      if (expandedValue < reflectedValue) replaceWorst(expanded, expandedValue);
+      const expandedValue = evaluate(along(worst, EXPAND, trial));
+      if (expandedValue < reflectedValue) replaceWorst(trial, expandedValue);
       else replaceWorst(reflected, reflectedValue);
       continue;
     }
@@ -104,10 +110,9 @@ export function minimiseNelderMead(
       continue;
     }
     const outside = reflectedValue < worstValue;
-    const contracted = along(worst, outside ? CONTRACT : -CONTRACT);
-    const contractedValue = evaluate(contracted);
+    const contractedValue = evaluate(along(worst, outside ? CONTRACT : -CONTRACT, trial));
     if (contractedValue < (outside ? reflectedValue : worstValue)) {
-      replaceWorst(contracted, contractedValue);
+      replaceWorst(trial, contractedValue);
       continue;
     }
     // Nothing along the line through the worst point helps: pull every vertex halfway to the best one.
@@ -115,10 +120,8 @@ export function minimiseNelderMead(
     for (let i = 1; i <= n; i++) {
       const index = order[i]!;
       const vertex = points[index]!;
-      const shrunk = new Array<number>(n);
-      for (let j = 0; j < n; j++) shrunk[j] = bestPoint[j]! + SHRINK * (vertex[j]! - bestPoint[j]!);
-      points[index] = shrunk;
-      values[index] = evaluate(shrunk);
+      for (let j = 0; j < n; j++) vertex[j] = bestPoint[j]! + SHRINK * (vertex[j]! - bestPoint[j]!);
+      values[index] = evaluate(vertex);
     }
   }
   return { x: at(0).slice(), value: valueAt(0), evaluations };

@@ -63,10 +63,13 @@ export function forecastRecentRate(
 ): Moments {
   const n = values.length;
   if (!values.some((y) => y > 0)) return zeroMoments(horizon);
-  const factor = (t: number): number => shape.factor(startDay + t);
   const alpha = 1 - 2 ** (-1 / options.halfLifeDays);
   const weights = new Float64Array(n);
   for (let t = n - 1, w = 1; t >= 0; t--, w *= 1 - alpha) weights[t] = shape.excluded(startDay + t) ? 0 : w;
+  // Three passes read every history day's factor, and a series' shape (calendar, season, special days) is not cheap.
+  const factors = new Float64Array(n);
+  for (let t = 0; t < n; t++) factors[t] = shape.factor(startDay + t);
+  const factor = (t: number): number => (t < n ? factors[t]! : shape.factor(startDay + t));
 
   let sumWY = 0;
   let sumWP = 0;
