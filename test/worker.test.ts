@@ -69,7 +69,13 @@ async function watchJob(config: FunnelcastConfig, jobId: string) {
       if (event.jobId === jobId) resolve(event.returnvalue as unknown as { runId: string });
     }),
   );
+  const active = new Promise<void>((resolve) =>
+    events.on('active', ({ jobId: id }) => {
+      if (id === jobId) resolve();
+    }),
+  );
   return {
+    active,
     fitting: phaseSeen('fit_mqls'),
     completed,
     close: async () => {
@@ -106,13 +112,23 @@ async function startedWorker(configPath: string, env: Record<string, string>): P
   return started;
 }
 
-/** Starts a worker and a long (365-day) refresh of NEW_AS_OF on it; resolves once the refresh is fitting models. */
-async function workerMidRefresh(configPath: string, env: Record<string, string>, watch: { fitting: Promise<void> }): Promise<WorkerProcess> {
+/**
+ * Starts a worker and a long (365-day) refresh of NEW_AS_OF on it; resolves once the refresh is fitting models, and
+ * `meanwhile` (started as soon as the worker holds the job, e.g. a standby worker: a refresh takes a few seconds,
+ * about what a worker takes to start) is done.
+ */
+async function workerMidRefresh<T>(
+  configPath: string,
+  env: Record<string, string>,
+  watch: { active: Promise<void>; fitting: Promise<void> },
+  meanwhile: () => Promise<T>,
+): Promise<{ busy: WorkerProcess; meanwhile: T }> {
   const busy = await startedWorker(configPath, env);
   const enqueued = await runCli(['enqueue', '--config', configPath, '--as-of', NEW_AS_OF, '--horizon', '365', '--json'], { env: { REDIS_URL: redis.url } });
   expect(enqueued.code, enqueued.stderr).toBe(0);
-  await watch.fitting;
-  return busy;
+  await watch.active;
+  const [done] = await Promise.all([meanwhile(), watch.fitting]);
+  return { busy, meanwhile: done };
 }
 
 async function runs(configPath: string): Promise<RunRow[]> {
@@ -176,7 +192,7 @@ describe('funnelcast-worker end to end', () => {
     const jobId = refreshJobId('local', NEW_AS_OF, 365);
     const watch = await watchJob(config, jobId);
     try {
-      const first = await workerMidRefresh(configPath, env, watch);
+      const { busy: first } = await workerMidRefresh(configPath, env, watch, async () => undefined);
       expect(await first.stop('SIGTERM')).toBe(0);
 
       const done = await watch.completed;
@@ -207,8 +223,7 @@ describe('funnelcast-worker end to end', () => {
     const jobId = refreshJobId('local', NEW_AS_OF, 365);
     const watch = await watchJob(config, jobId);
     try {
-      const first = await workerMidRefresh(configPath, fast, watch);
-      const second = await startedWorker(configPath, fast);
+      const { busy: first, meanwhile: second } = await workerMidRefresh(configPath, fast, watch, () => startedWorker(configPath, fast));
       const firstOwner = `:${first.child.pid}`;
       const killedAt = Date.now();
       expect(await first.stop('SIGKILL')).toBeNull();
