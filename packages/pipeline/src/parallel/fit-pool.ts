@@ -47,14 +47,14 @@ const WORKER_URL = new URL('./fit-worker.js', import.meta.url);
 export function openFitPool(size: number, workerUrl: URL = WORKER_URL): FitPool {
   const idle: Worker[] = [];
   const queue: Pending[] = [];
-  const running = new Map<number, { pending: Pending; worker: Worker }>();
+  const running = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
   // A request's signal is any object with `aborted` (not always an AbortSignal to listen to): while fits run, their
   // signals are polled and an abort is passed on through the task's shared flag.
   let polling: NodeJS.Timeout | undefined;
   const pollAborts = () => {
-    for (const { pending } of running.values()) {
+    for (const pending of running.values()) {
       if (pending.request.signal?.aborted) Atomics.store(new Int32Array(pending.task.abort), 0, 1);
     }
     if (running.size === 0) {
@@ -71,14 +71,14 @@ export function openFitPool(size: number, workerUrl: URL = WORKER_URL): FitPool 
         continue;
       }
       const worker = idle.pop()!;
-      running.set(pending.task.id, { pending, worker });
+      running.set(pending.task.id, pending);
       worker.postMessage(pending.task);
     }
     if (running.size > 0 && polling === undefined) polling = setInterval(pollAborts, ABORT_POLL_MS).unref();
   };
 
   const failAll = (error: Error) => {
-    for (const { pending } of running.values()) pending.reject(error);
+    for (const pending of running.values()) pending.reject(error);
     running.clear();
     for (const pending of queue.splice(0)) pending.reject(error);
   };
@@ -86,16 +86,16 @@ export function openFitPool(size: number, workerUrl: URL = WORKER_URL): FitPool 
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     const worker = new Worker(workerUrl);
     worker.on('message', (reply: FitReply) => {
-      const entry = running.get(reply.id);
-      if (!entry) return;
+      const pending = running.get(reply.id);
+      if (!pending) return;
       if (reply.kind === 'progress') {
-        entry.pending.request.onProgress?.(reply.done, reply.total);
+        pending.request.onProgress?.(reply.done, reply.total);
         return;
       }
       running.delete(reply.id);
       idle.push(worker);
-      if (reply.kind === 'done') entry.pending.resolve(reply.forecast);
-      else entry.pending.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+      if (reply.kind === 'done') pending.resolve(reply.forecast);
+      else pending.reject(Object.assign(new Error(reply.message), { name: reply.name }));
       dispatch();
     });
     worker.on('error', (error) => failAll(error));

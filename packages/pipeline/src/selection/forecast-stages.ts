@@ -226,7 +226,8 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
     const fitAll = () =>
       (everyCandidate ??= (async () => {
         const byCandidate = new Map(selection.byCandidate);
-        const missing = [...candidates, robust].filter((c, i, all) => !byCandidate.has(c.name) && all.findIndex((o) => o.name === c.name) === i);
+        // `candidates` holds the robust model (by name) too.
+        const missing = candidates.filter((c) => !byCandidate.has(c.name));
         const forecasts = await Promise.all(missing.map((c) => c.forecast(final)));
         missing.forEach((c, i) => byCandidate.set(c.name, forecasts[i]!));
         return byCandidate;

@@ -70,6 +70,7 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
     Promise.all(origins.map((origin) => Promise.all(candidates.map((candidate) => candidate.forecast(origin.input))))),
     candidates[0]!.forecast(input.final),
   ]);
+  // In candidate order, the default first, as `combine` needs.
   const atOrigin = atOriginLists.map((lists) => new Map(lists.map((list, i) => [names[i]!, list])));
 
   const groupNames = new Set<string | null>();
@@ -100,6 +101,6 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
     series: combine(byCandidate, weightsOf, groupOf, nameOf),
     groups: groups.length > 0 ? groups : [{ group: null, scores: [{ candidate: names[0]!, origins: 0, wape: null, pinball: null, weight: 1, chosen: true }] }],
     byCandidate,
-    atOrigins: atOrigin.map((forecasts) => combine(new Map([[names[0]!, forecasts.get(names[0]!)!], ...forecasts]), weightsOf, groupOf, nameOf)),
+    atOrigins: atOrigin.map((forecasts) => combine(forecasts, weightsOf, groupOf, nameOf)),
   };
 }
