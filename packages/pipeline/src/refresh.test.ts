@@ -3,7 +3,7 @@ import { createForecaster } from '@funnelcast/models';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@funnelcast/warehouse-duckdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refresh, runIdFor } from './refresh.js';
-import { SELECTION } from './selection/forecast-stages.js';
+import { SELECTION, selectionOriginDates } from './selection/forecast-stages.js';
 import { loggedHistoryReads } from './testing/logged-history-reads.js';
 import { simulateLeads, type SimulatedFunnel } from './testing/simulated-leads.js';
 
@@ -135,6 +135,25 @@ describe('refresh history reads', () => {
     expect(log[0]).toBe('open');
     expect(log.at(-1)).toBe('close');
     expect(log.filter((entry) => entry.startsWith('plain') || entry === 'open' || entry === 'close')).toEqual(['open', 'close']);
+  });
+  it('fits at each selection origin while the later origins are still being read', async () => {
+    const w = await warehouseWith(FUNNEL);
+    const log: string[] = [];
+    const naive = createForecaster(SEASONAL_NAIVE);
+    const logged = (name: string): Forecaster => ({
+      name,
+      forecast: (request) => {
+        log.push(`fit ${request.asOf}`);
+        return naive.forecast(request);
+      },
+    });
+    await refresh(config, { ...options(loggedHistoryReads(w, log)), forecasters: { mqls: [logged('a'), logged('b')], sqls: [naive], robust: naive, funnelSqls: false } });
+    const first = addDays(AS_OF, -SELECTION.origins * SELECTION.stepDays);
+    const last = addDays(AS_OF, -SELECTION.stepDays);
+    // The reads stay one at a time, in order; the first origin's fits do not wait for the last origin's read.
+    expect(log.filter((entry) => entry.startsWith('read'))).toEqual([`read ${AS_OF}`, ...selectionOriginDates(AS_OF).map((date) => `read ${date}`)]);
+    expect(log.indexOf(`fit ${first}`)).toBeGreaterThan(log.indexOf(`read ${first}`));
+    expect(log.indexOf(`fit ${first}`)).toBeLessThan(log.indexOf(`read ${last}`));
   });
 });
 

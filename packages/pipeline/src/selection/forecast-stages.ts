@@ -155,6 +155,40 @@ export function selectionOriginDates(asOf: IsoDate, count: number = SELECTION.or
   return Array.from({ length: count }, (_, i) => addDays(asOf, -(count - i) * SELECTION.stepDays));
 }
 
+/** Histories being read in turn, and how to stop reading them. */
+interface Readings {
+  readonly histories: readonly Promise<FunnelHistory>[];
+  /** Reads no more and resolves once the read in flight, if any, has ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The histories at `dates`, read one after another (a warehouse connection reads one at a time) but not waited for
+ * together: a read waits on the database, not on JavaScript, so the fits at one origin run while the next is read.
+ * Each promise is marked handled here, so a read that fails while nobody awaits it yet is reported by whoever awaits
+ * it, not as an unhandled rejection.
+ */
+function readInTurn(dates: readonly IsoDate[], read: (asOf: IsoDate) => Promise<FunnelHistory>): Readings {
+  let stopped = false;
+  let previous: Promise<unknown> = Promise.resolve();
+  const histories = dates.map((date) => {
+    const reading = previous.then(() => {
+      if (stopped) throw new Error(`the history as of ${date} was not read: the selection had stopped`);
+      return read(date);
+    });
+    reading.catch(() => undefined);
+    previous = reading;
+    return reading;
+  });
+  return {
+    histories,
+    stop: async () => {
+      stopped = true;
+      await Promise.allSettled(histories);
+    },
+  };
+}
+
 /** The latest `count` origins of the selection backtest with enough history before them. */
 function selectionOrigins(history: FunnelHistory, count: number): IsoDate[] {
   const first = history.daily[0]?.date;
@@ -190,22 +224,24 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
 
   const selecting = forecasters.mqls.length > 1 || forecasters.sqls.length > 1 || forecasters.funnelSqls;
   const origins = selecting && input.historyAt ? selectionOrigins(history, selectionOriginCount(input.combinationKeys.length)) : [];
-  // Read once, before either stage: both score at the same origins, and SQL candidates read the MQL forecasts there.
-  // The reads are part of the MQL stage's selection backtest and are timed with it (on ten million leads they take
-  // longer than the fits).
+  // Read once for both stages: both score at the same origins, and SQL candidates read the MQL forecasts there. The
+  // reads are part of the MQL stage's selection backtest and are timed with it (on ten million leads they take longer
+  // than the fits).
   let started = performance.now();
-  const pastHistories: FunnelHistory[] = [];
-  for (const origin of origins) pastHistories.push(await input.historyAt!(origin));
+  const readings = readInTurn(origins, input.historyAt!);
 
   const run = async (grain: StageGrain, models: readonly Candidate[], progressPhase: 'fit_mqls' | 'fit_sqls', mqlsAt?: StageForecast): Promise<StageForecast> => {
     const candidates = [...models];
     const robust = forecasterCandidate(forecasters.robust, seriesOf(grain));
     if (!candidates.some((c) => c.name === robust.name)) candidates.push(robust);
     // Scored even for a single model when there are origins: a later stage may read its forecasts there.
-    const scoredOrigins: SelectionOriginInput[] = pastHistories.map((past, i) => ({
-      input: { history: past, horizon: SELECTION.scoredDays, ...(mqlsAt ? { mqls: mqlsAt.atOrigins[i]! } : {}) } satisfies StageInput,
-      actual: actualsOf(history.daily, grain, past.asOf, SELECTION.scoredDays),
-    }));
+    const scoredOrigins = readings.histories.map(async (reading, i): Promise<SelectionOriginInput> => {
+      const past = await reading;
+      return {
+        input: { history: past, horizon: SELECTION.scoredDays, ...(mqlsAt ? { mqls: mqlsAt.atOrigins[i]! } : {}) } satisfies StageInput,
+        actual: actualsOf(history.daily, grain, past.asOf, SELECTION.scoredDays),
+      };
+    });
     const final: StageInput = {
       history,
       horizon,
@@ -241,24 +277,32 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
       alternatives: async (key) => alternativesOf(selection.groups, grain.groupOf(key), await fitAll(), key),
     });
     warnings.push(...guarded.warnings);
-    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: scoredOrigins.map((o) => o.input), finalInput: final };
+    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: selection.inputs, finalInput: final };
   };
 
   // A model trained beforehand cannot forecast from the past selection origins: the robust model stands in there.
   const pastOrigins = { standIn: forecasters.robust, before: history.asOf };
-  const mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain), pastOrigins)), 'fit_mqls');
-  const fitMqls = performance.now() - started;
-  started = performance.now();
   const sqlCandidates = forecasters.sqls.map((m) => forecasterCandidate(m, seriesOf(sqlGrain), pastOrigins));
   const funnel = forecasters.funnelSqls && history.conversion ? funnelCandidate(input.credibility) : null;
   if (funnel) sqlCandidates.splice(1, 0, funnel);
-  const sqls = await run(sqlGrain, sqlCandidates, 'fit_sqls', mqls);
+  let mqls: StageForecast;
+  let sqls: StageForecast;
+  let fitMqls: number;
+  try {
+    mqls = await run(mqlGrain, forecasters.mqls.map((m) => forecasterCandidate(m, seriesOf(mqlGrain), pastOrigins)), 'fit_mqls');
+    fitMqls = performance.now() - started;
+    started = performance.now();
+    sqls = await run(sqlGrain, sqlCandidates, 'fit_sqls', mqls);
+  } finally {
+    // A failed stage leaves no read behind it: the caller closes the reader next.
+    await readings.stop();
+  }
   const split = selectSplit({
     segments: input.superSegments,
-    origins: pastHistories.map((past, i) => ({
-      history: past,
-      fine: funnel?.fine(sqls.inputs[i]!) ?? null,
-      actual: segmentCombinationActuals(history.daily, past.asOf, SELECTION.scoredDays),
+    origins: sqls.inputs.map((at) => ({
+      history: at.history,
+      fine: funnel?.fine(at) ?? null,
+      actual: segmentCombinationActuals(history.daily, at.history.asOf, SELECTION.scoredDays),
     })),
     mappingAt: input.mappingAt,
     finalFine: funnel?.fine(sqls.finalInput) ?? null,

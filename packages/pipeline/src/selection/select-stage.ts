@@ -25,6 +25,8 @@ export interface StageSelection {
   readonly byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>;
   /** The selected forecast at each selection origin, in order: what a later stage sees there. */
   readonly atOrigins: readonly PredictiveSeries[][];
+  /** What the candidates forecast from at each selection origin, in order. */
+  readonly inputs: readonly StageInput[];
 }
 
 /** What {@link selectStage} works on. */
@@ -33,8 +35,11 @@ export interface StageSelectionInput {
   readonly candidates: readonly Candidate[];
   /** The real forecast's input, at the as-of date. */
   readonly final: StageInput;
-  /** Origins of the selection backtest, oldest first; none keeps the default without scoring. */
-  readonly origins: readonly SelectionOriginInput[];
+  /**
+   * Origins of the selection backtest, oldest first; none keeps the default without scoring. They may still be being
+   * read: each origin's fits start when it is there.
+   */
+  readonly origins: readonly (SelectionOriginInput | Promise<SelectionOriginInput>)[];
   /** Which selection a unit belongs to: one per super-segment for SQLs, one for the whole stage (`null`) for MQLs. */
   readonly groupOf: (key: string) => string | null;
   readonly rule: SelectionRule;
@@ -62,14 +67,21 @@ function combine(
  * carry weight somewhere (and the default) are fitted at the as-of date.
  */
 export async function selectStage(input: StageSelectionInput): Promise<StageSelection> {
-  const { candidates, origins, groupOf, rule } = input;
+  const { candidates, groupOf, rule } = input;
   const names = candidates.map((c) => c.name);
-  // Every fit is asked for at once, so fits on a pool of threads run side by side: each candidate at each origin, and
-  // the default at the as-of date, which is always needed.
+  // Every fit is asked for as soon as its input is there, so fits on a pool of threads run side by side, and fits
+  // run while later origins are still being read: each candidate at each origin, and the default at the as-of date,
+  // which is always needed.
   const [atOriginLists, defaultFinal] = await Promise.all([
-    Promise.all(origins.map((origin) => Promise.all(candidates.map((candidate) => candidate.forecast(origin.input))))),
+    Promise.all(
+      input.origins.map(async (origin) => {
+        const at = (await origin).input;
+        return Promise.all(candidates.map((candidate) => candidate.forecast(at)));
+      }),
+    ),
     candidates[0]!.forecast(input.final),
   ]);
+  const origins = await Promise.all(input.origins);
   // In candidate order, the default first, as `combine` needs.
   const atOrigin = atOriginLists.map((lists) => new Map(lists.map((list, i) => [names[i]!, list])));
 
@@ -102,5 +114,6 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
     groups: groups.length > 0 ? groups : [{ group: null, scores: [{ candidate: names[0]!, origins: 0, wape: null, pinball: null, weight: 1, chosen: true }] }],
     byCandidate,
     atOrigins: atOrigin.map((forecasts) => combine(forecasts, weightsOf, groupOf, nameOf)),
+    inputs: origins.map((origin) => origin.input),
   };
 }
