@@ -27,6 +27,19 @@ describe('fitArima (conditional sum of squares)', () => {
     expect(Math.abs((fit.theta[1] ?? 0) - 0.5)).toBeLessThan(0.05);
   });
 
+  it.each([
+    { ar: [0.6], ma: [0.4] },
+    { ar: [0.5, -0.3], ma: [0.4] },
+    { ar: [-0.5], ma: [0.3, 0.4] },
+    { ar: [0.6, -0.5], ma: [0.5, 0.4] },
+  ])('recovers an ARMA with AR $ar and MA $ma: each order up to (2, 2) has a loop of its own', ({ ar, ma }) => {
+    const values = simulateArma(createRng(16), { ar, ma, mean: 5 }, 3000);
+    const fit = fitArima(arimaSeries(values, 0), { p: ar.length, q: ma.length }, { conditioning: 2 });
+    ar.forEach((a, i) => expect(Math.abs((fit.phi[i] ?? 0) - a)).toBeLessThan(0.08));
+    ma.forEach((b, j) => expect(Math.abs((fit.theta[j] ?? 0) - b)).toBeLessThan(0.08));
+    expect(Math.abs(fit.sigma2 - 1)).toBeLessThan(0.07);
+  });
+
   it('differences a random walk into its steps and fits no constant to them', () => {
     const values = randomWalk(createRng(13), 1500, 40, 0.5);
     const fit = fitArima(arimaSeries(values, 1), { p: 0, q: 0 });

@@ -64,12 +64,9 @@ export function difference(values: readonly number[], d: number): Float64Array {
 
 /**
  * The conditional residuals `e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j}` from day `start` (at least `p`) on, with the
- * residuals before it taken as zero; returns their sum of squares. The innermost loop of the whole search: orders up
- * to (2, 2) keep the last two residuals in locals ({@link shortSumOfSquares}), same sums in the same order, about
- * three times as fast as reading them back from the array.
+ * residuals before it taken as zero, written into `residuals`; returns their sum of squares.
  */
 function conditionalSumOfSquares(w: Float64Array, phi: Float64Array, theta: Float64Array, start: number, residuals: Float64Array): number {
-  if (phi.length <= 2 && theta.length <= 2 && start >= theta.length) return shortSumOfSquares(w, phi, theta, start, residuals);
   let sum = 0;
   for (let t = start; t < w.length; t++) {
     let e = w[t]!;
@@ -83,30 +80,87 @@ function conditionalSumOfSquares(w: Float64Array, phi: Float64Array, theta: Floa
   return sum;
 }
 
+/** Whether {@link shortSumOfSquares} covers an order: `p, q ≤ 2`, and no MA term reaches before day 0. */
+function isShort(p: number, q: number, start: number): boolean {
+  return p <= 2 && q <= 2 && start >= q;
+}
+
 /**
- * {@link conditionalSumOfSquares} for `p, q ≤ 2` and `start ≥ q`. Days before `start` are never written, so they
- * stay the zeros `residuals` was allocated with.
+ * {@link conditionalSumOfSquares} for the orders {@link isShort} covers, without writing the residuals: the same sum
+ * by the same operations in the same order, so the same bits. The innermost loop of the whole order search, run
+ * thousands of times per fit, so each `(p, q)` gets a loop of its own with no test of the order inside it, and the
+ * last two residuals live in locals (starting as the zeros before `start`): over a refresh, about 1.7 times as fast
+ * as one loop that tests the order on every day.
  */
-function shortSumOfSquares(w: Float64Array, phi: Float64Array, theta: Float64Array, start: number, residuals: Float64Array): number {
-  const p = phi.length;
-  const q = theta.length;
-  const phi1 = p > 0 ? phi[0]! : 0;
-  const phi2 = p > 1 ? phi[1]! : 0;
-  const theta1 = q > 0 ? theta[0]! : 0;
-  const theta2 = q > 1 ? theta[1]! : 0;
-  let previous = start > 0 ? residuals[start - 1]! : 0;
-  let beforePrevious = start > 1 ? residuals[start - 2]! : 0;
+function shortSumOfSquares(w: Float64Array, phi: Float64Array, theta: Float64Array, start: number): number {
+  const a = phi[0] ?? 0;
+  const b = phi[1] ?? 0;
+  const c = theta[0] ?? 0;
+  const d = theta[1] ?? 0;
+  const n = w.length;
+  let previous = 0;
+  let beforePrevious = 0;
   let sum = 0;
-  for (let t = start; t < w.length; t++) {
-    let e = w[t]!;
-    if (p > 0) e -= phi1 * w[t - 1]!;
-    if (p > 1) e -= phi2 * w[t - 2]!;
-    if (q > 0) e -= theta1 * previous;
-    if (q > 1) e -= theta2 * beforePrevious;
-    residuals[t] = e;
-    beforePrevious = previous;
-    previous = e;
-    sum += e * e;
+  switch (phi.length * 3 + theta.length) {
+    case 0:
+      for (let t = start; t < n; t++) sum += w[t]! * w[t]!;
+      break;
+    case 1:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - c * previous;
+        previous = e;
+        sum += e * e;
+      }
+      break;
+    case 2:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - c * previous - d * beforePrevious;
+        beforePrevious = previous;
+        previous = e;
+        sum += e * e;
+      }
+      break;
+    case 3:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]!;
+        sum += e * e;
+      }
+      break;
+    case 4:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]! - c * previous;
+        previous = e;
+        sum += e * e;
+      }
+      break;
+    case 5:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]! - c * previous - d * beforePrevious;
+        beforePrevious = previous;
+        previous = e;
+        sum += e * e;
+      }
+      break;
+    case 6:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]! - b * w[t - 2]!;
+        sum += e * e;
+      }
+      break;
+    case 7:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]! - b * w[t - 2]! - c * previous;
+        previous = e;
+        sum += e * e;
+      }
+      break;
+    default:
+      for (let t = start; t < n; t++) {
+        const e = w[t]! - a * w[t - 1]! - b * w[t - 2]! - c * previous - d * beforePrevious;
+        beforePrevious = previous;
+        previous = e;
+        sum += e * e;
+      }
   }
   return sum;
 }
@@ -156,23 +210,29 @@ export function fitArima(series: ArimaSeries, arma: Pick<ArimaOrder, 'p' | 'q'>,
   const phi = new Float64Array(order.p);
   const theta = new Float64Array(order.q);
   const work = new Float64Array(Math.max(order.p, order.q));
-  const sumOfSquares = (raw: readonly number[]): number => {
+  const coefficients = (raw: readonly number[]): void => {
     stationaryCoefficientsInto(raw, 0, order.p, phi, work);
     stationaryCoefficientsInto(raw, order.p, order.q, theta, work);
     for (let j = 0; j < order.q; j++) theta[j] = -theta[j]!;
-    return conditionalSumOfSquares(w, phi, theta, start, residuals);
+  };
+  // Only the optimum's residuals are kept, so the trial points skip writing them where a short loop covers the order.
+  const short = isShort(order.p, order.q, start);
+  const trialSumOfSquares = (raw: readonly number[]): number => {
+    coefficients(raw);
+    return short ? shortSumOfSquares(w, phi, theta, start) : conditionalSumOfSquares(w, phi, theta, start, residuals);
   };
 
   const dimension = order.p + order.q;
   const initial = options.start?.slice(0, dimension) ?? [];
   while (initial.length < dimension) initial.push(0);
-  const best = minimiseNelderMead(sumOfSquares, initial, {
+  const best = minimiseNelderMead(trialSumOfSquares, initial, {
     step: options.start ? WARM_STEP : COLD_STEP,
     maxEvaluations: EVALUATIONS_PER_PARAMETER * (dimension + 1),
     tolerance: TOLERANCE,
   });
-  // Leave the residuals of the optimum, not of the optimiser's last trial point.
-  const sum = sumOfSquares(best.x);
+  // Once more at the optimum, writing the residuals the forecast reads; the sum has the trial points' bits.
+  coefficients(best.x);
+  const sum = conditionalSumOfSquares(w, phi, theta, start, residuals);
 
   const used = w.length - start;
   const sigma2 = used > 0 ? sum / used : 0;

@@ -63,12 +63,66 @@ function solveCholesky(a: Float64Array, b: Float64Array, n: number): Float64Arra
 }
 
 /**
+ * The unpenalised Newton system at `eta`: the log-likelihood's gradient `Xᵀ(y − μ)` into `gradient`, and the lower
+ * triangle (diagonal included) of `XᵀWX`, `W = diag(μ)`, into `hessian`; `mu` and `weighted` are scratch of one
+ * entry per row. Each entry is its terms summed over the rows in order, `(μ_i·x_ij)·x_ik` for the Hessian, as one
+ * pass adding every row into the matrix would (a zero `x_ij` adds only zeros, which leave a sum as it is). The
+ * entries are summed four at a time down the columns instead, so the sums stay in registers and four additions
+ * overlap: about twice as fast, and this is most of a fit.
+ */
+function newtonSystem(
+  design: Design,
+  y: ArrayLike<number>,
+  eta: Float64Array,
+  mu: Float64Array,
+  weighted: Float64Array,
+  gradient: Float64Array,
+  hessian: Float64Array,
+): void {
+  const { x, rows, cols } = design;
+  for (let i = 0; i < rows; i++) mu[i] = Math.exp(eta[i]!);
+  for (let j = 0; j < cols; j++) {
+    let slope = 0;
+    for (let i = 0, at = j; i < rows; i++, at += cols) {
+      const xj = x[at]!;
+      slope += xj * ((y[i] ?? 0) - mu[i]!);
+      weighted[i] = mu[i]! * xj;
+    }
+    gradient[j] = slope;
+    const row = j * cols;
+    let k = 0;
+    for (; k + 3 <= j; k += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0, at = k; i < rows; i++, at += cols) {
+        const w = weighted[i]!;
+        s0 += w * x[at]!;
+        s1 += w * x[at + 1]!;
+        s2 += w * x[at + 2]!;
+        s3 += w * x[at + 3]!;
+      }
+      hessian[row + k] = s0;
+      hessian[row + k + 1] = s1;
+      hessian[row + k + 2] = s2;
+      hessian[row + k + 3] = s3;
+    }
+    for (; k <= j; k++) {
+      let sum = 0;
+      for (let i = 0, at = k; i < rows; i++, at += cols) sum += weighted[i]! * x[at]!;
+      hessian[row + k] = sum;
+    }
+  }
+}
+
+/**
  * Fits the penalised Poisson regression `y ~ Poisson(exp(Xβ))`, maximising `Σ (y·η − e^η) − l2/2 · Σ_{j≥1} β_j²`.
  * Returns the coefficients; the log-likelihood is concave, so Newton with step halving converges from the
  * intercept-only start.
  */
 export function fitPoissonRidge(design: Design, y: ArrayLike<number>, l2: number): Float64Array {
-  const { x, rows, cols } = design;
+  const { rows, cols } = design;
   let total = 0;
   for (let i = 0; i < rows; i++) total += y[i] ?? 0;
   const beta = new Float64Array(cols);
@@ -79,21 +133,10 @@ export function fitPoissonRidge(design: Design, y: ArrayLike<number>, l2: number
   const gradient = new Float64Array(cols);
   const hessian = new Float64Array(cols * cols);
   const trial = new Float64Array(cols);
+  const mu = new Float64Array(rows);
+  const weighted = new Float64Array(rows);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    gradient.fill(0);
-    hessian.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const mu = Math.exp(eta[i] ?? 0);
-      const residual = (y[i] ?? 0) - mu;
-      const at = i * cols;
-      for (let j = 0; j < cols; j++) {
-        const xj = x[at + j] ?? 0;
-        if (xj === 0) continue;
-        gradient[j] = (gradient[j] ?? 0) + xj * residual;
-        const weighted = mu * xj;
-        for (let k = 0; k <= j; k++) hessian[j * cols + k] = (hessian[j * cols + k] ?? 0) + weighted * (x[at + k] ?? 0);
-      }
-    }
+    newtonSystem(design, y, eta, mu, weighted, gradient, hessian);
     for (let j = 0; j < cols; j++) {
       const penalty = j === 0 ? 0 : l2;
       gradient[j] = (gradient[j] ?? 0) - penalty * (beta[j] ?? 0);
