@@ -22,7 +22,8 @@ import { resultsDir, round, scratch, widen, writeResult } from './support.mjs';
 
 const AS_OF = '2025-10-01';
 const HORIZON = 90;
-const CLI = new URL('../apps/cli/dist/main.js', import.meta.url).pathname;
+// What users run: the bin, which loads the CLI's esbuild bundle.
+const CLI = new URL('../apps/cli/bin/funnelcast.js', import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;
 const GOAL = 2;
 

@@ -660,7 +660,7 @@ describe('the installed commands stay runnable after any build', () => {
     }
   });
 
-  it('npx funnelcast runs through the bin link npm makes, whatever the mode of dist/main.js', async () => {
+  it('npx funnelcast runs through the bin link npm makes, whatever the mode of the built entry points', async () => {
     const project = join(dir.path, 'installed');
     await mkdir(join(project, 'node_modules', '.bin'), { recursive: true });
     await writeFile(join(project, 'package.json'), '{ "name": "installed", "private": true }\n');
@@ -668,7 +668,7 @@ describe('the installed commands stay runnable after any build', () => {
       for (const { name, path } of await bins(manifest)) await symlink(path, join(project, 'node_modules', '.bin', name));
     }
     // As turbo's cache restores them: built files without the run bit.
-    for (const app of ['cli', 'worker']) await chmod(join(repoRoot, 'apps', app, 'dist', 'main.js'), 0o644);
+    for (const entry of ['apps/cli/dist/bundle/main.js', 'apps/worker/dist/main.js']) await chmod(join(repoRoot, entry), 0o644);
     const { version } = JSON.parse(await readFile(join(repoRoot, 'apps/cli/package.json'), 'utf8')) as { version: string };
     const npx = await run('npx', ['--no', '--', 'funnelcast', '--version'], { cwd: project });
     expect(npx.stdout.trim()).toBe(version);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 /** The repository root (this file is test/support/cli.ts). */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-/** The CLI's launcher, as `npx funnelcast` runs it (it imports the built dist/main.js). */
+/** The CLI's launcher, as `npx funnelcast` runs it (it imports the esbuild bundle, dist/bundle/main.js). */
 export const cliPath = join(repoRoot, 'apps', 'cli', 'bin', 'funnelcast.js');
 
 /** What a finished command printed and how it exited. */

@@ -11,6 +11,9 @@ import { UsageError } from './exit-codes.js';
 export function buildCli(argv: readonly string[], version = 'unknown'): Argv<GlobalOptions> {
   let cli = yargs([...argv])
     .scriptName('funnelcast')
+    // The CLI speaks English; yargs' translations of its own headings would read oddly around it, and its locale files
+    // are not beside the bundle that carries yargs (its English strings need none).
+    .locale('en')
     .usage('$0 <command> [options]\n\nKeeps a B2B sales-funnel forecast (MQL → SQL → SQO by Channel × Source) in production.')
     .option('config', { type: 'string', global: true, describe: 'Config file (JSON or YAML)', defaultDescription: 'funnelcast.config.{yaml,yml,json} if present' })
     .option('target', { type: 'string', global: true, describe: 'Configured target (warehouse) to use', defaultDescription: 'config defaultTarget, "local"' })

@@ -7,7 +7,9 @@ import { printable } from './output.js';
 // The only module that touches the process: argv in, exit code out.
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+// The package's own manifest, found from its entry point: this module may run from dist/ or from the bundle below it.
+const manifest = new URL('../package.json', import.meta.resolve('@funnelcast/cli'));
+const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
 // Ctrl-C or SIGTERM aborts the command: BigQuery jobs in flight are cancelled before it exits; a second one exits at once.
 const interrupt = new AbortController();
 const stop = (signal: NodeJS.Signals) => {

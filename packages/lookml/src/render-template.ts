@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { lookmlComment, lookmlString, yamlList, yamlString } from './quote.js';
 
-/** The templates sit beside the generator, in the package's `templates/` (one level above `src/` and `dist/`). */
-const TEMPLATE_DIR = join(import.meta.dirname, '..', 'templates');
+/**
+ * The templates sit beside the generator, in the package's `templates/` (one level above `src/` and `dist/`). They are
+ * found from the package's entry point rather than from this module, which the CLI's bundle inlines far from them.
+ */
+const TEMPLATE_DIR = fileURLToPath(new URL('../templates/', import.meta.resolve('@funnelcast/lookml')));
 
 /** The templates, by file name without `.ejs`. */
 export type TemplateName = 'view.lkml' | 'manifest.lkml' | 'model.lkml' | 'explore.lkml' | 'dashboard.lookml' | 'tests.lkml';
