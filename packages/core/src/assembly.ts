@@ -81,6 +81,31 @@ function dateInfos(from: IsoDate, to: IsoDate, asOf: IsoDate): DateInfo[] {
   });
 }
 
+/**
+ * One stage's forecasts laid out by horizon day, then combination (zeros where a combination has no series): rows are
+ * made in that order, and reading one array front to back beats reading a day of every combination's own arrays.
+ */
+interface StageForecasts {
+  readonly width: number;
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+}
+
+function stageForecasts(series: readonly PredictiveSeries[], columnOf: ReadonlyMap<string, number>, horizon: number): StageForecasts {
+  const width = columnOf.size;
+  const mean = new Float64Array(horizon * width);
+  const variance = new Float64Array(horizon * width);
+  // A key given twice keeps its last series, as a Map of them by key did.
+  for (const one of series) {
+    const column = columnOf.get(one.key)!;
+    for (let day = 0; day < horizon; day++) {
+      mean[day * width + column] = one.mean[day]!;
+      variance[day * width + column] = one.variance[day]!;
+    }
+  }
+  return { width, mean, variance };
+}
+
 /** One stage of one combination, walked date by date in order: its forecast and its running sums. */
 class StageWalk {
   private mtd = 0;
@@ -88,7 +113,11 @@ class StageWalk {
   private readonly fields: StageCell = {
     actual: null, forecast: null, lower95: null, lower50: null, upper50: null, upper95: null, ownVar: null, sharedSd: null, combined: 0, mtd: 0, qtd: 0,
   };
-  constructor(private readonly series: PredictiveSeries | undefined) {}
+  /** `forecasts` holds the stage's means and variances by horizon day, then combination; this walk's is `column`. */
+  constructor(
+    private readonly forecasts: StageForecasts,
+    private readonly column: number,
+  ) {}
 
   /** The stage's fields on `info`'s date, given its actual count there (`null` on a forecast date), valid until the next call. */
   cell(info: DateInfo, actual: number | null): StageCell {
@@ -102,8 +131,9 @@ class StageWalk {
       fields.forecast = fields.lower95 = fields.lower50 = fields.upper50 = fields.upper95 = fields.ownVar = fields.sharedSd = null;
       fields.combined = actual;
     } else {
-      const mean = Math.max(0, this.series?.mean[info.day] ?? 0);
-      const variance = this.series?.variance[info.day] ?? 0;
+      const at = info.day * this.forecasts.width + this.column;
+      const mean = Math.max(0, this.forecasts.mean[at]!);
+      const variance = this.forecasts.variance[at]!;
       const bounds = countBounds(mean, variance);
       const moments = cellTotalMoments(mean, variance);
       this.mtd += mean;
@@ -180,19 +210,15 @@ export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
     actuals.sqls[cell]! += row.sqls;
     actuals.sqos[cell]! += row.sqos;
   }
-  const forecasts = Object.fromEntries(
-    STAGES.map((stage) => [stage, new Map(input.forecasts[stage].map((series) => [series.key, series]))]),
-  ) as Record<Stage, Map<string, PredictiveSeries>>;
-  const walks = combinations.map((combination) => {
-    const key = combinationKey(combination);
-    return {
-      combination,
-      rate: input.rates.get(key)!,
-      mqls: new StageWalk(forecasts.mqls.get(key)),
-      sqls: new StageWalk(forecasts.sqls.get(key)),
-      sqos: new StageWalk(forecasts.sqos.get(key)),
-    };
-  });
+  const columnOf = new Map(combinations.map((c, index) => [combinationKey(c), index]));
+  const forecasts = Object.fromEntries(STAGES.map((stage) => [stage, stageForecasts(input.forecasts[stage], columnOf, horizon)])) as Record<Stage, StageForecasts>;
+  const walks = combinations.map((combination, c) => ({
+    combination,
+    rate: input.rates.get(combinationKey(combination))!,
+    mqls: new StageWalk(forecasts.mqls, c),
+    sqls: new StageWalk(forecasts.sqls, c),
+    sqos: new StageWalk(forecasts.sqos, c),
+  }));
 
   // Made in the order they are returned (by date, then combination), each combination's walks stepping one date at a
   // time: every later pass over the rows (invariants, landings, the appender) then reads memory in the order it was
