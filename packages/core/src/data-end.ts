@@ -33,13 +33,16 @@ export function detectDataEnd(daily: readonly DailyCounts[], asOf: IsoDate): Dat
   let last = -Infinity;
   const asOfDay = toDayNumber(asOf);
   const byDay = new Map<number, number>();
+  // Rows come grouped by date (a history's are sorted by it): a date's number is worked out when the date changes.
+  let date: IsoDate | undefined;
+  let rowDay = 0;
   for (const row of daily) {
-    const day = toDayNumber(row.date);
-    if (day >= asOfDay) continue;
+    if (row.date !== date) rowDay = toDayNumber((date = row.date));
+    if (rowDay >= asOfDay) continue;
     const events = row.mqls + row.sqls + row.sqos;
     if (events <= 0) continue;
-    byDay.set(day, (byDay.get(day) ?? 0) + events);
-    if (day > last) last = day;
+    byDay.set(rowDay, (byDay.get(rowDay) ?? 0) + events);
+    if (rowDay > last) last = rowDay;
   }
   if (last === -Infinity) return { lastDay: null, silentDays: 0, expectedEvents: 0, stale: false };
   const silentDays = asOfDay - last - 1;

@@ -5,22 +5,58 @@ import type { IsoDate } from './vocabulary.js';
  * as an argument. UTC is used only as a zone-free calendar, never as "now".
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
+const DASH = 45;
+const ZERO = 48;
+
+/** The number written by the `count` ASCII digits of `text` from `at`, or -1 when any of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Days since 1970-01-01 of a real calendar day written `YYYY-MM-DD`, or undefined. Read digit by digit rather than by a
+ * regular expression and a Date: a refresh turns dates into day numbers hundreds of thousands of times. Years before
+ * 100 are refused, as they always were here (`Date.UTC` reads them as 19xx, so they never matched themselves).
+ */
+function dayNumberOf(date: string): number | undefined {
+  // Anything else is read as its text, as the regular expression this replaces did.
+  const value = typeof date === 'string' ? date : String(date);
+  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return undefined;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // Days from the civil date in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil), years from March.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
 
 /** True when `value` is a real calendar day written `YYYY-MM-DD` (rejects `2024-02-30`). */
 export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [, y, m, d] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+  return dayNumberOf(value) !== undefined;
 }
 
 /** Days since 1970-01-01 for an ISO date; throws a RangeError on anything that is not a real day. */
 export function toDayNumber(date: IsoDate): number {
-  if (!isIsoDate(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-  return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+  const day = dayNumberOf(date);
+  if (day === undefined) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return day;
 }
 
 /**

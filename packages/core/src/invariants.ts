@@ -108,82 +108,154 @@ function checkStage(row: ProductionRow, view: StageView, log: RuleLog): void {
   }
 }
 
+// Where the running-sum check's fields sit among a row's copied-out values.
+const RUNNING = [COMBINED, MTD, QTD] as const;
+const RUNNING_PER_ROW = STAGES.length * RUNNING.length;
+
 /**
- * Rows keyed by date, channel and source in nested maps. Keys built by concatenation would be fresh strings to hash
- * and compare on every lookup; the row's own strings are shared across rows, so nested lookups stay cheap.
+ * What the running-sum check reads of each row — per stage its combined, MTD and QTD, and the row's month, quarter and
+ * year — copied out in the pass that reads rows in their order: the check walks rows by combination and date, and
+ * reading these few arrays instead of rows spread over the heap keeps that walk off a cache miss per row.
  */
-class GrainIndex<T> {
-  private readonly byFirst = new Map<string, Map<string, Map<string, T>>>();
-  get(a: string, b: string, c: string): T | undefined {
-    return this.byFirst.get(a)?.get(b)?.get(c);
+class RunningInputs {
+  private readonly numbers: Float64Array;
+  private readonly nulls: Uint8Array;
+  private readonly periods: unknown[];
+
+  constructor(rows: number) {
+    this.numbers = new Float64Array(rows * RUNNING_PER_ROW);
+    this.nulls = new Uint8Array(rows * RUNNING_PER_ROW);
+    this.periods = new Array<unknown>(rows * 3);
   }
-  set(a: string, b: string, c: string, value: T): void {
-    let second = this.byFirst.get(a);
-    if (!second) this.byFirst.set(a, (second = new Map()));
-    let third = second.get(b);
-    if (!third) second.set(b, (third = new Map()));
-    third.set(c, value);
+
+  put(index: number, row: ProductionRow, views: readonly StageView[]): void {
+    let at = index * RUNNING_PER_ROW;
+    for (const view of views) {
+      for (const field of RUNNING) {
+        const value = view.at(field);
+        if (value === null) this.nulls[at] = 1;
+        else this.numbers[at] = value;
+        at++;
+      }
+    }
+    this.periods[index * 3] = row.month;
+    this.periods[index * 3 + 1] = row.quarter;
+    this.periods[index * 3 + 2] = row.year;
+  }
+
+  /** Field `RUNNING[slot]` of stage `stage` (its index in STAGES) of row `index`. */
+  value(index: number, stage: number, slot: number): Value {
+    const at = index * RUNNING_PER_ROW + stage * RUNNING.length + slot;
+    return this.nulls[at] ? null : this.numbers[at]!;
+  }
+
+  /** Whether rows `a` and `b` share the year and the month (`period` 0) or the quarter (1). */
+  samePeriod(a: number, b: number, period: 0 | 1): boolean {
+    return this.periods[a * 3 + period] === this.periods[b * 3 + period] && this.periods[a * 3 + 2] === this.periods[b * 3 + 2];
   }
 }
 
-/** One step of a running sum: `field` is `prior` (the day before's, or 0 at a period start) plus combined. */
-function checkRunningStep(row: ProductionRow, view: StageView, field: typeof MTD | typeof QTD, prior: Value, tolerance: number, log: RuleLog): void {
-  const combined = view.at(COMBINED);
-  const value = view.at(field);
+/**
+ * Each row's combination and date as small integers, numbered in order of first appearance: the checks then index
+ * arrays instead of hashing keys. Channels and sources are looked up in nested maps because a row's own strings are
+ * shared across rows, where a key built by concatenation would be a fresh string to hash on every lookup.
+ */
+class RowGrains {
+  readonly combination: Int32Array;
+  readonly date: Int32Array;
+  readonly dateIds = new Map<IsoDate, number>();
+  private readonly combinationIds = new Map<string, Map<string, number>>();
+  combinations = 0;
+
+  constructor(rows: readonly ProductionRow[]) {
+    this.combination = new Int32Array(rows.length);
+    this.date = new Int32Array(rows.length);
+    rows.forEach((row, i) => {
+      this.combination[i] = this.combinationId(row.Channel_Grouping_Name, row.Original_source, true);
+      let date = this.dateIds.get(row.date_day);
+      if (date === undefined) this.dateIds.set(row.date_day, (date = this.dateIds.size));
+      this.date[i] = date;
+    });
+  }
+
+  /** The id of a combination, -1 when no row has it (and `add` is false). */
+  combinationId(channel: string, source: string, add = false): number {
+    let bySource = this.combinationIds.get(channel);
+    if (!bySource) {
+      if (!add) return -1;
+      this.combinationIds.set(channel, (bySource = new Map()));
+    }
+    let id = bySource.get(source);
+    if (id === undefined) {
+      if (!add) return -1;
+      bySource.set(source, (id = this.combinations++));
+    }
+    return id;
+  }
+
+  /**
+   * Row indexes grouped by combination (in order of each one's first row), each group in date order, rows of the same
+   * combination and date in input order: two stable counting sorts, by date, then by combination.
+   */
+  byCombinationThenDate(): Int32Array {
+    const dates = [...this.dateIds.keys()];
+    const rank = new Int32Array(dates.length);
+    Array.from(dates.keys())
+      .sort((a, b) => (dates[a]! < dates[b]! ? -1 : dates[a]! > dates[b]! ? 1 : 0))
+      .forEach((id, position) => (rank[id] = position));
+    const byDate = countingSort(Int32Array.from(this.date.keys()), this.date.map((date) => rank[date]!), dates.length);
+    return countingSort(byDate, this.combination, this.combinations);
+  }
+}
+
+/** Row indexes `items` stably sorted by `keyOf[item]`, an integer in `[0, keys)`. */
+function countingSort(items: Int32Array, keyOf: Int32Array, keys: number): Int32Array {
+  const next = new Int32Array(keys + 1);
+  for (const item of items) next[keyOf[item]! + 1]!++;
+  for (let key = 1; key <= keys; key++) next[key]! += next[key - 1]!;
+  const sorted = new Int32Array(items.length);
+  for (const item of items) sorted[next[keyOf[item]!]!++] = item;
+  return sorted;
+}
+
+/** One step of a running sum: field `RUNNING[slot]` is `prior` (the day before's, or 0 at a period start) plus combined. */
+function checkRunningStep(rows: readonly ProductionRow[], inputs: RunningInputs, index: number, stage: number, slot: 1 | 2, prior: Value, tolerance: number, log: RuleLog): void {
+  const combined = inputs.value(index, stage, 0);
+  const value = inputs.value(index, stage, slot);
   // A NULL is reported by its own rule; a running sum through it would only repeat that.
-  if (prior == null || combined == null || value == null) return;
+  if (prior === null || combined === null || value === null) return;
   const expected = prior + combined;
   if (!close(value, expected, tolerance)) {
-    const suffix = FIELDS[field];
-    log.add(`${suffix} is the running sum of combined`, `${where(row)} ${view.stage}_${suffix} ${value} ≠ ${expected}`);
+    const suffix = FIELDS[RUNNING[slot]];
+    log.add(`${suffix} is the running sum of combined`, `${where(rows[index]!)} ${STAGES[stage]}_${suffix} ${value} ≠ ${expected}`);
   }
 }
 
-/** A row with its values in column order, read once. */
-interface RowEntry {
-  readonly row: ProductionRow;
-  readonly values: RowValues;
-}
-
-/** Rows grouped by channel, then source (nested, for the reason GrainIndex gives), in order of each one's first row. */
-class CombinationGroups {
-  private readonly byChannel = new Map<string, Map<string, RowEntry[]>>();
-  readonly lists: RowEntry[][] = [];
-
-  add(entry: RowEntry): void {
-    const { Channel_Grouping_Name: channel, Original_source: source } = entry.row;
-    let bySource = this.byChannel.get(channel);
-    if (!bySource) this.byChannel.set(channel, (bySource = new Map()));
-    let list = bySource.get(source);
-    if (!list) {
-      bySource.set(source, (list = []));
-      this.lists.push(list);
+/** MTD and QTD of each combination's rows, taken in date order (`order`), are running sums of `combined`. */
+function checkRunningSums(rows: readonly ProductionRow[], grains: RowGrains, inputs: RunningInputs, order: Int32Array, tolerance: number, log: RuleLog): void {
+  let before = -1;
+  for (const index of order) {
+    if (before >= 0 && grains.combination[before] !== grains.combination[index]) before = -1;
+    // A second row of the same day is reported as a duplicate; it is no step of the running sum.
+    if (before >= 0 && grains.date[before] === grains.date[index]) continue;
+    const sameMonth = before >= 0 && inputs.samePeriod(before, index, 0);
+    const sameQuarter = before >= 0 && inputs.samePeriod(before, index, 1);
+    for (let stage = 0; stage < STAGES.length; stage++) {
+      checkRunningStep(rows, inputs, index, stage, 1, sameMonth ? inputs.value(before, stage, 1) : 0, tolerance, log);
+      checkRunningStep(rows, inputs, index, stage, 2, sameQuarter ? inputs.value(before, stage, 2) : 0, tolerance, log);
     }
-    list.push(entry);
+    before = index;
   }
 }
 
-/** MTD and QTD of each combination's rows, taken in date order, are running sums of `combined`. */
-function checkRunningSums(lists: readonly RowEntry[][], tolerance: number, log: RuleLog): void {
-  for (const list of lists) {
-    list.sort((a, b) => (a.row.date_day < b.row.date_day ? -1 : a.row.date_day > b.row.date_day ? 1 : 0));
-    let before: ProductionRow | undefined;
-    let beforeValues: RowValues = [];
-    for (const { row, values } of list) {
-      // A second row of the same day is reported as a duplicate; it is no step of the running sum.
-      if (before?.date_day === row.date_day) continue;
-      const sameMonth = before?.month === row.month && before.year === row.year;
-      const sameQuarter = before?.quarter === row.quarter && before.year === row.year;
-      for (const stage of STAGES) {
-        const current = new StageView(values, stage);
-        const previous = new StageView(beforeValues, stage);
-        checkRunningStep(row, current, MTD, sameMonth ? previous.at(MTD) : 0, tolerance, log);
-        checkRunningStep(row, current, QTD, sameQuarter ? previous.at(QTD) : 0, tolerance, log);
-      }
-      beforeValues = values;
-      before = row;
-    }
+/** Marks each row whose combination and date an earlier row had: in `order`, it follows that row. */
+function duplicatesOf(grains: RowGrains, order: Int32Array): Uint8Array {
+  const duplicate = new Uint8Array(order.length);
+  for (let k = 1; k < order.length; k++) {
+    const [a, b] = [order[k - 1]!, order[k]!];
+    if (grains.combination[a] === grains.combination[b] && grains.date[a] === grains.date[b]) duplicate[b] = 1;
   }
+  return duplicate;
 }
 
 /**
@@ -195,37 +267,59 @@ function checkRunningSums(lists: readonly RowEntry[][], tolerance: number, log: 
  */
 export function checkInvariants(input: InvariantInput): Violation[] {
   const tolerance = input.tolerance ?? 1e-6;
+  const { rows, horizon } = input;
   const log = new RuleLog();
-  const seen = new GrainIndex<true>();
-  const sqlsPerDay = new Map<IsoDate, number>();
-  const groups = new CombinationGroups();
-  for (const row of input.rows) {
-    if (seen.get(row.date_day, row.Channel_Grouping_Name, row.Original_source)) log.add('one row per date and combination', where(row));
-    seen.set(row.date_day, row.Channel_Grouping_Name, row.Original_source, true);
-    const values = productionRowValues(row);
-    groups.add({ row, values });
+  const grains = new RowGrains(rows);
+  const order = grains.byCombinationThenDate();
+  const duplicate = duplicatesOf(grains, order);
+  const sqlsPerDate = new Float64Array(grains.dateIds.size);
+  const values = new Array<string | number | null>(COLUMNS.length);
+  const views = STAGES.map((stage) => new StageView(values, stage));
+  const running = new RunningInputs(rows.length);
+  rows.forEach((row, i) => {
+    if (duplicate[i]) log.add('one row per date and combination', where(row));
+    productionRowValues(row, values);
+    running.put(i, row, views);
     let nulls: string[] | undefined;
     for (const position of REQUIRED) if (values[position] == null) (nulls ??= []).push(COLUMNS[position]!.name);
     if (nulls) log.add('no NULL in a non-nullable column', `${where(row)}: ${nulls.join(', ')} NULL`);
     if ((row.data_type === 'FORECAST') !== (row.date_day >= input.asOf)) {
       log.add('ACTUAL before the as-of date, FORECAST from it', `${where(row)} is ${row.data_type}`);
     }
-    for (const stage of STAGES) checkStage(row, new StageView(values, stage), log);
-    if (row.data_type === 'FORECAST') sqlsPerDay.set(row.date_day, (sqlsPerDay.get(row.date_day) ?? 0) + (row.sqls_forecast ?? 0));
+    for (const view of views) checkStage(row, view, log);
+    if (row.data_type === 'FORECAST') sqlsPerDate[grains.date[i]!]! += row.sqls_forecast ?? 0;
+  });
+  checkRunningSums(rows, grains, running, order, tolerance, log);
+
+  // Which active combination has a row on which horizon day: a grid as large as the loop below that reads it.
+  const active = input.activeCombinations.map((c) => grains.combinationId(c.channel, c.source));
+  const activeIndex = new Int32Array(grains.combinations).fill(-1);
+  active.forEach((id, a) => id >= 0 && activeIndex[id]! < 0 && (activeIndex[id] = a));
+  const horizonDates = Array.from({ length: horizon }, (_, day) => addDays(input.asOf, day));
+  const horizonDay = new Int32Array(grains.dateIds.size).fill(-1);
+  horizonDates.forEach((date, day) => {
+    const id = grains.dateIds.get(date);
+    if (id !== undefined) horizonDay[id] = day;
+  });
+  const present = new Uint8Array(active.length * horizon);
+  for (let i = 0; i < rows.length; i++) {
+    const a = activeIndex[grains.combination[i]!]!;
+    const day = horizonDay[grains.date[i]!]!;
+    if (a >= 0 && day >= 0) present[a * horizon + day] = 1;
   }
-  checkRunningSums(groups.lists, tolerance, log);
-  for (let day = 0; day < input.horizon; day++) {
-    const date = addDays(input.asOf, day);
-    for (const combination of input.activeCombinations) {
-      if (!seen.get(date, combination.channel, combination.source)) {
+  horizonDates.forEach((date, day) => {
+    input.activeCombinations.forEach((combination, a) => {
+      const first = active[a]! < 0 ? -1 : activeIndex[active[a]!]!;
+      if (first < 0 || !present[first * horizon + day]) {
         log.add('every active combination on every horizon day', `${date} ${combination.channel} / ${combination.source} missing`);
       }
-    }
+    });
     const expected = input.segmentSqlTotals.get(date) ?? 0;
-    const actual = sqlsPerDay.get(date) ?? 0;
+    const id = grains.dateIds.get(date);
+    const actual = id === undefined ? 0 : sqlsPerDate[id]!;
     if (!close(actual, expected, tolerance)) {
       log.add('SQLs sum to the super-segment totals', `${date}: Σ sqls_forecast ${actual} ≠ segments ${expected}`);
     }
-  }
+  });
   return log.violations();
 }

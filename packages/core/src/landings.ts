@@ -62,14 +62,6 @@ function periodEnd(start: IsoDate, by: LandingPeriod): IsoDate {
   return by === 'month' ? nextMonth : startOfNextMonth(startOfNextMonth(nextMonth));
 }
 
-/** The row columns a landing sums, per stage in {@link STAGES} order. */
-const STAGE_COLUMNS = STAGES.map((stage) => ({
-  actual: `${stage}_actual`,
-  forecast: `${stage}_forecast`,
-  ownVariance: `${stage}_own_var`,
-  sharedSd: `${stage}_shared_sd`,
-} as const satisfies Record<string, keyof ProductionRow>));
-
 interface Group {
   readonly start: IsoDate;
   readonly stage: Stage;
@@ -77,6 +69,22 @@ interface Group {
   mean: number;
   ownVariance: number;
   sharedSd: number;
+}
+
+/** Adds a row's cells to its period's groups, one per stage in {@link STAGES} order. */
+function addStages(stages: readonly Group[], row: ProductionRow): void {
+  // Each column by name: a landing reads every row of a run, and a lookup by a name held in a variable costs several
+  // plain property reads.
+  addCell(stages[0]!, row.mqls_actual, row.mqls_forecast, row.mqls_own_var, row.mqls_shared_sd);
+  addCell(stages[1]!, row.sqls_actual, row.sqls_forecast, row.sqls_own_var, row.sqls_shared_sd);
+  addCell(stages[2]!, row.sqos_actual, row.sqos_forecast, row.sqos_own_var, row.sqos_shared_sd);
+}
+
+function addCell(group: Group, actual: number | null, forecast: number | null, ownVariance: number | null, sharedSd: number | null): void {
+  group.actual += actual ?? 0;
+  group.mean += forecast ?? 0;
+  group.ownVariance += ownVariance ?? 0;
+  group.sharedSd += sharedSd ?? 0;
 }
 
 /**
@@ -101,13 +109,7 @@ export function landings(rows: readonly ProductionRow[], by: LandingPeriod): Lan
       byStart.set(start, (stages = STAGES.map((stage) => ({ start: at, stage, actual: 0, mean: 0, ownVariance: 0, sharedSd: 0 }))));
       groups.push(...stages);
     }
-    STAGE_COLUMNS.forEach((columns, i) => {
-      const group = stages[i]!;
-      group.actual += row[columns.actual] ?? 0;
-      group.mean += row[columns.forecast] ?? 0;
-      group.ownVariance += row[columns.ownVariance] ?? 0;
-      group.sharedSd += row[columns.sharedSd] ?? 0;
-    });
+    addStages(stages, row);
   }
   return groups
     .sort((a, b) => (a.start === b.start ? STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) : a.start < b.start ? -1 : 1))

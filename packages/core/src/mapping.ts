@@ -53,11 +53,16 @@ export function compareCombinations(a: Combination, b: Combination): number {
  */
 export function activeCombinations(daily: readonly DailyCounts[], asOf: IsoDate, windowDays: number): Combination[] {
   const start = addDays(asOf, -windowDays);
-  const keys = new Set<string>();
+  // Sources by channel: the rows' own strings, shared across rows, rather than a key built for every row.
+  const sources = new Map<string, Set<string>>();
   for (const row of daily) {
-    if (row.date >= start && row.date < asOf && row.mqls + row.sqls + row.sqos > 0) keys.add(combinationKey(row));
+    if (row.date >= start && row.date < asOf && row.mqls + row.sqls + row.sqos > 0) {
+      let seen = sources.get(row.channel);
+      if (!seen) sources.set(row.channel, (seen = new Set()));
+      seen.add(row.source);
+    }
   }
-  return [...keys].map(parseCombinationKey).sort(compareCombinations);
+  return [...sources].flatMap(([channel, seen]) => [...seen].map((source) => ({ channel, source }))).sort(compareCombinations);
 }
 
 

@@ -27,40 +27,45 @@ export function denseSeries(
   earliest: IsoDate,
   minDays: number,
 ): DailySeries[] {
-  // Keys and day numbers are worked out once per row and per distinct date: parsing a date is far dearer than a
-  // lookup, and a long history repeats each date once per grain.
-  const rowKeys = daily.map(keyOf);
+  // Each row's series is found once, by one lookup of its key, and the rest is read by that index; day numbers are
+  // worked out once per distinct date: parsing a date is far dearer than a lookup, and a long history repeats each
+  // date once per grain.
+  const indexOf = new Map(keys.map((key, index) => [key, index]));
+  const rowSeries = new Int32Array(daily.length);
+  const firstEvent = new Array<IsoDate | undefined>(keys.length);
+  const events = new Float64Array(keys.length);
+  daily.forEach((row, i) => {
+    const index = indexOf.get(keyOf(row)) ?? -1;
+    rowSeries[i] = index;
+    if (index < 0) return;
+    const first = firstEvent[index];
+    if (row[stage] > 0 && (first === undefined || row.date < first)) firstEvent[index] = row.date;
+    events[index]! += row[stage];
+  });
   const dayNumbers = new Map<IsoDate, number>();
   const dayOf = (date: IsoDate) => {
     let day = dayNumbers.get(date);
     if (day === undefined) dayNumbers.set(date, (day = toDayNumber(date)));
     return day;
   };
-  const firstByKey = new Map<string, IsoDate>();
-  const countByKey = new Map<string, number>();
-  daily.forEach((row, i) => {
-    const key = rowKeys[i]!;
-    const first = firstByKey.get(key);
-    if (row[stage] > 0 && (first === undefined || row.date < first)) firstByKey.set(key, row.date);
-    countByKey.set(key, (countByKey.get(key) ?? 0) + row[stage]);
-  });
-  const series = new Map<string, { start: IsoDate; startDay: number; values: number[] }>();
-  for (const key of keys) {
+  const series = keys.map((key, index) => {
     // A series with no events at all still gets its run of zeros, so the model can say "zero".
-    const floor = addDays(end, -Math.ceil(minDays / Math.max(1, countByKey.get(key) ?? 0)));
-    const first = firstByKey.get(key) ?? floor;
+    const floor = addDays(end, -Math.ceil(minDays / Math.max(1, events[index]!)));
+    const first = firstEvent[index] ?? floor;
     const latest = first < floor ? first : floor;
     const start = latest < earliest ? earliest : latest;
-    series.set(key, { start, startDay: dayOf(start), values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) });
-  }
+    return { key, start, startDay: dayOf(start), values: new Array<number>(Math.max(1, daysBetween(start, end))).fill(0) };
+  });
   daily.forEach((row, i) => {
-    const target = series.get(rowKeys[i]!);
-    if (!target) return;
+    const index = rowSeries[i]!;
+    if (index < 0) return;
+    const target = series[index]!;
     const at = dayOf(row.date) - target.startDay;
     if (at >= 0 && at < target.values.length) target.values[at] = (target.values[at] ?? 0) + row[stage];
   });
+  // A key listed twice is one series (its rows went to its last listing), as it was when series were keyed by name.
   return keys.map((key) => {
-    const { start, values } = series.get(key)!;
+    const { start, values } = series[indexOf.get(key)!]!;
     return { key, start, values };
   });
 }
