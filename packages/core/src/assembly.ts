@@ -1,4 +1,5 @@
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
+import { CombinationIds } from './combination-ids.js';
 import { countBounds } from './count-distribution.js';
 import { addDays, calendarParts, dateRange, startOfMonth, startOfQuarter, toDayNumber } from './dates.js';
 import { InputError, type Problem } from './errors.js';
@@ -190,21 +191,16 @@ export function assembleProductionRows(input: AssemblyInput): ProductionRow[] {
   const actualDates = new Map<IsoDate, number>();
   dates.forEach((info, index) => info.day < 0 && actualDates.set(info.date, index));
 
-  // Actual counts per stage, ACTUAL date and combination, summed over super-segments. Combinations are found by
-  // channel, then source: the daily rows' own strings, shared across rows, hash once, where a key built per row would
-  // be a fresh string each time.
-  const indexOf = new Map<string, Map<string, number>>();
-  combinations.forEach((c, index) => {
-    let bySource = indexOf.get(c.channel);
-    if (!bySource) indexOf.set(c.channel, (bySource = new Map()));
-    bySource.set(c.source, index);
-  });
+  // Actual counts per stage, ACTUAL date and combination, summed over super-segments. The combinations are distinct,
+  // so their ids are their indexes.
+  const ids = new CombinationIds();
+  for (const c of combinations) ids.add(c.channel, c.source);
   const width = combinations.length;
   const actuals = Object.fromEntries(STAGES.map((stage) => [stage, new Float64Array(actualDates.size * width)])) as Record<Stage, Float64Array>;
   for (const row of input.daily) {
     const date = actualDates.get(row.date);
-    const combination = date === undefined ? undefined : indexOf.get(row.channel)?.get(row.source);
-    if (combination === undefined) continue;
+    const combination = date === undefined ? -1 : ids.get(row.channel, row.source);
+    if (combination < 0) continue;
     const cell = date! * width + combination;
     actuals.mqls[cell]! += row.mqls;
     actuals.sqls[cell]! += row.sqls;

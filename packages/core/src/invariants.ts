@@ -1,5 +1,6 @@
 import { PRODUCTION_FORECAST, type ProductionRow } from './columns.js';
 import { productionRowValues } from './assembly.js';
+import { CombinationIds } from './combination-ids.js';
 import { addDays } from './dates.js';
 import type { Violation } from './errors.js';
 import { STAGES, type Combination, type IsoDate, type Stage } from './vocabulary.js';
@@ -155,42 +156,22 @@ class RunningInputs {
   }
 }
 
-/**
- * Each row's combination and date as small integers, numbered in order of first appearance: the checks then index
- * arrays instead of hashing keys. Channels and sources are looked up in nested maps because a row's own strings are
- * shared across rows, where a key built by concatenation would be a fresh string to hash on every lookup.
- */
+/** Each row's combination and date as small integers, numbered in order of first appearance: the checks index arrays. */
 class RowGrains {
   readonly combination: Int32Array;
   readonly date: Int32Array;
   readonly dateIds = new Map<IsoDate, number>();
-  private readonly combinationIds = new Map<string, Map<string, number>>();
-  combinations = 0;
+  readonly combinationIds = new CombinationIds();
 
   constructor(rows: readonly ProductionRow[]) {
     this.combination = new Int32Array(rows.length);
     this.date = new Int32Array(rows.length);
     rows.forEach((row, i) => {
-      this.combination[i] = this.combinationId(row.Channel_Grouping_Name, row.Original_source, true);
+      this.combination[i] = this.combinationIds.add(row.Channel_Grouping_Name, row.Original_source);
       let date = this.dateIds.get(row.date_day);
       if (date === undefined) this.dateIds.set(row.date_day, (date = this.dateIds.size));
       this.date[i] = date;
     });
-  }
-
-  /** The id of a combination, -1 when no row has it (and `add` is false). */
-  combinationId(channel: string, source: string, add = false): number {
-    let bySource = this.combinationIds.get(channel);
-    if (!bySource) {
-      if (!add) return -1;
-      this.combinationIds.set(channel, (bySource = new Map()));
-    }
-    let id = bySource.get(source);
-    if (id === undefined) {
-      if (!add) return -1;
-      bySource.set(source, (id = this.combinations++));
-    }
-    return id;
   }
 
   /**
@@ -204,7 +185,7 @@ class RowGrains {
       .sort((a, b) => (dates[a]! < dates[b]! ? -1 : dates[a]! > dates[b]! ? 1 : 0))
       .forEach((id, position) => (rank[id] = position));
     const byDate = countingSort(Int32Array.from(this.date.keys()), this.date.map((date) => rank[date]!), dates.length);
-    return countingSort(byDate, this.combination, this.combinations);
+    return countingSort(byDate, this.combination, this.combinationIds.size);
   }
 }
 
@@ -292,8 +273,8 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   checkRunningSums(rows, grains, running, order, tolerance, log);
 
   // Which active combination has a row on which horizon day: a grid as large as the loop below that reads it.
-  const active = input.activeCombinations.map((c) => grains.combinationId(c.channel, c.source));
-  const activeIndex = new Int32Array(grains.combinations).fill(-1);
+  const active = input.activeCombinations.map((c) => grains.combinationIds.get(c.channel, c.source));
+  const activeIndex = new Int32Array(grains.combinationIds.size).fill(-1);
   active.forEach((id, a) => id >= 0 && activeIndex[id]! < 0 && (activeIndex[id] = a));
   const horizonDates = Array.from({ length: horizon }, (_, day) => addDays(input.asOf, day));
   const horizonDay = new Int32Array(grains.dateIds.size).fill(-1);
