@@ -33,7 +33,15 @@ function dayNumberOf(date: string): number | undefined {
   const month = digits(value, 5, 2);
   const day = digits(value, 8, 2);
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  // Days from the civil date in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil), years from March.
+  return daysFromCivil(year, month, day);
+}
+
+/**
+ * Days since 1970-01-01 of `year`-`month`-`day` (month 1–12) in the proleptic Gregorian calendar, unchecked: Howard
+ * Hinnant's `days_from_civil`, with years starting in March so that 29 February ends them. The same answer as
+ * `Date.UTC`, without a `Date`, for code that counts days by the hundred thousand.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

@@ -34,6 +34,7 @@ export {
   compareDates,
   dateRange,
   daysBetween,
+  daysFromCivil,
   fromDayNumber,
   isIsoDate,
   startOfMonth,

@@ -1,12 +1,13 @@
+import { daysFromCivil } from '@funnelcast/core';
 import { dayOfWeek } from './day-of-week.js';
 
 /** A way a day recurs from year to year: the day `years` years before it, or undefined when it has none. */
 export type YearAlignment = (day: number, years: number) => number | undefined;
 
 /**
- * Days and dates by integer arithmetic on the proleptic Gregorian calendar (Hinnant's `civil_from_days` and
- * `days_from_civil`, with years starting in March so that 29 February ends them): the same answers as `Date` in UTC,
- * without a `Date` per call, for the horizon days every series asks about.
+ * Dates of days by integer arithmetic on the proleptic Gregorian calendar (Hinnant's `civil_from_days`, the inverse of
+ * core's `daysFromCivil`, years starting in March): the same answers as `Date` in UTC, without a `Date` per call, for
+ * the horizon days every series asks about.
  */
 const DAYS_PER_ERA = 146_097;
 const EPOCH_SHIFT = 719_468;
@@ -23,15 +24,13 @@ function parts(day: number): { readonly year: number; readonly month: number; re
   return { year: yearOfEra + era * 400 + (month <= 1 ? 1 : 0), month, dayOfMonth: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1 };
 }
 
-/** The day number of a date; a month past December (or before January) rolls into the next (or previous) year. */
+/**
+ * The day number of a date (month 0 = January); a month past December (or before January) rolls into the next (or
+ * previous) year.
+ */
 function dayNumber(year: number, month: number, dayOfMonth: number): number {
   const m = ((month % 12) + 12) % 12;
-  // The calendar year, then the March-based one: January and February belong to the year before.
-  const y = year + (month - m) / 12 - (m <= 1 ? 1 : 0);
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (m > 1 ? m - 2 : m + 10) + 2) / 5) + dayOfMonth - 1;
-  return era * DAYS_PER_ERA + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - EPOCH_SHIFT;
+  return daysFromCivil(year + (month - m) / 12, m + 1, dayOfMonth);
 }
 
 /** The same calendar date (fixed-date holidays, trade-show weeks); 29 February has none. */
