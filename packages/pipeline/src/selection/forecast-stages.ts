@@ -277,7 +277,8 @@ export async function forecastStages(input: StagesInput): Promise<StagesForecast
       alternatives: async (key) => alternativesOf(selection.groups, grain.groupOf(key), await fitAll(), key),
     });
     warnings.push(...guarded.warnings);
-    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs: selection.inputs, finalInput: final };
+    const inputs = (await Promise.all(scoredOrigins)).map((origin) => origin.input);
+    return { series: guarded.series, groups: selection.groups, atOrigins: selection.atOrigins, inputs, finalInput: final };
   };
 
   // A model trained beforehand cannot forecast from the past selection origins: the robust model stands in there.

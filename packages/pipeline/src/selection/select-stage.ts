@@ -25,8 +25,6 @@ export interface StageSelection {
   readonly byCandidate: ReadonlyMap<string, readonly PredictiveSeries[]>;
   /** The selected forecast at each selection origin, in order: what a later stage sees there. */
   readonly atOrigins: readonly PredictiveSeries[][];
-  /** What the candidates forecast from at each selection origin, in order. */
-  readonly inputs: readonly StageInput[];
 }
 
 /** What {@link selectStage} works on. */
@@ -114,6 +112,5 @@ export async function selectStage(input: StageSelectionInput): Promise<StageSele
     groups: groups.length > 0 ? groups : [{ group: null, scores: [{ candidate: names[0]!, origins: 0, wape: null, pinball: null, weight: 1, chosen: true }] }],
     byCandidate,
     atOrigins: atOrigin.map((forecasts) => combine(forecasts, weightsOf, groupOf, nameOf)),
-    inputs: origins.map((origin) => origin.input),
   };
 }
