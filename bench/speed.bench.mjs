@@ -4,6 +4,8 @@
 //     180-day Channel × Source shares of each super-segment's SQLs, a same-weekday 8-week mean forecast of each
 //     super-segment's SQLs over 90 days, distributed by the shares;
 //   - `funnelcast import` of the CSV, then `funnelcast refresh` (publishing), as a user runs them;
+//   - the same refresh without selection (each stage's default model alone), to show what the selection backtest
+//     costs;
 // each three times, the run of median wall time counting.
 // The ratio (import + refresh) ÷ peer is issue 14's figure (goal ≤ 2×). Cases: about a million leads over 38
 // combinations and two years; the wide case (1,000+ combinations); ten million leads, opt-in with
@@ -12,7 +14,7 @@
 //   npm run build && node bench/speed.bench.mjs            # writes bench/results/speed.json and speed.md
 //   FUNNELCAST_BENCH_10M=1 node bench/speed.bench.mjs
 import { DuckDBInstance } from '@duckdb/node-api';
-import { LEAD_COLUMNS } from '@funnelcast/core';
+import { AUTO_CANDIDATES, LEAD_COLUMNS } from '@funnelcast/core';
 import { generateLeads, toCsvLine } from '@funnelcast/demo';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,6 +124,9 @@ function timedProcess(args, cwd) {
   };
 }
 
+/** A refresh summary's phase timings, in seconds. */
+const phasesOf = (summary) => Object.fromEntries(Object.entries(summary.timings).map(([phase, ms]) => [phase, round(ms / 1000, 2)]));
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 /** Cold runs per step: a shared two-core machine makes any single run noisy. */
 const RUNS = 3;
@@ -158,10 +163,22 @@ async function measureCase(spec) {
       refreshes.push(timedProcess([CLI, 'refresh', '--db', path, '--as-of', AS_OF, '--horizon', String(HORIZON), '--json'], dir.path));
       rmSync(path, { force: true });
     }
+    // The same refresh with each stage's default model alone: no selection backtest, so what is left is the as-of
+    // fits and every other phase. The gap to the full refresh is what selecting models by evidence costs.
+    const defaultsOnly = join(dir.path, 'defaults-only.json');
+    writeFileSync(defaultsOnly, JSON.stringify({ models: { mqls: AUTO_CANDIDATES.mqls[0], sqls: AUTO_CANDIDATES.sqls[0] } }));
+    const unselected = [];
+    for (let i = 0; i < RUNS; i++) {
+      const path = join(dir.path, `unselected-${i}.duckdb`);
+      copyFileSync(db, path);
+      unselected.push(timedProcess([CLI, 'refresh', '--db', path, '--config', defaultsOnly, '--as-of', AS_OF, '--horizon', String(HORIZON), '--json'], dir.path));
+      rmSync(path, { force: true });
+    }
     const imported = medianRun(imports);
     const refreshed = medianRun(refreshes);
+    const withoutSelection = medianRun(unselected);
     const summary = JSON.parse(refreshed.stdout);
-    const phases = Object.fromEntries(Object.entries(summary.timings).map(([phase, ms]) => [phase, round(ms / 1000, 2)]));
+    const phases = phasesOf(summary);
     const inPhases = Object.values(summary.timings).reduce((a, b) => a + b, 0) / 1000;
     const mqlOrigins = summary.selection.mqls[0]?.scores[0]?.origins ?? 0;
     return {
@@ -170,6 +187,12 @@ async function measureCase(spec) {
       peer: { ...peer, runsSeconds: peers.map((p) => p.seconds), forecastRows: peerOutput.rows },
       import: { ...withoutStdout(imported), runsSeconds: imports.map((r) => r.seconds) },
       refresh: { ...withoutStdout(refreshed), runsSeconds: refreshes.map((r) => r.seconds), phases, startupAndExitSeconds: round(refreshed.seconds - inPhases, 2), rows: summary.rows, selectionOrigins: mqlOrigins },
+      refreshWithoutSelection: {
+        ...withoutStdout(withoutSelection),
+        runsSeconds: unselected.map((r) => r.seconds),
+        phases: phasesOf(JSON.parse(withoutSelection.stdout)),
+        ratio: round((imported.seconds + withoutSelection.seconds) / peer.seconds, 2),
+      },
       ratio: round((imported.seconds + refreshed.seconds) / peer.seconds, 2),
       cpuRatio: round((imported.cpuSeconds + refreshed.cpuSeconds) / peer.cpuSeconds, 2),
       // On BigQuery the same refresh runs the same aggregate queries there: seven per history read, one read at the
@@ -202,18 +225,20 @@ function coldHelp() {
 const fmt = (value, digits = 2) => (value === null || value === undefined ? '' : value.toFixed(digits));
 
 function markdown(report) {
-  const header = ['case', 'leads', 'combinations', 'peer (bare SQL)', 'import', 'refresh', 'import + refresh ÷ peer', 'CPU ratio', 'peak RSS peer / import / refresh'];
+  const header = ['case', 'leads', 'combinations', 'peer (bare SQL)', 'import', 'refresh', 'import + refresh ÷ peer', 'CPU ratio', 'peak RSS peer / import / refresh', 'refresh without selection', 'ratio without selection'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const [name, c] of Object.entries(report.cases)) {
     lines.push(
       `| ${name} | ${c.leads.toLocaleString('en-US')} | ${c.combinations.toLocaleString('en-US')} | ${fmt(c.peer.seconds)} s | ${fmt(c.import.seconds)} s | ${fmt(c.refresh.seconds)} s | ` +
-        `**${fmt(c.ratio, 1)}×** | ${fmt(c.cpuRatio, 1)}× | ${c.peer.peakRssMb} / ${c.import.peakRssMb} / ${c.refresh.peakRssMb} MB |`,
+        `**${fmt(c.ratio, 1)}×** | ${fmt(c.cpuRatio, 1)}× | ${c.peer.peakRssMb} / ${c.import.peakRssMb} / ${c.refresh.peakRssMb} MB | ` +
+        `${fmt(c.refreshWithoutSelection.seconds)} s | ${fmt(c.refreshWithoutSelection.ratio, 1)}× |`,
     );
   }
   const phases = Object.entries(report.cases).map(
     ([name, c]) =>
       `- ${name}: refresh phases ${Object.entries(c.refresh.phases).map(([p, s]) => `${p} ${fmt(s)} s`).join(', ')}; start-up and exit ${fmt(c.refresh.startupAndExitSeconds)} s; ` +
-      `${c.refresh.rows.toLocaleString('en-US')} rows; model selection scored at ${c.refresh.selectionOrigins} origins.`,
+      `${c.refresh.rows.toLocaleString('en-US')} rows; model selection scored at ${c.refresh.selectionOrigins} origins. Without selection: ` +
+      `${Object.entries(c.refreshWithoutSelection.phases).map(([p, s]) => `${p} ${fmt(s)} s`).join(', ')}.`,
   );
   return [
     '# Speed against the bare SQL',
@@ -221,6 +246,8 @@ function markdown(report) {
     `As of ${report.asOf}, ${report.horizon}-day horizon; each step a cold process, the median of three runs by wall time, CPU time (user + system) beside it. Goal: import + refresh ≤ ${GOAL}× the peer. Load average at the start: ${report.loadAverageAtStart} on ${cpus().length} cores.`,
     '',
     ...lines,
+    '',
+    `"Without selection" is the same refresh with each stage's default model alone (${AUTO_CANDIDATES.mqls[0]} for MQLs, ${AUTO_CANDIDATES.sqls[0]} for SQLs): no selection backtest, so no fits at past origins and no competing candidates. The production forecast selects by evidence; the gap between the two columns is what that costs.`,
     '',
     ...phases,
     '',
