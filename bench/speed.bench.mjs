@@ -148,7 +148,7 @@ async function measureCase(spec) {
     }
     const peerOutput = JSON.parse(peers[0].stdout);
     const peer = medianRun(peers);
-    // Each import into a fresh file; each refresh on a fresh copy of the first import, so every run does the same work.
+    // Each import into a fresh file.
     const db = join(dir.path, 'funnelcast.duckdb');
     const imports = [];
     for (let i = 0; i < RUNS; i++) {
@@ -156,24 +156,21 @@ async function measureCase(spec) {
       imports.push(timedProcess([CLI, 'import', csv, '--db', path, '--json'], dir.path));
       if (i > 0) rmSync(path, { force: true });
     }
-    const refreshes = [];
-    for (let i = 0; i < RUNS; i++) {
-      const path = join(dir.path, `refresh-${i}.duckdb`);
-      copyFileSync(db, path);
-      refreshes.push(timedProcess([CLI, 'refresh', '--db', path, '--as-of', AS_OF, '--horizon', String(HORIZON), '--json'], dir.path));
-      rmSync(path, { force: true });
-    }
+    /** {@link RUNS} refreshes, each on a fresh copy of the first import, so every run does the same work. */
+    const refreshRuns = (name, extraArgs = []) =>
+      Array.from({ length: RUNS }, (_, i) => {
+        const path = join(dir.path, `${name}-${i}.duckdb`);
+        copyFileSync(db, path);
+        const run = timedProcess([CLI, 'refresh', '--db', path, ...extraArgs, '--as-of', AS_OF, '--horizon', String(HORIZON), '--json'], dir.path);
+        rmSync(path, { force: true });
+        return run;
+      });
+    const refreshes = refreshRuns('refresh');
     // The same refresh with each stage's default model alone: no selection backtest, so what is left is the as-of
     // fits and every other phase. The gap to the full refresh is what selecting models by evidence costs.
     const defaultsOnly = join(dir.path, 'defaults-only.json');
     writeFileSync(defaultsOnly, JSON.stringify({ models: { mqls: AUTO_CANDIDATES.mqls[0], sqls: AUTO_CANDIDATES.sqls[0] } }));
-    const unselected = [];
-    for (let i = 0; i < RUNS; i++) {
-      const path = join(dir.path, `unselected-${i}.duckdb`);
-      copyFileSync(db, path);
-      unselected.push(timedProcess([CLI, 'refresh', '--db', path, '--config', defaultsOnly, '--as-of', AS_OF, '--horizon', String(HORIZON), '--json'], dir.path));
-      rmSync(path, { force: true });
-    }
+    const unselected = refreshRuns('unselected', ['--config', defaultsOnly]);
     const imported = medianRun(imports);
     const refreshed = medianRun(refreshes);
     const withoutSelection = medianRun(unselected);
